@@ -1,0 +1,20 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Stablecoin Wallets",
+    "summary": "Blockchain networks, stablecoin tokens and watch-only receiving wallets",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/stablecoin-odoo/stablecoin-odoo",
+    "author": "Stablecoin Invoicing contributors",
+    "license": "LGPL-3",
+    "depends": ["account"],
+    "external_dependencies": {"python": ["web3", "eth_utils"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "views/stablecoin_network_views.xml",
+        "views/stablecoin_wallet_menus.xml",
+    ],
+    "installable": True,
+    "application": False,
+}
