@@ -73,7 +73,9 @@ def odoo(*args, log_file=None, check=True, timeout=1800):
 def psql(sql, dbname="postgres"):
     out = subprocess.run(
         ["psql", "-X", "-q", "-t", "-A", "-d", dbname, "-c", sql],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return out.stdout.strip()
 
@@ -110,8 +112,11 @@ def copy(template, name):
     if src.exists():
         shutil.copytree(src, dst)
     # A copy is a new database: give it its own uuid like Odoo's own duplicate does.
-    psql("UPDATE ir_config_parameter SET value = gen_random_uuid()::text "
-         "WHERE key = 'database.uuid'", dbname=name)
+    psql(
+        "UPDATE ir_config_parameter SET value = gen_random_uuid()::text "
+        "WHERE key = 'database.uuid'",
+        dbname=name,
+    )
 
 
 def _hash_files(paths, extra=""):
@@ -132,9 +137,12 @@ def deps_key():
 
 def addons_key():
     files = [
-        p for p in ADDONS.rglob("*")
-        if p.is_file() and "tests" not in p.relative_to(ADDONS).parts
-        and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".md")
+        p
+        for p in ADDONS.rglob("*")
+        if p.is_file()
+        and "tests" not in p.relative_to(ADDONS).parts
+        and "__pycache__" not in p.parts
+        and p.suffix not in (".pyc", ".md")
     ]
     return _hash_files(files, extra=deps_key())
 
@@ -148,8 +156,16 @@ def _build(name, base, modules):
     if base:
         copy(base, tmp)
     log(f"building {name}: installing {', '.join(modules)} (logs in .state/{name}.log)")
-    odoo("-d", tmp, "-i", ",".join(modules), "--stop-after-init", "--no-http",
-         "--log-level=warn", log_file=STATE / f"{name}.log")
+    odoo(
+        "-d",
+        tmp,
+        "-i",
+        ",".join(modules),
+        "--stop-after-init",
+        "--no-http",
+        "--log-level=warn",
+        log_file=STATE / f"{name}.log",
+    )
     # Rename only once complete: an interrupted build never leaves a half template behind.
     psql(f'ALTER DATABASE "{tmp}" RENAME TO "{name}"')
     if filestore(tmp).exists():

@@ -15,6 +15,4 @@
         "views/stablecoin_network_views.xml",
         "views/stablecoin_wallet_menus.xml",
     ],
-    "installable": True,
-    "application": False,
 }

@@ -25,6 +25,7 @@ from eth_abi import decode, encode
 from eth_utils import keccak
 
 from .address import to_checksum_address
+from .contracts.build import without_memory_limit
 
 ARTIFACT = Path(__file__).resolve().parent / "contracts" / "TestStablecoin.json"
 # Anvil's default mnemonic "test test ... junk": accounts 0..9 are unlocked and funded.
@@ -36,9 +37,12 @@ class DevChainError(RuntimeError):
     pass
 
 
+# Loaded before any fork: the child only makes one system call, no dynamic loading.
+_LIBC = ctypes.CDLL(None, use_errno=True)
+
+
 def _die_with_parent():
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def find_anvil():
@@ -67,8 +71,15 @@ def encode_call(signature, types, args):
 class DevChain:
     """One anvil process. ``with DevChain() as chain:`` or ``start()``/``stop()``."""
 
-    def __init__(self, chain_id=31337, port=0, host="127.0.0.1", state_file=None,
-                 block_time=None, extra_args=()):
+    def __init__(
+        self,
+        chain_id=31337,
+        port=0,
+        host="127.0.0.1",
+        state_file=None,
+        block_time=None,
+        extra_args=(),
+    ):
         self.chain_id = chain_id
         self.port = port
         self.host = host
@@ -85,10 +96,19 @@ class DevChain:
     def start(self, timeout=20):
         self._tmp = tempfile.mkdtemp(prefix="scoin-anvil-")
         args = [
-            find_anvil(), "--host", self.host, "--port", str(self.port),
-            "--chain-id", str(self.chain_id), "--hardfork", "cancun",
-            "--cache-path", os.path.join(self._tmp, "cache"),
-            "--mnemonic", DEV_MNEMONIC,
+            find_anvil(),
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--chain-id",
+            str(self.chain_id),
+            "--hardfork",
+            "cancun",
+            "--cache-path",
+            os.path.join(self._tmp, "cache"),
+            "--mnemonic",
+            DEV_MNEMONIC,
         ]
         if self.state_file:
             # --state keeps the chain across demo restarts; pruning would drop what it saves.
@@ -102,8 +122,12 @@ class DevChain:
         env = dict(os.environ, HOME=self._tmp)
         with open(log_path, "wb") as log:
             self.proc = subprocess.Popen(  # pylint: disable=consider-using-with
-                args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                env=env, preexec_fn=_die_with_parent,
+                without_memory_limit(args),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                preexec_fn=_die_with_parent,  # noqa: PLW1509 (one prctl call, see above)
             )
         atexit.register(self.stop)
         deadline = time.monotonic() + timeout
@@ -143,8 +167,9 @@ class DevChain:
     def rpc(self, method, *params):
         self._ids += 1
         resp = self._session.post(
-            self.url, json={"jsonrpc": "2.0", "id": self._ids, "method": method,
-                            "params": list(params)}, timeout=30,
+            self.url,
+            json={"jsonrpc": "2.0", "id": self._ids, "method": method, "params": list(params)},
+            timeout=30,
         )
         resp.raise_for_status()
         body = resp.json()

@@ -13,7 +13,9 @@ class InvalidAmount(ValueError):
 
 def _check_decimals(decimals):
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 36:
-        raise InvalidAmount(f"Token decimals must be an integer between 0 and 36, not {decimals!r}.")
+        raise InvalidAmount(
+            f"Token decimals must be an integer between 0 and 36, not {decimals!r}."
+        )
 
 
 def to_units(amount, decimals):
@@ -23,7 +25,7 @@ def to_units(amount, decimals):
     than the token has (no silent rounding) and values beyond uint256.
     """
     _check_decimals(decimals)
-    if isinstance(amount, float) or isinstance(amount, bool):
+    if isinstance(amount, (float, bool)):
         raise InvalidAmount("Amounts must be given as Decimal, int or text, never as a float.")
     try:
         value = Decimal(amount) if not isinstance(amount, Decimal) else amount

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from urllib.parse import urlparse
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -44,7 +44,7 @@ class StablecoinNetwork(models.Model):
         help="Blocks on top of a transfer before it is final and reconciled.",
     )
 
-    _sql_constraints = [
+    _sql_constraints = [  # noqa: RUF012 (Odoo declares constraints this way)
         ("chain_id_unique", "UNIQUE(chain_id)", "A network with this chain ID already exists."),
         ("chain_id_positive", "CHECK(chain_id > 0)", "The chain ID must be a positive number."),
     ]
@@ -54,11 +54,11 @@ class StablecoinNetwork(models.Model):
         for network in self:
             if network.confirmations_seen < 0 or network.confirmations_final < 1:
                 raise ValidationError(
-                    _("Network %s: confirmations must be positive.", network.name)
+                    self.env._("Network %s: confirmations must be positive.", network.name)
                 )
             if network.confirmations_seen > network.confirmations_final:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Network %s: the confirmations to show a payment in progress cannot "
                         "exceed the confirmations to accept it.",
                         network.name,
@@ -71,6 +71,9 @@ class StablecoinNetwork(models.Model):
             url = network.rpc_url
             if url and (urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc):
                 raise ValidationError(
-                    _("Network %(name)s: the RPC endpoint %(url)s is not an http(s) URL.",
-                      name=network.name, url=url)
+                    self.env._(
+                        "Network %(name)s: the RPC endpoint %(url)s is not an http(s) URL.",
+                        name=network.name,
+                        url=url,
+                    )
                 )

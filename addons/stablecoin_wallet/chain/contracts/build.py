@@ -7,6 +7,7 @@ compares, so the committed bytecode always matches the committed Solidity.
 """
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -16,11 +17,21 @@ HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "TestStablecoin.sol"
 ARTIFACT = HERE / "TestStablecoin.json"
 CONTRACT = "TestStablecoin"
+_logger = logging.getLogger(__name__)
 SETTINGS = {
     "evmVersion": "cancun",  # what anvil runs with --hardfork cancun
     "optimizer": {"enabled": True, "runs": 200},
     "outputSelection": {"*": {"*": ["abi", "evm.bytecode.object"]}},
 }
+
+
+def without_memory_limit(cmd):
+    """Wrap ``cmd`` so it runs without the address-space limit Odoo puts on its own process.
+
+    Odoo's server lowers RLIMIT_AS (limit_memory_hard); children inherit it, and WebAssembly
+    (solc-js) or anvil reserve more virtual memory than that.
+    """
+    return ["sh", "-c", 'ulimit -S -v unlimited 2>/dev/null; exec "$0" "$@"', *cmd]
 
 
 def solcjs_bin():
@@ -39,13 +50,15 @@ def compile_artifact():
         "settings": SETTINGS,
     }
     proc = subprocess.run(
-        [solcjs_bin(), "--standard-json"],
+        without_memory_limit([solcjs_bin(), "--standard-json"]),
         input=json.dumps(request),
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
         timeout=300,
     )
+    if proc.returncode:
+        raise RuntimeError(f"solcjs failed ({proc.returncode}): {proc.stderr or proc.stdout}")
     # solcjs prints ">>> Cannot retry compilation ..." before the JSON document.
     out = json.loads(proc.stdout[proc.stdout.index("{") :])
     errors = [e for e in out.get("errors", []) if e.get("severity") == "error"]
@@ -53,7 +66,11 @@ def compile_artifact():
         raise RuntimeError("\n".join(e["formattedMessage"] for e in errors))
     contract = out["contracts"][SOURCE.name][CONTRACT]
     version = subprocess.run(
-        [solcjs_bin(), "--version"], capture_output=True, text=True, check=True, timeout=60
+        without_memory_limit([solcjs_bin(), "--version"]),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     ).stdout.strip()
     return {
         "contractName": CONTRACT,
@@ -72,14 +89,15 @@ def main(argv):
     artifact = compile_artifact()
     if "--check" in argv:
         if artifact != load_artifact():
-            print(f"{ARTIFACT.name} is stale: run build.py", file=sys.stderr)
+            _logger.warning("%s is stale: run build.py", ARTIFACT.name)
             return 1
-        print(f"{ARTIFACT.name} matches {SOURCE.name}")
+        _logger.info("%s matches %s", ARTIFACT.name, SOURCE.name)
         return 0
     ARTIFACT.write_text(json.dumps(artifact, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {ARTIFACT}")
+    _logger.info("wrote %s", ARTIFACT)
     return 0
 
 
 if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     sys.exit(main(sys.argv[1:]))

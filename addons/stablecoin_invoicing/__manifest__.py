@@ -1,0 +1,12 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Stablecoin Invoicing",
+    "summary": "Invoice in USDC/USDT: payment instructions, on-chain matching and reconciliation",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/stablecoin-odoo/stablecoin-odoo",
+    "author": "Stablecoin Invoicing contributors",
+    "license": "LGPL-3",
+    "depends": ["stablecoin_wallet", "account", "portal"],
+}

@@ -1,0 +1,19 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Payment Provider: Stablecoin",
+    "summary": "Let customers pay invoices from the portal in USDC/USDT by wallet, card or wire",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Payment Providers",
+    "sequence": 350,
+    "website": "https://github.com/stablecoin-odoo/stablecoin-odoo",
+    "author": "Stablecoin Invoicing contributors",
+    "license": "LGPL-3",
+    "depends": ["stablecoin_invoicing", "payment", "account_payment"],
+    "data": [
+        "data/payment_method_data.xml",
+        "data/payment_provider_data.xml",  # Depends on payment_method_stablecoin.
+    ],
+    "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
+}

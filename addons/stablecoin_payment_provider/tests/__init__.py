@@ -1,0 +1,2 @@
+from . import test_payment_provider
+from . import test_ui

@@ -1,0 +1,2 @@
+from . import test_devchain
+from . import test_stablecoin_network

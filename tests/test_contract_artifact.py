@@ -1,0 +1,43 @@
+"""The committed test-token artifact is exactly what solc-js makes of the committed source."""
+
+import json
+import logging
+
+import pytest
+
+from odoo.addons.stablecoin_wallet.chain.contracts import build
+from odoo.addons.stablecoin_wallet.chain.devchain import DevChainError
+
+
+def test_artifact_matches_a_fresh_compilation():
+    fresh = build.compile_artifact()
+    committed = build.load_artifact()
+    assert fresh["compiler"] == committed["compiler"]
+    assert fresh["abi"] == committed["abi"]
+    assert fresh["bytecode"] == committed["bytecode"], "run build.py: the bytecode is stale"
+
+
+def test_check_mode_detects_a_stale_artifact(tmp_path, monkeypatch, caplog):
+    stale = build.load_artifact()
+    stale["bytecode"] = stale["bytecode"][:-2] + "00"
+    fake = tmp_path / "TestStablecoin.json"
+    fake.write_text(json.dumps(stale))
+    monkeypatch.setattr(build, "ARTIFACT", fake)
+    with caplog.at_level(logging.WARNING, logger=build._logger.name):
+        assert build.main(["--check"]) == 1
+    assert "stale" in caplog.text
+
+
+def test_deployed_token_behaves_like_usdc(chain):
+    abi_names = {item.get("name") for item in build.load_artifact()["abi"]}
+    assert {"transfer", "transferFrom", "approve", "balanceOf", "decimals", "mint"} <= abi_names
+    token = chain.tokens["USDC"]
+    alice, bob = chain.accounts[3], chain.accounts[4]
+    assert chain.token_decimals(token) == 6
+    chain.mint(token, alice, 3_000_000)
+    chain.transfer(token, alice, bob, 1_000_001)
+    assert chain.balance_of(token, alice) == 1_999_999
+    assert chain.balance_of(token, bob) == 1_000_001
+    with pytest.raises(DevChainError, match="reverted"):
+        chain.transfer(token, alice, bob, 2_000_000)
+    assert chain.balance_of(token, alice) == 1_999_999

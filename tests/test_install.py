@@ -1,0 +1,110 @@
+"""Each addon installs on a fresh database with only its dependencies, and uninstalls cleanly.
+
+"Fresh" is a copy of the cached template holding only Odoo's own modules (see setup/odoodb.py).
+Runs real ``odoo -i`` / uninstall processes, like an administrator would.
+"""
+
+import os
+import subprocess
+import uuid
+
+import odoodb
+import pytest
+
+OURS = odoodb.OUR_MODULES
+OUR_MODELS = ("stablecoin.network",)
+
+CHAIN = {  # addon -> our addons that installing it brings in
+    "stablecoin_wallet": {"stablecoin_wallet"},
+    "stablecoin_invoicing": {"stablecoin_wallet", "stablecoin_invoicing"},
+    "stablecoin_payment_provider": set(OURS),
+}
+
+
+@pytest.fixture
+def fresh_db():
+    name = f"scoin_install_{uuid.uuid4().hex[:8]}"
+    odoodb.copy(odoodb.deps_template(), name)
+    yield name
+    odoodb.drop(name)
+
+
+def installed(db):
+    rows = odoodb.psql(
+        "SELECT name FROM ir_module_module WHERE state = 'installed' AND name LIKE 'stablecoin%'",
+        dbname=db,
+    )
+    return set(rows.split())
+
+
+def uninstall(db, module):
+    script = (
+        f"env['ir.module.module'].search([('name', '=', '{module}')])"
+        ".button_immediate_uninstall()\nenv.cr.commit()\n"
+    )
+    cmd = [
+        odoodb.python(),
+        "-m",
+        "odoo",
+        "shell",
+        "-c",
+        str(odoodb.odoo_config()),
+        "-d",
+        db,
+        "--no-http",
+        "--log-level=warn",
+    ]
+    proc = subprocess.run(
+        cmd,
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=dict(os.environ, TZ="UTC"),
+        check=False,
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0 and " ERROR " not in output, output[-3000:]
+
+
+def tables(db):
+    return set(
+        odoodb.psql(
+            "SELECT tablename FROM pg_tables WHERE tablename LIKE 'stablecoin%'", dbname=db
+        ).split()
+    )
+
+
+@pytest.mark.parametrize("module", OURS)
+def test_installs_alone_then_uninstalls_cleanly(fresh_db, module, tmp_path):
+    odoodb.odoo(
+        "-d",
+        fresh_db,
+        "-i",
+        module,
+        "--stop-after-init",
+        "--no-http",
+        "--log-level=warn",
+        log_file=tmp_path / "install.log",
+    )
+    assert installed(fresh_db) == CHAIN[module]
+    if "stablecoin_wallet" in CHAIN[module]:
+        assert "stablecoin_network" in tables(fresh_db)
+
+    # Uninstalling the bottom of the chain takes its dependents with it.
+    uninstall(fresh_db, "stablecoin_wallet")
+    assert installed(fresh_db) == set()
+    assert tables(fresh_db) == set()
+    leftovers = odoodb.psql(
+        "SELECT model FROM ir_model WHERE model LIKE 'stablecoin.%' "
+        "UNION ALL SELECT module || '.' || name FROM ir_model_data WHERE module LIKE 'stablecoin%'",
+        dbname=fresh_db,
+    )
+    assert leftovers == ""
+    if module == "stablecoin_payment_provider":
+        # The provider record belongs to `payment`'s pattern: reset, not deleted.
+        codes = odoodb.psql(
+            "SELECT DISTINCT code FROM payment_provider WHERE name->>'en_US' = 'Stablecoin'",
+            dbname=fresh_db,
+        )
+        assert "stablecoin" not in codes.split()
