@@ -20,13 +20,15 @@ trap cleanup EXIT
 "$PY" setup/odoodb.py copy "$DB" >/dev/null
 echo "[test] database $DB ready after $(( $(date +%s) - started )) s"
 
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(addons tests)
 set +e
 PYTHONPATH="$ROOT/setup${PYTHONPATH:+:$PYTHONPATH}" "$PY" -m pytest \
   -p pytest_scoin \
   --odoo-database="$DB" --odoo-config="$ROOT/.state/odoo.conf" --odoo-http \
   --odoo-log-level=warn \
   -o cache_dir="$ROOT/.state/pytest_cache" \
-  addons tests "$@"
+  "${targets[@]}"
 rc=$?
 set -e
 echo "[test] pytest exit code $rc after $(( $(date +%s) - started )) s"
