@@ -15,4 +15,5 @@
         "views/stablecoin_network_views.xml",
         "views/stablecoin_wallet_menus.xml",
     ],
+    "demo": ["demo/stablecoin_network_demo.xml"],
 }

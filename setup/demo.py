@@ -1,0 +1,226 @@
+"""Start the demo: a local chain (anvil) with a demo USDC token, and Odoo with the addons.
+
+Run through ``setup/demo.sh`` (which installs what is missing first). Keeps the chain
+(``.state/demo/chain.json``) and the database (``scoin_demo``) across runs; ``--reset`` starts
+both afresh. Ctrl-C stops Odoo and anvil and leaves no process behind.
+
+Environment: DEMO_HTTP_PORT (8069), DEMO_RPC_PORT (8545), DEMO_DB (scoin_demo).
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import odoodb
+
+import odoo.addons
+
+odoo.addons.__path__.append(str(odoodb.ADDONS))
+from odoo.addons.stablecoin_wallet.chain import to_checksum_address
+from odoo.addons.stablecoin_wallet.chain.devchain import (
+    DEV_MNEMONIC,
+    DevChain,
+    _die_with_parent,
+)
+from odoo.addons.stablecoin_wallet.chain.units import from_units, to_units
+
+HTTP_PORT = int(os.environ.get("DEMO_HTTP_PORT", "8069"))
+RPC_PORT = int(os.environ.get("DEMO_RPC_PORT", "8545"))
+DB = os.environ.get("DEMO_DB", "scoin_demo")
+DEMO_DIR = odoodb.STATE / "demo"
+CHAIN_STATE = DEMO_DIR / "chain.json"
+INFO = DEMO_DIR / "info.json"
+FAUCET_AMOUNT = 10_000 * 10**6  # 10,000 USDC to each customer dev account
+
+
+def say(msg):
+    print(f"[demo] {msg}", flush=True)
+
+
+def fresh_start(chain):
+    """New database from the addons template, token deployed and minted on the new chain."""
+    odoodb.copy(odoodb.addons_template(), DB)
+    token = chain.deploy_token("USD Coin (demo)", "USDC")
+    for account in chain.accounts[2:]:
+        chain.mint(token, account, FAUCET_AMOUNT)
+    info = {"token": token, "addons_key": odoodb.addons_key(), "chain_id": chain.chain_id}
+    INFO.write_text(json.dumps(info, indent=1))
+    return info
+
+
+def configure_odoo(rpc_url):
+    """Point the demo network at this run's RPC URL (odoo shell, in the demo database)."""
+    script = (
+        "net = env.ref('stablecoin_wallet.stablecoin_network_local', raise_if_not_found=False)\n"
+        f"net and net.write({{'rpc_url': {rpc_url!r}, 'active': True}})\n"
+        "env.cr.commit()\n"
+    )
+    cmd = [
+        odoodb.python(),
+        "-m",
+        "odoo",
+        "shell",
+        "-c",
+        str(odoodb.odoo_config()),
+        "-d",
+        DB,
+        "--no-http",
+        "--log-level=warn",
+    ]
+    subprocess.run(
+        cmd,
+        input=script,
+        text=True,
+        check=True,
+        timeout=600,
+        stdout=subprocess.DEVNULL,
+        env=dict(os.environ, TZ="UTC"),
+    )
+
+
+def dev_private_key(index):
+    from eth_account import Account
+
+    Account.enable_unaudited_hdwallet_features()
+    account = Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+    return "0x" + account.key.hex().removeprefix("0x")
+
+
+def faucet(address, amount):
+    """Mint demo USDC to ``address`` on the running demo chain."""
+    info = json.loads(INFO.read_text())
+    chain = DevChain(port=RPC_PORT)
+    chain.url = f"http://127.0.0.1:{RPC_PORT}"
+    recipient = to_checksum_address(address)
+    chain.mint(info["token"], recipient, to_units(amount, 6))
+    balance = f"{from_units(chain.balance_of(info['token'], recipient), 6):,.6f}"
+    say(f"minted {amount} USDC to {recipient}: balance {balance} USDC")
+
+
+def wait_http(url, timeout=180):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer 200 within {timeout} s")
+
+
+def main(argv):
+    if argv[:1] == ["faucet"] and len(argv) == 3:
+        faucet(argv[1], argv[2])
+        return 0
+    DEMO_DIR.mkdir(parents=True, exist_ok=True)
+    reset = "--reset" in argv or not CHAIN_STATE.exists() or not INFO.exists()
+    reset = reset or not odoodb.exists(DB)
+    if reset:
+        CHAIN_STATE.unlink(missing_ok=True)
+        INFO.unlink(missing_ok=True)
+
+    chain = DevChain(chain_id=31337, port=RPC_PORT, state_file=CHAIN_STATE).start()
+    odoo_proc = None
+
+    def stop(*_args):
+        say("stopping Odoo and anvil...")
+        if odoo_proc and odoo_proc.poll() is None:
+            odoo_proc.terminate()
+            try:
+                odoo_proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                odoo_proc.kill()
+        chain.stop()
+        say("stopped.")
+        sys.exit(0)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+    if reset:
+        say("new demo: database from the template, demo USDC deployed on the local chain")
+        info = fresh_start(chain)
+    else:
+        info = json.loads(INFO.read_text())
+        if info.get("addons_key") != odoodb.addons_key():
+            say("the addons changed since the last demo run: updating them")
+            odoodb.odoo(
+                "-d",
+                DB,
+                "-u",
+                ",".join(odoodb.OUR_MODULES),
+                "--stop-after-init",
+                "--no-http",
+                "--log-level=warn",
+                log_file=DEMO_DIR / "update.log",
+            )
+            info["addons_key"] = odoodb.addons_key()
+            INFO.write_text(json.dumps(info, indent=1))
+    configure_odoo(chain.url)
+
+    cmd = [
+        odoodb.python(),
+        "-m",
+        "odoo",
+        "-c",
+        str(odoodb.odoo_config()),
+        "-d",
+        DB,
+        f"--db-filter=^{DB}$",
+        f"--http-port={HTTP_PORT}",
+        "--http-interface=127.0.0.1",
+        "--log-level=warn",
+        f"--logfile={DEMO_DIR / 'odoo.log'}",
+    ]
+    odoo_proc = subprocess.Popen(
+        cmd,
+        env=dict(os.environ, TZ="UTC"),
+        preexec_fn=_die_with_parent,  # noqa: PLW1509
+    )
+    url = f"http://127.0.0.1:{HTTP_PORT}"
+    wait_http(url + "/web/login")
+
+    token = info["token"]
+    customer = chain.accounts[2]
+    balance = f"{from_units(chain.balance_of(token, customer), 6):,.2f}"
+    print(
+        f"""
+================================================================================
+ Stablecoin invoicing demo is running.  Ctrl-C stops everything.
+
+ Odoo           {url}/odoo         login: admin   password: admin
+ Customer       {url}/my           login: portal  password: portal
+ Local chain    {chain.url}   (anvil, chain id {chain.chain_id})
+ Demo USDC      {token}   (6 decimals, open mint)
+
+ Demo tokens to pay with:
+   anvil's dev accounts 2..9 hold {balance} USDC each, for example
+     address     {customer}
+     private key {dev_private_key(2)}
+   (anvil's public test mnemonic "test test ... junk": never use it for real money).
+   In MetaMask: add the network {chain.url} (chain id {chain.chain_id}), import that
+   private key, then import the token {token}.
+   Mint more demo USDC to any address (the demo token is an open faucet):
+     bash setup/faucet.sh 0xYourAddress 500
+================================================================================
+""",
+        flush=True,
+    )
+    while True:
+        if odoo_proc.poll() is not None:
+            say(f"Odoo exited with {odoo_proc.returncode}; see {DEMO_DIR / 'odoo.log'}")
+            chain.stop()
+            return 1
+        if chain.proc is None or chain.proc.poll() is not None:
+            say("anvil exited")
+            stop()
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
