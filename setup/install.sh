@@ -65,8 +65,13 @@ if [ "$(cat "$VENV/.scoin-stamp" 2>/dev/null)" != "$py_key" ]; then
   # pip >= 25.3 reads build constraints from their own variable.
   export PIP_CONSTRAINT="$ROOT/setup/constraints.txt" PIP_BUILD_CONSTRAINT="$ROOT/setup/constraints.txt"
   "$VENV/bin/pip" install -q --disable-pip-version-check "setuptools<81" wheel
-  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ODOO_SRC/requirements.txt"
-  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/setup/requirements.txt"
+  # One resolution for Odoo's pins and ours; the pins we override (see setup/requirements.txt)
+  # are taken out of Odoo's list first.
+  overrides=$(grep -oE '^[A-Za-z0-9_.-]+==[^ ]+ *# *overrides Odoo' "$ROOT/setup/requirements.txt" \
+              | cut -d= -f1 | paste -sd'|' -)
+  grep -viE "^(${overrides:-none})[ =<>;]" "$ODOO_SRC/requirements.txt" > "$STATE/odoo-requirements.txt"
+  "$VENV/bin/pip" install -q --disable-pip-version-check \
+    -r "$STATE/odoo-requirements.txt" -r "$ROOT/setup/requirements.txt"
   "$VENV/bin/pip" check
   unset PIP_CONSTRAINT PIP_BUILD_CONSTRAINT
   echo "$py_key" > "$VENV/.scoin-stamp"

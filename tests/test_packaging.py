@@ -1,0 +1,65 @@
+"""Each addon builds as a wheel with whool (OCA's packaging), carrying its data files."""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ADDONS = ("stablecoin_wallet", "stablecoin_invoicing", "stablecoin_payment_provider")
+
+
+@pytest.fixture(scope="module")
+def wheels(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheels")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            *(str(ROOT / "addons" / name) for name in ADDONS),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return {p.name.split("-")[0]: p for p in out.glob("*.whl")}
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_wheel_is_built_with_the_manifest_version(wheels, addon):
+    wheel = wheels[f"odoo_addon_{addon}"]
+    assert wheel.name.split("-")[1].startswith("18.0.1.0.0")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
+    assert f"odoo/addons/{addon}/__manifest__.py" in names
+    assert "Requires-Dist: odoo==18.0.*" in metadata
+
+
+def test_wallet_wheel_carries_the_token_and_declares_web3(wheels):
+    with zipfile.ZipFile(wheels["odoo_addon_stablecoin_wallet"]) as archive:
+        names = archive.namelist()
+        metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
+    base = "odoo/addons/stablecoin_wallet/"
+    assert base + "chain/contracts/TestStablecoin.json" in names
+    assert base + "security/ir.model.access.csv" in names
+    assert "Requires-Dist: web3" in metadata
+
+
+def test_provider_wheel_depends_on_invoicing(wheels):
+    with zipfile.ZipFile(wheels["odoo_addon_stablecoin_payment_provider"]) as archive:
+        metadata = archive.read(
+            next(n for n in archive.namelist() if n.endswith("METADATA"))
+        ).decode()
+    assert "Requires-Dist: odoo-addon-stablecoin_invoicing==18.0.*" in metadata
