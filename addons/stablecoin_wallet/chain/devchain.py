@@ -22,8 +22,8 @@ from pathlib import Path
 
 import requests
 from eth_abi import decode, encode
-from eth_utils import keccak
 
+from .abi import encode_call, selector
 from .address import to_checksum_address
 from .contracts.build import without_memory_limit
 
@@ -58,14 +58,6 @@ def find_anvil():
     if on_path:
         return on_path
     raise DevChainError("anvil not found: run setup/install.sh (or set ANVIL_BIN).")
-
-
-def selector(signature):
-    return keccak(text=signature)[:4]
-
-
-def encode_call(signature, types, args):
-    return "0x" + (selector(signature) + encode(types, args)).hex()
 
 
 class DevChain:

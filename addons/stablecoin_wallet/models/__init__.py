@@ -1,1 +1,7 @@
+from . import res_currency
 from . import stablecoin_network
+from . import stablecoin_token
+from . import stablecoin_wallet
+from . import stablecoin_address
+from . import account_journal
+from . import stablecoin_transfer

@@ -1,9 +1,20 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import threading
+from datetime import timedelta
 from urllib.parse import urlparse
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+from ..chain.rpc import JsonRpcClient, RpcError
+from ..chain.scanner import scan_transfers
+
+_logger = logging.getLogger(__name__)
+
+# A network that fails is retried after 1, 2, 4 ... minutes, at most every hour.
+MAX_BACKOFF_MINUTES = 60
 
 
 class StablecoinNetwork(models.Model):
@@ -44,6 +55,33 @@ class StablecoinNetwork(models.Model):
         help="Blocks on top of a transfer before it is final and reconciled.",
     )
 
+    token_ids = fields.One2many("stablecoin.token", "network_id", string="Tokens")
+    # -- chain watcher state ---------------------------------------------------------------
+    start_block = fields.Integer(
+        help="First block to scan. Empty: the watcher starts near the current head when it "
+        "first runs (receipts made before the addon was set up are not imported)."
+    )
+    last_scanned_block = fields.Integer(readonly=True, copy=False)
+    last_scanned_hash = fields.Char(readonly=True, copy=False)
+    scan_chunk_size = fields.Integer(
+        default=2000,
+        help="Blocks per eth_getLogs request. Shrinks by itself when the node refuses a range "
+        "or a result size, and grows back after successes.",
+    )
+    max_chunk_size = fields.Integer(default=10000)
+    head_block = fields.Integer(readonly=True, copy=False)
+    lag_blocks = fields.Integer(compute="_compute_lag_blocks", string="Lag (blocks)")
+    health = fields.Selection(
+        [("unknown", "Not checked"), ("ok", "Healthy"), ("error", "Failing")],
+        default="unknown",
+        readonly=True,
+        copy=False,
+    )
+    last_success = fields.Datetime(readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False)
+    error_count = fields.Integer(readonly=True, copy=False)
+    next_retry = fields.Datetime(readonly=True, copy=False)
+
     _sql_constraints = [  # noqa: RUF012 (Odoo declares constraints this way)
         ("chain_id_unique", "UNIQUE(chain_id)", "A network with this chain ID already exists."),
         ("chain_id_positive", "CHECK(chain_id > 0)", "The chain ID must be a positive number."),
@@ -77,3 +115,172 @@ class StablecoinNetwork(models.Model):
                         url=url,
                     )
                 )
+
+    @api.depends("head_block", "last_scanned_block")
+    def _compute_lag_blocks(self):
+        for network in self:
+            network.lag_blocks = max(0, network.head_block - network.last_scanned_block)
+
+    # -- RPC ---------------------------------------------------------------------------------
+    def _rpc_client(self):
+        self.ensure_one()
+        url = self.sudo().rpc_url
+        if not url:
+            raise UserError(self.env._("Network %s has no RPC endpoint.", self.name))
+        return JsonRpcClient(url)
+
+    def _check_chain_id(self, client):
+        answered = client.chain_id()
+        if answered != self.chain_id:
+            raise UserError(
+                self.env._(
+                    "The RPC endpoint of %(name)s answers chain id %(answered)s, not "
+                    "%(expected)s: it is a node of another network.",
+                    name=self.name,
+                    answered=answered,
+                    expected=self.chain_id,
+                )
+            )
+
+    def action_test_connection(self):
+        self.ensure_one()
+        client = self._rpc_client()
+        try:
+            self._check_chain_id(client)
+            head = client.block_number()
+        except RpcError as exc:
+            raise UserError(self.env._("%(name)s: %(error)s", name=self.name, error=exc)) from exc
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Connected to %(name)s at block %(head)s.", name=self.name, head=head
+                ),
+            },
+        }
+
+    # -- watcher -----------------------------------------------------------------------------
+    @api.model
+    def _cron_scan(self):
+        """Scheduled action: scan every active network, each isolated from the others."""
+        networks = self.search([("rpc_url", "!=", False)])
+        now = fields.Datetime.now()
+        due = networks.filtered(lambda n: not n.next_retry or n.next_retry <= now)
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        for done, network in enumerate(due, 1):
+            network._scan_guarded()
+            if auto_commit:
+                self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def action_scan_now(self):
+        """Manual "Scan now" (administrators): scan, then show the outcome."""
+        self.ensure_one()
+        self._scan_guarded()
+        if self.health == "error":
+            raise UserError(
+                self.env._(
+                    "Scan of %(name)s failed: %(error)s", name=self.name, error=self.last_error
+                )
+            )
+        return True
+
+    def _scan_guarded(self):
+        """Scan, recording health; an error marks this network failing and backs it off."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._scan()
+        except (RpcError, UserError) as exc:
+            self._record_failure(str(exc))
+        except Exception as exc:  # pylint: disable=broad-except
+            _logger.exception("Unexpected error while scanning %s", self.name)
+            self._record_failure(f"{exc.__class__.__name__}: {exc}")
+        else:
+            self.write(
+                {
+                    "health": "ok",
+                    "last_success": fields.Datetime.now(),
+                    "last_error": False,
+                    "error_count": 0,
+                    "next_retry": False,
+                }
+            )
+
+    def _record_failure(self, message):
+        count = self.error_count + 1
+        delay = min(MAX_BACKOFF_MINUTES, 2 ** (count - 1))
+        _logger.warning("Stablecoin network %s failing (%s): %s", self.name, count, message)
+        self.write(
+            {
+                "health": "error",
+                "last_error": message,
+                "error_count": count,
+                "next_retry": fields.Datetime.now() + timedelta(minutes=delay),
+            }
+        )
+
+    def _lock_for_scan(self):
+        """Row lock so that two workers never scan one network at once; False if taken."""
+        self.env.cr.execute(
+            "SELECT id FROM stablecoin_network WHERE id = %s FOR UPDATE SKIP LOCKED", [self.id]
+        )
+        return bool(self.env.cr.fetchone())
+
+    def _scan(self):
+        """Scan from the checkpoint to the head, then confirm or revert what awaits depth."""
+        self.ensure_one()
+        if not self._lock_for_scan():
+            _logger.info("Network %s is being scanned by another worker", self.name)
+            return
+        client = self._rpc_client()
+        self._check_chain_id(client)
+        head = client.block_number()
+        self.head_block = head
+        self._detect_checkpoint_reorg(client)
+        tokens = self.token_ids.filtered("active")
+        addresses = self.env["stablecoin.address"].sudo().search([("active", "=", True)])
+        if not self.last_scanned_block:
+            start = self.start_block or max(0, head - self.confirmations_final - 100)
+            self.last_scanned_block = start - 1
+        if tokens and addresses:
+            by_contract = {t.contract_address: t for t in tokens}
+            by_address = {a.address: a for a in addresses}
+            for chunk in scan_transfers(
+                client,
+                list(by_contract),
+                list(by_address),
+                self.last_scanned_block + 1,
+                head,
+                chunk_size=self.scan_chunk_size,
+                max_chunk=self.max_chunk_size,
+            ):
+                self.env["stablecoin.transfer"]._record_transfers(
+                    self, chunk.transfers, by_contract, by_address
+                )
+                self.write({"last_scanned_block": chunk.end, "scan_chunk_size": chunk.next_size})
+        else:
+            self.last_scanned_block = head
+        self.last_scanned_hash = client.block_hash(self.last_scanned_block)
+        self.env["stablecoin.transfer"]._update_confirmations(self, client, head)
+
+    def _detect_checkpoint_reorg(self, client):
+        """If the block at the checkpoint changed, step back and rescan the unsure blocks."""
+        if not self.last_scanned_block or not self.last_scanned_hash:
+            return
+        if client.block_hash(self.last_scanned_block) != self.last_scanned_hash:
+            back = max(0, self.last_scanned_block - self.confirmations_final - 1)
+            _logger.warning(
+                "Reorganisation on %s at block %s: rescanning from %s",
+                self.name,
+                self.last_scanned_block,
+                back + 1,
+            )
+            self.write({"last_scanned_block": back, "last_scanned_hash": False})
+
+    def _rewind_to(self, block):
+        """Make the next scan start again at ``block`` (after a reorganisation)."""
+        if block - 1 < self.last_scanned_block:
+            self.write({"last_scanned_block": max(0, block - 1), "last_scanned_hash": False})

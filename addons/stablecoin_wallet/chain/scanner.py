@@ -1,0 +1,62 @@
+"""Scan ERC-20 Transfer logs to a set of addresses, in block chunks that adapt to the node.
+
+Pure logic over a :class:`~.rpc.JsonRpcClient`-like object; the Odoo model stores what comes
+out. A chunk the node refuses (range or result size) is halved until it passes, and the chunk
+grows back (doubling) after each success.
+"""
+
+from dataclasses import dataclass
+
+from .logs import TRANSFER_TOPIC, decode_transfer_logs
+from .rpc import RpcRangeTooLarge
+
+MAX_TOPICS_PER_QUERY = 500  # recipients OR-ed in one eth_getLogs; more are split
+
+
+def address_topic(address):
+    return "0x" + "0" * 24 + address[2:].lower()
+
+
+@dataclass
+class Chunk:
+    start: int
+    end: int
+    transfers: list
+    next_size: int
+
+
+def scan_transfers(client, tokens, recipients, start, end, chunk_size=2000, max_chunk=10000):
+    """Yield a :class:`Chunk` per block range scanned, in order, from ``start`` to ``end``.
+
+    ``tokens``: token contract addresses; ``recipients``: receiving addresses. Raises
+    :class:`RpcRangeTooLarge` only if the node refuses even a single block.
+    """
+    if not tokens or not recipients or start > end:
+        return
+    topics = [address_topic(a) for a in sorted(set(recipients))]
+    groups = [
+        topics[i : i + MAX_TOPICS_PER_QUERY] for i in range(0, len(topics), MAX_TOPICS_PER_QUERY)
+    ]
+    size = max(1, chunk_size)
+    block = start
+    while block <= end:
+        last = min(end, block + size - 1)
+        try:
+            logs = []
+            for group in groups:
+                logs += client.get_logs(
+                    {
+                        "fromBlock": hex(block),
+                        "toBlock": hex(last),
+                        "address": list(tokens),
+                        "topics": [TRANSFER_TOPIC, None, group],
+                    }
+                )
+        except RpcRangeTooLarge:
+            if size == 1:
+                raise
+            size = max(1, size // 2)
+            continue
+        size = min(max_chunk, size * 2)
+        yield Chunk(block, last, [t for t in decode_transfer_logs(logs) if not t.removed], size)
+        block = last + 1

@@ -1,0 +1,94 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..chain import InvalidAddress, to_checksum_address
+from ..chain.abi import selector
+from ..chain.rpc import RpcError
+
+
+class StablecoinToken(models.Model):
+    _name = "stablecoin.token"
+    _description = "Stablecoin Token"
+    _order = "network_id, sequence, symbol"
+
+    name = fields.Char(required=True, help="e.g. USD Coin")
+    symbol = fields.Char(required=True, help="e.g. USDC")
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    network_id = fields.Many2one(
+        "stablecoin.network", required=True, ondelete="cascade", index=True
+    )
+    chain_id = fields.Integer(related="network_id.chain_id")
+    contract_address = fields.Char(
+        required=True, help="The token's ERC-20 contract address (EIP-55 checksummed)."
+    )
+    decimals = fields.Integer(required=True, default=6)
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        help="The Odoo currency invoices and payments in this token are recorded in.",
+    )
+
+    _sql_constraints = [  # noqa: RUF012
+        (
+            "contract_unique",
+            "UNIQUE(network_id, contract_address)",
+            "This token contract is already registered on this network.",
+        ),
+        ("decimals_range", "CHECK(decimals >= 0 AND decimals <= 36)", "Decimals: 0 to 36."),
+    ]
+
+    @api.depends("symbol", "network_id.name")
+    def _compute_display_name(self):
+        for token in self:
+            token.display_name = f"{token.symbol} ({token.network_id.name})"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._normalize_contract(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._normalize_contract(vals)
+        return super().write(vals)
+
+    def _normalize_contract(self, vals):
+        if vals.get("contract_address"):
+            try:
+                vals["contract_address"] = to_checksum_address(vals["contract_address"])
+            except InvalidAddress as exc:
+                raise ValidationError(self.env._("Token contract: %s", exc)) from exc
+
+    def action_check_contract(self):
+        """Read the contract's decimals() on chain and refuse a disagreement."""
+        for token in self:
+            client = token.network_id._rpc_client()
+            try:
+                token.network_id._check_chain_id(client)
+                answer = client.eth_call(
+                    token.contract_address, "0x" + selector("decimals()").hex()
+                )
+                on_chain = int(answer, 16)
+            except (RpcError, TypeError, ValueError) as exc:
+                raise UserError(
+                    self.env._(
+                        "Could not read the decimals of %(token)s from the chain: %(error)s",
+                        token=token.display_name,
+                        error=exc,
+                    )
+                ) from exc
+            if on_chain != token.decimals:
+                raise UserError(
+                    self.env._(
+                        "%(token)s: the contract says %(chain)s decimals, not %(ours)s. Amounts "
+                        "would be wrong by a factor of 10^%(diff)s.",
+                        token=token.display_name,
+                        chain=on_chain,
+                        ours=token.decimals,
+                        diff=abs(on_chain - token.decimals),
+                    )
+                )
+        return True

@@ -1,0 +1,156 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..chain import InvalidAddress, to_checksum_address
+from ..chain.xpub import InvalidExtendedKey, derive_address, validate_xpub
+
+
+class StablecoinWallet(models.Model):
+    """A watch-only receiving wallet: a fixed address, or an xpub deriving one address per
+    invoice. No private key is ever asked for or stored."""
+
+    _name = "stablecoin.wallet"
+    _description = "Stablecoin Receiving Wallet"
+    _inherit = "mail.thread"
+    _order = "company_id, sequence, name"
+
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    kind = fields.Selection(
+        [("address", "Fixed address"), ("xpub", "Extended public key (one address per invoice)")],
+        required=True,
+        default="address",
+        tracking=True,
+    )
+    address = fields.Char(
+        tracking=True, help="The EVM address (0x...) payments are sent to: watch-only."
+    )
+    xpub = fields.Char(
+        string="Extended Public Key",
+        groups="account.group_account_manager",
+        help="Account-level xpub (m/44'/60'/0') exported from the wallet. Address i is its "
+        "child 0/i. Never paste a private key (xprv): it is refused.",
+    )
+    next_index = fields.Integer(
+        default=0, readonly=True, copy=False, help="Next derivation index to hand out."
+    )
+    token_ids = fields.Many2many(
+        "stablecoin.token", string="Accepted Tokens", help="Tokens this wallet receives."
+    )
+    journal_ids = fields.One2many("account.journal", "stablecoin_wallet_id", string="Journals")
+    address_ids = fields.One2many("stablecoin.address", "wallet_id", string="Addresses")
+    address_count = fields.Integer(compute="_compute_address_count")
+
+    @api.depends("address_ids")
+    def _compute_address_count(self):
+        for wallet in self:
+            wallet.address_count = len(wallet.address_ids)
+
+    @api.constrains("kind", "address")
+    def _check_kind_fields(self):
+        for wallet in self:
+            if wallet.kind == "address" and not wallet.address:
+                raise ValidationError(
+                    self.env._("Wallet %s: enter the receiving address.", wallet.name)
+                )
+            if wallet.kind == "xpub" and not wallet.sudo().xpub:
+                raise ValidationError(
+                    self.env._("Wallet %s: enter the extended public key (xpub).", wallet.name)
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._normalize(vals)
+        wallets = super().create(vals_list)
+        wallets._sync_addresses()
+        wallets._sync_journals()
+        return wallets
+
+    def write(self, vals):
+        self._normalize(vals)
+        res = super().write(vals)
+        if {"address", "kind", "xpub"} & set(vals):
+            self._sync_addresses()
+        if "token_ids" in vals or "company_id" in vals:
+            self._sync_journals()
+        return res
+
+    def _normalize(self, vals):
+        if vals.get("address"):
+            try:
+                vals["address"] = to_checksum_address(vals["address"])
+            except InvalidAddress as exc:
+                raise ValidationError(self.env._("Receiving address: %s", exc)) from exc
+        if vals.get("xpub"):
+            try:
+                vals["xpub"] = validate_xpub(vals["xpub"])
+            except InvalidExtendedKey as exc:
+                raise ValidationError(self.env._("Extended public key: %s", exc)) from exc
+
+    def _sync_addresses(self):
+        Address = self.env["stablecoin.address"].sudo()
+        for wallet in self.filtered(lambda w: w.kind == "address" and w.address):
+            fixed = wallet.address_ids.filtered(lambda a: a.derivation_index == -1)
+            if fixed.address != wallet.address:
+                fixed.active = False
+                Address.create(
+                    {"wallet_id": wallet.id, "address": wallet.address, "derivation_index": -1}
+                )
+
+    def _sync_journals(self):
+        """One bank journal per (wallet, token), in the token's currency."""
+        Journal = self.env["account.journal"].sudo()
+        for wallet in self:
+            for token in wallet.token_ids:
+                if wallet.journal_ids.filtered(lambda j, t=token: j.stablecoin_token_id == t):
+                    continue
+                Journal.create(
+                    {
+                        "name": f"{wallet.name} {token.symbol} ({token.network_id.name})",
+                        "type": "bank",
+                        "code": self._free_journal_code(wallet.company_id),
+                        "currency_id": token.currency_id.id,
+                        "company_id": wallet.company_id.id,
+                        "stablecoin_wallet_id": wallet.id,
+                        "stablecoin_token_id": token.id,
+                    }
+                )
+
+    def _free_journal_code(self, company):
+        used = set(
+            self.env["account.journal"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("company_id", "=", company.id), ("code", "=like", "SC%")])
+            .mapped("code")
+        )
+        return next(f"SC{i}" for i in range(1, 1000) if f"SC{i}" not in used)
+
+    def _journal_for(self, token):
+        self.ensure_one()
+        return self.journal_ids.filtered(lambda j: j.stablecoin_token_id == token)[:1]
+
+    def _new_receiving_address(self):
+        """The address for one new payment request: derived (xpub) or the fixed one."""
+        self.ensure_one()
+        if self.kind == "address":
+            return self.address_ids.filtered(lambda a: a.active and a.derivation_index == -1)[:1]
+        # Lock the wallet row: two invoices posted at once never share an index.
+        self.env.cr.execute(
+            "SELECT next_index FROM stablecoin_wallet WHERE id = %s FOR UPDATE", [self.id]
+        )
+        index = self.env.cr.fetchone()[0]
+        address = derive_address(self.sudo().xpub, index)
+        self.sudo().next_index = index + 1
+        return (
+            self.env["stablecoin.address"]
+            .sudo()
+            .create({"wallet_id": self.id, "address": address, "derivation_index": index})
+        )
