@@ -9,4 +9,9 @@
     "author": "Stablecoin Invoicing contributors",
     "license": "LGPL-3",
     "depends": ["stablecoin_wallet", "account", "portal"],
+    "data": [
+        "data/ir_cron_data.xml",
+        "views/account_move_views.xml",
+        "views/stablecoin_payment_templates.xml",
+    ],
 }

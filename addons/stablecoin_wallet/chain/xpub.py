@@ -5,7 +5,7 @@ external chain child ``0/i``, as MetaMask, Ledger or Trezor derive them. Private
 are refused: the server never holds one.
 """
 
-from bip_utils import Bip32KeyError, Bip32Secp256k1, EthAddrEncoder
+from bip_utils import Base58ChecksumError, Bip32KeyError, Bip32Secp256k1, EthAddrEncoder
 
 from .address import to_checksum_address
 
@@ -25,7 +25,7 @@ def _load(xpub):
         )
     try:
         key = Bip32Secp256k1.FromExtendedKey(text)
-    except (Bip32KeyError, ValueError, TypeError) as exc:
+    except (Bip32KeyError, Base58ChecksumError, ValueError, TypeError) as exc:
         raise InvalidExtendedKey(
             "This is not a valid extended public key (xpub): check that it was copied whole."
         ) from exc

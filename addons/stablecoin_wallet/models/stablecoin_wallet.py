@@ -143,6 +143,7 @@ class StablecoinWallet(models.Model):
         if self.kind == "address":
             return self.address_ids.filtered(lambda a: a.active and a.derivation_index == -1)[:1]
         # Lock the wallet row: two invoices posted at once never share an index.
+        self.flush_recordset(["next_index"])
         self.env.cr.execute(
             "SELECT next_index FROM stablecoin_wallet WHERE id = %s FOR UPDATE", [self.id]
         )

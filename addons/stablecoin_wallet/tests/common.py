@@ -46,3 +46,93 @@ class DevChainMixin:
     def setUp(self):
         super().setUp()
         self.addCleanup(self.chain.revert, self.chain.snapshot())
+
+
+# The account-level xpub (m/44'/60'/0') of anvil's public test mnemonic: child 0/i is anvil's
+# dev account i, so derived addresses are real, funded accounts on the test chain.
+ANVIL_XPUB = (
+    "xpub6Ce9NcJvTk36xtLSrJLZqE7wtgA5deCeYs7rSQtreh4cj6ByPtrg9sD7V2FNFLPnf8heNP3FGkeV9qwfz"
+    "vZNSd54JoNXVsXFYSYwHsnJxqP"
+)
+TEST_CHAIN_ID = 31337
+
+
+class StablecoinChainMixin(DevChainMixin):
+    """DevChainMixin plus Odoo records for it: a network, USDC/USDT tokens and a wallet.
+
+    The demo data's local network has the same chain id: the tests take it over (a test
+    database is a copy of a demo-data database) and point it at this run's anvil.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Network = cls.env["stablecoin.network"].with_context(active_test=False)
+        cls.network = Network.search([("chain_id", "=", TEST_CHAIN_ID)]) or Network.create(
+            {"name": "Test chain", "chain_id": TEST_CHAIN_ID}
+        )
+        cls.network.with_context(active_test=False).token_ids.active = False  # demo tokens
+        cls.network.write(
+            {
+                "active": True,
+                "rpc_url": cls.chain.url,
+                "confirmations_seen": 1,
+                "confirmations_final": 3,
+                "start_block": 1,
+                "last_scanned_block": 0,
+                "last_scanned_hash": False,
+            }
+        )
+        cls.usdc_currency = cls.env.ref("stablecoin_wallet.currency_usdc")
+        cls.usdt_currency = cls.env.ref("stablecoin_wallet.currency_usdt")
+        cls.token_usdc = cls._ensure_token(
+            "USDC", "USD Coin (test)", cls.usdc, cls.usdc_currency, 1
+        )
+        cls.token_usdt = cls._ensure_token(
+            "USDT", "Tether USD (test)", cls.usdt, cls.usdt_currency, 2
+        )
+        cls.env["stablecoin.wallet"].search([]).active = False  # demo wallets
+        cls.wallet = cls.env["stablecoin.wallet"].create(
+            {
+                "name": "Shop wallet",
+                "kind": "address",
+                "address": cls.merchant,
+                "token_ids": [(6, 0, (cls.token_usdc | cls.token_usdt).ids)],
+            }
+        )
+        cls.env["stablecoin.address"].search([("wallet_id.active", "=", False)]).active = False
+
+    @classmethod
+    def _ensure_token(cls, symbol, name, contract, currency, sequence):
+        vals = {
+            "name": name,
+            "symbol": symbol,
+            "network_id": cls.network.id,
+            "contract_address": contract,
+            "decimals": 6,
+            "currency_id": currency.id,
+            "sequence": sequence,
+            "active": True,
+        }
+        Token = cls.env["stablecoin.token"].with_context(active_test=False)
+        token = Token.search(
+            [("network_id", "=", cls.network.id), ("contract_address", "=", contract)]
+        )
+        if token:
+            token.write(vals)
+            return token
+        return Token.create(vals)
+
+    def pay(self, amount_units, token=None, to=None, sender=None):
+        """Mint to the customer, then transfer from the customer; returns the tx hash."""
+        token = token or self.usdc
+        sender = sender or self.customer
+        self.chain.mint(token, sender, amount_units)
+        return self.chain.transfer(token, sender, to or self.merchant, amount_units)
+
+    def scan(self):
+        self.network._scan_guarded()
+        self.assertEqual(self.network.health, "ok", self.network.last_error)
+
+    def mine_to_depth(self):
+        self.chain.mine(self.network.confirmations_final)

@@ -1,0 +1,66 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""A JSON-RPC proxy in front of anvil that behaves like a hosted provider: it refuses
+eth_getLogs ranges wider than ``max_log_range`` blocks with the error message such providers
+send. Only the HTTP boundary is simulated; every answer it passes on comes from anvil."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import requests
+
+
+class RpcProxy:
+    def __init__(self, upstream, max_log_range=None):
+        self.upstream = upstream
+        self.max_log_range = max_log_range
+        self.refused = 0
+        self.requests = 0
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                proxy.requests += 1
+                answer = proxy._refusal(body)
+                if answer is None:
+                    answer = requests.post(proxy.upstream, json=body, timeout=30).json()
+                data = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def _refusal(self, body):
+        if body.get("method") != "eth_getLogs" or self.max_log_range is None:
+            return None
+        params = body["params"][0]
+        span = int(params["toBlock"], 16) - int(params["fromBlock"], 16) + 1
+        if span <= self.max_log_range:
+            return None
+        self.refused += 1
+        return {
+            "jsonrpc": "2.0",
+            "id": body.get("id"),
+            "error": {
+                "code": -32600,
+                "message": f"eth_getLogs is limited to a {self.max_log_range} block range",
+            },
+        }
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()

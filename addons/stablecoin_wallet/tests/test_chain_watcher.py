@@ -1,0 +1,103 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import TransactionCase, tagged
+
+from .common import StablecoinChainMixin
+from .rpc_proxy import RpcProxy
+
+
+@tagged("post_install", "-at_install")
+class TestChainWatcher(StablecoinChainMixin, TransactionCase):
+    def transfers(self):
+        return self.env["stablecoin.transfer"].search([("network_id", "=", self.network.id)])
+
+    def test_transfer_is_seen_then_confirmed_at_depth(self):
+        tx_hash = self.pay(12_500_000)
+        self.scan()
+        transfer = self.transfers()
+        self.assertEqual(len(transfer), 1)
+        self.assertEqual(transfer.tx_hash, tx_hash)
+        self.assertEqual(transfer.amount_units, "12500000")
+        self.assertEqual(transfer.amount, 12.5)
+        self.assertEqual((transfer.sender, transfer.recipient), (self.customer, self.merchant))
+        self.assertEqual(transfer.token_id, self.token_usdc)
+        self.assertEqual(transfer.state, "seen")
+        self.chain.mine(1)
+        self.scan()
+        self.assertEqual(transfer.state, "seen", "below the confirmation depth")
+        self.mine_to_depth()
+        self.scan()
+        self.assertEqual(transfer.state, "confirmed")
+        self.assertTrue(transfer.block_time)
+        self.assertGreaterEqual(transfer.confirmations, self.network.confirmations_final)
+
+    def test_other_addresses_and_untracked_tokens_are_ignored(self):
+        untracked = self.chain.deploy_token("Other", "OTH")
+        self.pay(1_000_000, to=self.chain.accounts[5])  # not our address
+        self.pay(1_000_000, token=untracked)  # not our token
+        self.scan()
+        self.assertFalse(self.transfers())
+        self.assertEqual(self.network.last_scanned_block, self.chain.block_number())
+
+    def test_rescan_creates_nothing_new(self):
+        self.pay(5_000_000)
+        self.pay(7_000_000)
+        self.scan()
+        self.assertEqual(len(self.transfers()), 2)
+        self.network.write({"last_scanned_block": 0, "last_scanned_hash": False})
+        self.scan()
+        self.scan()
+        self.assertEqual(len(self.transfers()), 2)
+
+    def test_reorg_before_depth_reverts_the_transfer(self):
+        self.pay(3_000_000)
+        self.scan()
+        transfer = self.transfers()
+        self.assertEqual(transfer.state, "seen")
+        # The block holding the payment (and the one after) are replaced by empty blocks.
+        self.chain.rpc("anvil_reorg", 2, [])
+        self.mine_to_depth()
+        self.scan()
+        self.assertEqual(transfer.state, "reverted")
+        self.scan()
+        self.assertEqual(self.transfers(), transfer, "nothing re-created by the rescan")
+        self.assertEqual(transfer.state, "reverted")
+
+    def test_provider_refusing_large_ranges_still_scans_everything(self):
+        with RpcProxy(self.chain.url, max_log_range=5) as proxy:
+            self.network.rpc_url = proxy.url
+            self.network.scan_chunk_size = 1000
+            hashes = set()
+            for _i in range(4):
+                hashes.add(self.pay(1_000_000))
+                self.chain.mine(6)
+            self.scan()
+            self.assertEqual(set(self.transfers().mapped("tx_hash")), hashes)
+            self.assertTrue(proxy.refused, "the proxy did refuse large ranges")
+            self.assertLess(
+                self.network.scan_chunk_size, 1000, "the chunk shrank to what the node takes"
+            )
+
+    def test_node_of_another_chain_is_refused_and_isolated(self):
+        other = self.env["stablecoin.network"].create(
+            {"name": "Wrong node", "chain_id": 8453_000, "rpc_url": self.chain.url}
+        )
+        other._scan_guarded()
+        self.assertEqual(other.health, "error")
+        self.assertIn("answers chain id 31337, not 8453000", other.last_error)
+        self.assertTrue(other.next_retry)
+        # The healthy network goes on.
+        self.pay(2_000_000)
+        self.env["stablecoin.network"]._cron_scan()
+        self.assertEqual(self.network.health, "ok")
+        self.assertEqual(len(self.transfers()), 1)
+
+    def test_dead_rpc_marks_the_network_failing_and_backs_off(self):
+        self.network.rpc_url = "http://127.0.0.1:9"
+        self.network._scan_guarded()
+        self.assertEqual(self.network.health, "error")
+        self.assertIn("cannot reach the node", self.network.last_error)
+        first_retry = self.network.next_retry
+        self.network._scan_guarded()
+        self.assertEqual(self.network.error_count, 2)
+        self.assertGreater(self.network.next_retry, first_retry)

@@ -1,0 +1,93 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import TransactionCase, tagged
+
+from .common import ANVIL_XPUB, StablecoinChainMixin
+
+
+@tagged("post_install", "-at_install")
+class TestStablecoinWallet(StablecoinChainMixin, TransactionCase):
+    def test_fixed_address_wallet_is_watched_with_a_journal_per_token(self):
+        self.assertEqual(self.wallet.address_ids.address, self.merchant)
+        self.assertEqual(self.wallet.address_ids.derivation_index, -1)
+        journals = self.wallet.journal_ids
+        self.assertEqual(len(journals), 2)
+        self.assertEqual(set(journals.mapped("type")), {"bank"})
+        self.assertEqual(self.wallet._journal_for(self.token_usdt).currency_id, self.usdt_currency)
+
+    def test_lowercase_address_is_stored_checksummed(self):
+        wallet = self.env["stablecoin.wallet"].create(
+            {"name": "Lower", "address": self.merchant.lower()}
+        )
+        self.assertEqual(wallet.address, self.merchant)
+
+    def test_bad_addresses_are_refused(self):
+        i = max(i for i, c in enumerate(self.merchant) if c.isalpha() and i > 1)
+        typo = self.merchant[:i] + self.merchant[i].swapcase() + self.merchant[i + 1 :]
+        for bad, message in [
+            (typo, "checksum"),
+            ("0x1234", "not an address"),
+            ("merchant.eth", "not an address"),
+        ]:
+            with self.subTest(bad=bad), self.assertRaisesRegex(ValidationError, message):
+                self.env["stablecoin.wallet"].create({"name": "Bad", "address": bad})
+
+    def test_missing_address_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "enter the receiving address"):
+            self.env["stablecoin.wallet"].create({"name": "Empty", "kind": "address"})
+
+    def test_xpub_derives_a_fresh_address_per_request(self):
+        wallet = self.env["stablecoin.wallet"].create(
+            {
+                "name": "HD",
+                "kind": "xpub",
+                "xpub": ANVIL_XPUB,
+                "token_ids": [(4, self.token_usdc.id)],
+            }
+        )
+        first = wallet._new_receiving_address()
+        second = wallet._new_receiving_address()
+        accounts = self.chain.accounts
+        self.assertEqual((first.address, first.derivation_index), (accounts[0], 0))
+        self.assertEqual((second.address, second.derivation_index), (accounts[1], 1))
+        self.assertEqual(wallet.next_index, 2)
+
+    def test_bad_xpubs_are_refused(self):
+        xprv = (
+            "xprv9yf7rH8aDnVwS8aXHGakGrVVx4HT9ysjJE6DhW9TEx2rVNjcXhXoKxkxUbmvLHeYj5Sd7cwg7U1Pb"
+            "BnBqMZR94MWuqRVbLvfG2Pa7qUKrGY"
+        )
+        for bad, message in [
+            ("xpub-not-a-key", "not a valid extended public key"),
+            (ANVIL_XPUB[:-3], "not a valid extended public key"),
+            (xprv, "PRIVATE key"),
+        ]:
+            with self.subTest(bad=bad[:12]), self.assertRaisesRegex(ValidationError, message):
+                self.env["stablecoin.wallet"].create({"name": "Bad", "kind": "xpub", "xpub": bad})
+
+    def test_bad_token_contract_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "Token contract"):
+            self.env["stablecoin.token"].create(
+                {
+                    "name": "Bad",
+                    "symbol": "BAD",
+                    "network_id": self.network.id,
+                    "contract_address": "0xdeadbeef",
+                    "currency_id": self.usdc_currency.id,
+                }
+            )
+
+    def test_token_decimals_are_checked_against_the_contract(self):
+        self.assertTrue(self.token_usdc.action_check_contract())
+        self.token_usdc.decimals = 18
+        with self.assertRaisesRegex(UserError, "the contract says 6 decimals, not 18"):
+            self.token_usdc.action_check_contract()
+
+    def test_mainnet_data_is_checksummed(self):
+        usdc_base = self.env.ref("stablecoin_wallet.stablecoin_token_usdc_base")
+        self.assertEqual(usdc_base.contract_address, "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913")
+        self.assertEqual(usdc_base.network_id.chain_id, 8453)
+        tokens = self.env["stablecoin.token"].search([("network_id.chain_id", "!=", 31337)])
+        self.assertGreaterEqual(len(tokens), 9)
+        self.assertEqual(set(tokens.mapped("decimals")), {6})
