@@ -6,7 +6,7 @@ from decimal import Decimal
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.stablecoin_wallet.chain import build_erc20_transfer_uri, to_units
+from odoo.addons.stablecoin_wallet.chain import build_erc20_transfer_uri, from_units, to_units
 
 PAYMENT_STATUSES = [
     ("awaiting", "Awaiting payment"),
@@ -146,10 +146,12 @@ class AccountMove(models.Model):
         return "data:image/png;base64," + base64.b64encode(png).decode()
 
     def _stablecoin_amount_due(self):
-        """The amount due as a Decimal of tokens, for display."""
+        """The amount due in tokens, as text: the currency's decimals, more only if needed."""
         self.ensure_one()
         units = int(self.stablecoin_amount_due_units or 0)
-        return Decimal(units).scaleb(-self.stablecoin_token_id.decimals)
+        amount = from_units(units, self.stablecoin_token_id.decimals)
+        short = amount.quantize(Decimal(1).scaleb(-self.currency_id.decimal_places))
+        return f"{short if short == amount else amount:f}"
 
     def _post(self, soft=True):
         for move in self.filtered(lambda m: m.stablecoin_token_id and m.is_sale_document()):

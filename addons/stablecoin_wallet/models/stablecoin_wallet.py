@@ -111,7 +111,7 @@ class StablecoinWallet(models.Model):
             for token in wallet.token_ids:
                 if wallet.journal_ids.filtered(lambda j, t=token: j.stablecoin_token_id == t):
                     continue
-                Journal.create(
+                journal = Journal.create(
                     {
                         "name": f"{wallet.name} {token.symbol} ({token.network_id.name})",
                         "type": "bank",
@@ -122,6 +122,12 @@ class StablecoinWallet(models.Model):
                         "stablecoin_token_id": token.id,
                     }
                 )
+                # A confirmed on-chain transfer is settled cash: payments post straight to the
+                # wallet's account (no outstanding account awaiting a bank statement).
+                (
+                    journal.inbound_payment_method_line_ids
+                    | journal.outbound_payment_method_line_ids
+                ).payment_account_id = journal.default_account_id
 
     def _free_journal_code(self, company):
         used = set(

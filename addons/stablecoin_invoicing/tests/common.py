@@ -1,0 +1,60 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
+
+from odoo.addons.stablecoin_wallet.tests.common import ANVIL_XPUB, StablecoinChainMixin
+
+
+class StablecoinInvoiceMixin(StablecoinChainMixin):
+    """Chain, network, tokens, a fixed-address wallet and an xpub wallet, and a customer."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.hd_wallet = cls.env["stablecoin.wallet"].create(
+            {
+                "name": "HD wallet",
+                "kind": "xpub",
+                "xpub": ANVIL_XPUB,
+                # Start past anvil's funded dev accounts: fresh, empty addresses.
+                "token_ids": [Command.set(cls.token_usdc.ids)],
+            }
+        )
+        cls.hd_wallet.sudo().next_index = 20
+        cls.partner = cls.env["res.partner"].create(
+            {"name": "Crypto Customer", "email": "customer@example.com"}
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Consulting", "list_price": 100.0, "taxes_id": [Command.clear()]}
+        )
+
+    @classmethod
+    def make_invoice(cls, amount, token=None, wallet=None, post=True):
+        token = token or cls.token_usdc
+        invoice = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.partner.id,
+                "currency_id": token.currency_id.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": cls.product.id, "price_unit": amount, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        invoice.stablecoin_token_id = token
+        invoice.stablecoin_wallet_id = wallet or cls.wallet
+        if post:
+            invoice.action_post()
+        return invoice
+
+    def run_crons(self):
+        """What the scheduled actions do: scan, then match."""
+        self.scan()
+        self.env["stablecoin.transfer"]._cron_match()
+
+    def settle(self):
+        """Mine to the confirmation depth and run the crons."""
+        self.mine_to_depth()
+        self.run_crons()

@@ -1,0 +1,151 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
+
+from .common import StablecoinInvoiceMixin
+
+
+@tagged("post_install", "-at_install")
+class TestMatching(StablecoinInvoiceMixin, TransactionCase):
+    def assert_paid_by(self, invoice, tx_hashes):
+        payments = invoice.stablecoin_transfer_ids.payment_id
+        self.assertEqual(sorted(payments.mapped("memo")), sorted(tx_hashes))
+        self.assertEqual(set(payments.mapped("state")), {"paid"} if payments else set())
+        self.assertEqual(payments.journal_id, self.wallet_journal(invoice))
+        for payment in payments:
+            reconciled = payment.move_id.line_ids.filtered(
+                lambda line: line.matched_debit_ids or line.matched_credit_ids
+            )
+            self.assertEqual(reconciled.move_id, payment.move_id, "reconciled with the invoice")
+
+    def wallet_journal(self, invoice):
+        return invoice.stablecoin_wallet_id._journal_for(invoice.stablecoin_token_id)
+
+    def test_payment_request_on_posting(self):
+        invoice = self.make_invoice(125.5)
+        self.assertEqual(invoice.stablecoin_address, self.merchant)
+        self.assertEqual(invoice.stablecoin_amount_due_units, "125500000")
+        request = parse_erc20_transfer_uri(invoice.stablecoin_payment_uri)
+        self.assertEqual(
+            (request.token, request.chain_id, request.recipient, request.amount),
+            (self.usdc, 31337, self.merchant, 125_500_000),
+        )
+        self.assertEqual(invoice.stablecoin_payment_status, "awaiting")
+
+    def test_exact_transfer_to_shared_address_pays_and_reconciles(self):
+        invoice = self.make_invoice(125.5)
+        other = self.make_invoice(80.0)
+        tx_hash = self.pay(125_500_000)
+        self.run_crons()
+        self.assertEqual(invoice.payment_state, "not_paid", "not final yet")
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(invoice.amount_residual, 0)
+        self.assertEqual(invoice.stablecoin_payment_status, "paid")
+        self.assert_paid_by(invoice, [tx_hash])
+        self.assertEqual(other.payment_state, "not_paid")
+        # Running everything again changes nothing.
+        payments = self.env["account.payment"].search_count([])
+        self.run_crons()
+        self.network.write({"last_scanned_block": 0, "last_scanned_hash": False})
+        self.run_crons()
+        self.assertEqual(self.env["account.payment"].search_count([]), payments)
+        self.assertEqual(len(invoice.stablecoin_transfer_ids), 1)
+
+    def test_ambiguous_or_unknown_amount_goes_to_the_unmatched_queue(self):
+        first = self.make_invoice(50.0)
+        second = self.make_invoice(50.0)
+        self.pay(50_000_000)  # two invoices of 50: ambiguous
+        self.pay(12_340_000)  # no invoice of 12.34
+        self.settle()
+        transfers = self.env["stablecoin.transfer"].search([("network_id", "=", self.network.id)])
+        self.assertEqual(transfers.mapped("state"), ["unmatched", "unmatched"])
+        self.assertEqual((first | second).mapped("payment_state"), ["not_paid", "not_paid"])
+
+    def test_other_token_pays_nothing(self):
+        invoice = self.make_invoice(30.0)
+        self.pay(30_000_000, token=self.usdt)
+        self.settle()
+        self.assertEqual(invoice.payment_state, "not_paid")
+        transfer = self.env["stablecoin.transfer"].search([("network_id", "=", self.network.id)])
+        self.assertEqual((transfer.token_id, transfer.state), (self.token_usdt, "unmatched"))
+
+    def test_other_address_or_too_few_confirmations_pay_nothing(self):
+        invoice = self.make_invoice(30.0)
+        self.pay(30_000_000, to=self.chain.accounts[6])
+        self.run_crons()
+        self.pay(30_000_000)
+        self.run_crons()  # seen, but below the confirmation depth
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertFalse(
+            self.env["account.payment"].search(
+                [("memo", "!=", False), ("journal_id", "=", self.wallet_journal(invoice).id)]
+            )
+        )
+
+    def test_reorganised_transfer_pays_nothing(self):
+        invoice = self.make_invoice(42.0)
+        self.pay(42_000_000)
+        self.run_crons()
+        self.chain.rpc("anvil_reorg", 2, [])
+        self.settle()
+        self.assertEqual(invoice.payment_state, "not_paid")
+        transfer = self.env["stablecoin.transfer"].search([("network_id", "=", self.network.id)])
+        self.assertEqual(transfer.state, "reverted")
+
+    def test_per_invoice_address_partial_then_full_then_over(self):
+        invoice = self.make_invoice(100.0, wallet=self.hd_wallet)
+        self.assertEqual(invoice.stablecoin_address_id.derivation_index, 20)
+        address = invoice.stablecoin_address
+        self.assertNotEqual(address, self.merchant)
+        second = self.make_invoice(10.0, wallet=self.hd_wallet)
+        self.assertEqual(second.stablecoin_address_id.derivation_index, 21)
+
+        first_tx = self.pay(40_000_000, to=address)
+        self.run_crons()
+        self.assertEqual(invoice.stablecoin_payment_status, "in_progress")
+        self.settle()
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertEqual(invoice.amount_residual, 60.0)
+        self.assertEqual(invoice.stablecoin_payment_status, "partial")
+        self.assertEqual(invoice.stablecoin_amount_due_units, "60000000")
+        self.assertIn("uint256=60000000", invoice.stablecoin_payment_uri)
+
+        second_tx = self.pay(75_000_000, to=address)  # 15 more than due
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(invoice.stablecoin_payment_status, "overpaid")
+        self.assert_paid_by(invoice, [first_tx, second_tx])
+        self.assertFalse(invoice.stablecoin_payment_uri, "nothing left to pay")
+        # The 15 USDC overpaid is the customer's credit, as for any payment in Odoo.
+        credit = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", self.partner.id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("amount_residual_currency", "<", 0),
+            ]
+        )
+        self.assertEqual(sum(credit.mapped("amount_residual_currency")), -15.0)
+        self.assertEqual(second.payment_state, "not_paid")
+
+    def test_posting_without_a_wallet_for_the_token_is_refused(self):
+        self.wallet.token_ids = [(3, self.token_usdt.id)]
+        with self.assertRaisesRegex(UserError, "No receiving wallet"):
+            self.make_invoice(10.0, token=self.token_usdt)
+
+    def test_payment_uri_qr_decodes_back(self):
+        import base64
+        from io import BytesIO
+
+        import zxingcpp
+        from PIL import Image
+
+        invoice = self.make_invoice(19.99)
+        data_uri = invoice._stablecoin_qr_data_uri()
+        png = base64.b64decode(data_uri.split(",", 1)[1])
+        decoded = zxingcpp.read_barcodes(Image.open(BytesIO(png)))
+        self.assertEqual([d.text for d in decoded], [invoice.stablecoin_payment_uri])
