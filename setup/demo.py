@@ -52,13 +52,32 @@ def fresh_start(chain):
     return info
 
 
-def configure_odoo(rpc_url):
-    """Point the demo network at this run's RPC URL (odoo shell, in the demo database)."""
-    script = (
-        "net = env.ref('stablecoin_wallet.stablecoin_network_local', raise_if_not_found=False)\n"
-        f"net and net.write({{'rpc_url': {rpc_url!r}, 'active': True}})\n"
-        "env.cr.commit()\n"
-    )
+def configure_odoo(rpc_url, token, create_invoice):
+    """Point the demo network at this run's chain and token; on a fresh demo, post an invoice
+    in USDC to the portal user (odoo shell, in the demo database). Returns its portal URL."""
+    script = f"""
+import json
+net = env.ref("stablecoin_wallet.stablecoin_network_local")
+net.write({{"rpc_url": {rpc_url!r}, "active": True}})
+token = env.ref("stablecoin_wallet.stablecoin_token_usdc_local")
+token.contract_address = {token!r}
+invoice = env["account.move"].search(
+    [("stablecoin_token_id", "=", token.id), ("state", "=", "posted")], order="id desc", limit=1)
+if {create_invoice!r}:
+    partner = env.ref("base.partner_demo_portal")
+    invoice = env["account.move"].create({{
+        "move_type": "out_invoice",
+        "partner_id": partner.id,
+        "currency_id": token.currency_id.id,
+        "invoice_line_ids": [(0, 0, {{"name": "Stablecoin integration workshop", "quantity": 1,
+                                      "price_unit": 1250.0, "tax_ids": []}})],
+    }})
+    invoice.stablecoin_token_id = token
+    invoice.action_post()
+url = invoice.get_portal_url() if invoice else ""  # writes the access token
+env.cr.commit()
+print("PORTAL_URL=" + url)
+"""
     cmd = [
         odoodb.python(),
         "-m",
@@ -71,15 +90,17 @@ def configure_odoo(rpc_url):
         "--no-http",
         "--log-level=warn",
     ]
-    subprocess.run(
+    out = subprocess.run(
         cmd,
         input=script,
         text=True,
         check=True,
         timeout=600,
-        stdout=subprocess.DEVNULL,
+        capture_output=True,
         env=dict(os.environ, TZ="UTC"),
-    )
+    ).stdout
+    urls = [line.split("=", 1)[1] for line in out.splitlines() if line.startswith("PORTAL_URL=")]
+    return urls[-1] if urls else ""
 
 
 def dev_private_key(index):
@@ -124,7 +145,8 @@ def main(argv):
         CHAIN_STATE.unlink(missing_ok=True)
         INFO.unlink(missing_ok=True)
 
-    chain = DevChain(chain_id=31337, port=RPC_PORT, state_file=CHAIN_STATE).start()
+    # Blocks every 2 s, as on a real network: payments gather confirmations while you watch.
+    chain = DevChain(chain_id=31337, port=RPC_PORT, state_file=CHAIN_STATE, block_time=2).start()
     odoo_proc = None
 
     def stop(*_args):
@@ -161,7 +183,7 @@ def main(argv):
             )
             info["addons_key"] = odoodb.addons_key()
             INFO.write_text(json.dumps(info, indent=1))
-    configure_odoo(chain.url)
+    invoice_url = configure_odoo(chain.url, info["token"], reset)
 
     cmd = [
         odoodb.python(),
@@ -195,8 +217,11 @@ def main(argv):
 
  Odoo           {url}/odoo         login: admin   password: admin
  Customer       {url}/my           login: portal  password: portal
- Local chain    {chain.url}   (anvil, chain id {chain.chain_id})
+ Local chain    {chain.url}   (anvil, chain id {chain.chain_id}, a block every 2 s)
  Demo USDC      {token}   (6 decimals, open mint)
+ Invoice to pay {url + invoice_url if invoice_url else "(none)"}
+   (1,250 USDC to the demo wallet: scan its QR code, or "Pay with browser wallet").
+   The scheduled actions see the payment within a minute and mark the invoice paid.
 
  Demo tokens to pay with:
    anvil's dev accounts 2..9 hold {balance} USDC each, for example

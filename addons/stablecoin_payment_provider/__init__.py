@@ -1,5 +1,6 @@
 from odoo.addons.payment import reset_payment_provider, setup_provider
 
+from . import controllers
 from . import models
 
 

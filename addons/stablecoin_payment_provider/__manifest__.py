@@ -11,9 +11,16 @@
     "license": "LGPL-3",
     "depends": ["stablecoin_invoicing", "payment", "account_payment"],
     "data": [
+        "views/payment_stablecoin_templates.xml",
         "data/payment_method_data.xml",
         "data/payment_provider_data.xml",  # Depends on payment_method_stablecoin.
     ],
+    "demo": ["demo/payment_provider_demo.xml"],
+    "assets": {
+        "web.assets_frontend": [
+            "stablecoin_payment_provider/static/src/js/wallet_pay.js",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
 }

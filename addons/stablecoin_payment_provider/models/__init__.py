@@ -1,1 +1,3 @@
 from . import payment_provider
+from . import payment_transaction
+from . import stablecoin_transfer

@@ -1,6 +1,6 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .. import const
 
@@ -13,9 +13,25 @@ class PaymentProvider(models.Model):
         ondelete={const.PROVIDER_CODE: "set default"},
     )
 
+    def _get_supported_currencies(self):
+        """Override of `payment`: the currencies of the tokens the addon knows."""
+        supported_currencies = super()._get_supported_currencies()
+        if self.code != const.PROVIDER_CODE:
+            return supported_currencies
+        tokens = self.env["stablecoin.token"].sudo().search([])
+        return supported_currencies.filtered(lambda c: c in tokens.currency_id)
+
     def _get_default_payment_method_codes(self):
         """Override of `payment` to return the default payment method codes."""
         default_codes = super()._get_default_payment_method_codes()
         if self.code != const.PROVIDER_CODE:
             return default_codes
         return const.DEFAULT_PAYMENT_METHOD_CODES
+
+    @api.model
+    def _stablecoin_default_pending_msg(self):
+        return self.env._(
+            "<p>Pay from your crypto wallet on the invoice page: scan the QR code or use "
+            "<b>Pay with browser wallet</b>. The invoice is marked paid as soon as the network "
+            "confirms your transfer.</p>"
+        )

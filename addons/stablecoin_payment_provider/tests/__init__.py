@@ -1,2 +1,3 @@
 from . import test_payment_provider
 from . import test_ui
+from . import test_wallet_checkout

@@ -11,20 +11,39 @@ class TestStablecoinProvider(PaymentCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.stablecoin = cls.env.ref("stablecoin_payment_provider.payment_provider_stablecoin")
+        cls.stablecoin.write({"state": "enabled", "is_published": True})
+        cls.stablecoin.with_context(active_test=False).payment_method_ids.active = True
+        cls.usdc = cls.env.ref("stablecoin_wallet.currency_usdc")
 
-    def test_provider_is_installed_disabled_with_its_payment_method(self):
+    def test_provider_record_and_payment_method(self):
         self.assertEqual(self.stablecoin.code, "stablecoin")
-        self.assertEqual(self.stablecoin.state, "disabled")
         self.assertEqual(
             self.stablecoin.module_id, self.env.ref("base.module_stablecoin_payment_provider")
         )
+        self.assertEqual(
+            self.stablecoin.redirect_form_view_id,
+            self.env.ref("stablecoin_payment_provider.redirect_form"),
+        )
         methods = self.stablecoin.with_context(active_test=False).payment_method_ids
         self.assertEqual(methods.mapped("code"), ["stablecoin"])
+        self.assertIn("Pay with browser wallet", self.stablecoin.pending_msg)
 
     def test_default_payment_methods(self):
         self.assertEqual(self.stablecoin._get_default_payment_method_codes(), {"stablecoin"})
         # Other providers keep their own defaults (guard-and-super).
         self.assertNotIn("stablecoin", self.dummy_provider._get_default_payment_method_codes())
+
+    def test_offered_for_stablecoin_amounts_only(self):
+        compatible = self.env["payment.provider"]._get_compatible_providers
+        company, partner = self.env.company.id, self.partner.id
+        self.assertIn(
+            self.stablecoin, compatible(company, partner, 100.0, currency_id=self.usdc.id)
+        )
+        self.assertNotIn(
+            self.stablecoin,
+            compatible(company, partner, 100.0, currency_id=self.env.ref("base.EUR").id),
+        )
+        self.assertIn(self.usdc, self.stablecoin.available_currency_ids)
 
     def test_removal_resets_the_provider(self):
         self.env["payment.provider"]._remove_provider("stablecoin")

@@ -1,0 +1,31 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+
+from .. import const
+
+
+class StablecoinTransfer(models.Model):
+    _inherit = "stablecoin.transfer"
+
+    def _pay_invoice(self, invoice):
+        """Override: a pending portal transaction for the invoice is done with this payment.
+
+        The transaction never becomes done from the browser's word: only here, once the
+        watcher confirmed the transfer and the matcher reconciled it.
+        """
+        payment = super()._pay_invoice(invoice)
+        if invoice.payment_state in ("paid", "in_payment"):
+            txs = (
+                self.env["payment.transaction"]
+                .sudo()
+                .search(
+                    [
+                        ("provider_code", "=", const.PROVIDER_CODE),
+                        ("invoice_ids", "in", invoice.ids),
+                        ("state", "in", ("draft", "pending")),
+                    ]
+                )
+            )
+            txs._stablecoin_confirm(payment)
+        return payment

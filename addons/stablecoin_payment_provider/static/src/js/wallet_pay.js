@@ -1,0 +1,77 @@
+/** @odoo-module **/
+// "Pay with browser wallet": sends the invoice's ERC-20 transfer through the EIP-1193 provider
+// the browser exposes (MetaMask, Rabby, Coinbase Wallet...). It only sends: the invoice is
+// marked paid by the server once the chain confirms the transfer, never by this page.
+
+import publicWidget from "@web/legacy/js/public/public_widget";
+import { _t } from "@web/core/l10n/translation";
+
+const TRANSFER_SELECTOR = "a9059cbb"; // transfer(address,uint256)
+
+export function encodeTransfer(recipient, amount) {
+    const to = recipient.toLowerCase().replace(/^0x/, "").padStart(64, "0");
+    const value = BigInt(amount).toString(16).padStart(64, "0");
+    return "0x" + TRANSFER_SELECTOR + to + value;
+}
+
+publicWidget.registry.StablecoinWalletPay = publicWidget.Widget.extend({
+    selector: ".o_stablecoin_wallet_pay",
+    events: { "click .o_stablecoin_wallet_button": "_onClickPay" },
+
+    _setStatus(message, isError = false) {
+        const status = this.el.querySelector(".o_stablecoin_wallet_status");
+        status.textContent = message;
+        status.classList.toggle("text-danger", isError);
+    },
+
+    async _switchChain(provider, chainHex, chainName) {
+        const current = await provider.request({ method: "eth_chainId" });
+        if (String(current).toLowerCase() === chainHex) {
+            return;
+        }
+        try {
+            await provider.request({
+                method: "wallet_switchEthereumChain",
+                params: [{ chainId: chainHex }],
+            });
+        } catch (error) {
+            if (error && error.code === 4902) {
+                throw new Error(
+                    _t("Your wallet does not know the network %s yet: add it in the wallet, then try again.", chainName)
+                );
+            }
+            throw error;
+        }
+    },
+
+    async _onClickPay(ev) {
+        const button = ev.currentTarget;
+        const data = this.el.dataset;
+        const provider = window.ethereum;
+        if (!provider || typeof provider.request !== "function") {
+            this._setStatus(_t("No browser wallet found. Scan the QR code with a wallet app instead."), true);
+            return;
+        }
+        button.disabled = true;
+        try {
+            this._setStatus(_t("Confirm in your wallet..."));
+            const accounts = await provider.request({ method: "eth_requestAccounts" });
+            if (!accounts || !accounts.length) {
+                throw new Error(_t("The wallet shared no account."));
+            }
+            const chainHex = "0x" + BigInt(data.chainId).toString(16);
+            await this._switchChain(provider, chainHex, data.chainName);
+            const txHash = await provider.request({
+                method: "eth_sendTransaction",
+                params: [{ from: accounts[0], to: data.token, data: encodeTransfer(data.recipient, data.amount) }],
+            });
+            this.el.dataset.txHash = txHash;
+            this._setStatus(
+                _t("Payment sent (transaction %s). This invoice shows it as paid once the network confirms it.", txHash)
+            );
+        } catch (error) {
+            button.disabled = false;
+            this._setStatus(_t("The wallet did not send the payment: %s", (error && error.message) || error), true);
+        }
+    },
+});

@@ -1,0 +1,126 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+import os
+
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.stablecoin_invoicing.tests.common import StablecoinInvoiceMixin
+
+SHOTS = os.environ.get("SCOIN_SCREENSHOTS")
+
+# An EIP-1193 provider, as a wallet extension injects it, backed by one of anvil's unlocked
+# accounts: it answers eth_requestAccounts and wallet_switchEthereumChain itself (anvil has
+# neither) and forwards everything else to the chain.
+INJECTED_WALLET = """
+const ANVIL = %(rpc)s, ACCOUNT = %(account)s;
+const calls = [];
+window.__walletCalls = calls;
+window.ethereum = {
+    isMetaMask: false,
+    async request({method, params}) {
+        calls.push(method);
+        if (method === 'eth_requestAccounts') { return [ACCOUNT]; }
+        if (method === 'wallet_switchEthereumChain') { return null; }
+        const response = await fetch(ANVIL, {
+            method: 'POST',
+            headers: {'Content-Type': 'application/json'},
+            body: JSON.stringify({jsonrpc: '2.0', id: calls.length, method, params: params || []}),
+        });
+        const body = await response.json();
+        if (body.error) { throw new Error(body.error.message); }
+        return body.result;
+    },
+};
+"""
+
+CLICK_AND_WAIT = """
+(async () => {
+    document.querySelector('.o_stablecoin_wallet_button').click();
+    const status = document.querySelector('.o_stablecoin_wallet_status');
+    for (let i = 0; i < 150; i++) {
+        if (status.textContent.includes('Payment sent')) {
+            const sent = document.querySelector('.o_stablecoin_wallet_pay').dataset.txHash;
+            console.log('SENT ' + sent);
+            // Let the page finish loading (the portal chatter loads lazily) before ending.
+            if (odoo.portalChatterReady) { await odoo.portalChatterReady; }
+            console.log('test successful');
+            return;
+        }
+        if (status.classList.contains('text-danger')) {
+            console.error('wallet error: ' + status.textContent);
+            return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    console.error('no answer from the wallet flow: ' + status.textContent);
+})();
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestWalletCheckout(StablecoinInvoiceMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.provider = cls.env.ref("stablecoin_payment_provider.payment_provider_stablecoin")
+        cls.provider.write({"state": "enabled", "is_published": True})
+        cls.method = cls.provider.with_context(active_test=False).payment_method_ids
+        cls.method.active = True
+
+    def create_pending_tx(self, invoice):
+        tx = self.env["payment.transaction"].create(
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.method.id,
+                "reference": f"{invoice.name}-scoin",
+                "amount": invoice.amount_residual,
+                "currency_id": invoice.currency_id.id,
+                "partner_id": invoice.partner_id.id,
+                "invoice_ids": [(6, 0, invoice.ids)],
+                "operation": "online_redirect",
+            }
+        )
+        processing = tx._get_processing_values()
+        self.assertIn("/payment/stablecoin/process", processing["redirect_form_html"])
+        response = self.url_open("/payment/stablecoin/process", data={"reference": tx.reference})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(tx.state, "pending")
+        return tx
+
+    def test_browser_wallet_pays_the_invoice(self):
+        invoice = self.make_invoice(321.09)
+        tx = self.create_pending_tx(invoice)
+        self.chain.mint(self.usdc, self.customer, 321_090_000)
+        code = INJECTED_WALLET % {
+            "rpc": json.dumps(self.chain.url),
+            "account": json.dumps(self.customer),
+        }
+        self.browser_js(
+            invoice.get_portal_url(),
+            code + CLICK_AND_WAIT,
+            ready="!!document.querySelector('.o_stablecoin_wallet_button')",
+        )
+        # The browser's word changed nothing: only the chain does.
+        self.assertEqual(tx.state, "pending")
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(self.chain.balance_of(self.usdc, self.merchant), 321_090_000)
+
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(tx.state, "done")
+        payment = invoice.stablecoin_transfer_ids.payment_id
+        self.assertEqual(tx.payment_id, payment)
+        self.assertEqual(
+            self.env["account.payment"].search_count([("partner_id", "=", self.partner.id)]), 1
+        )
+
+    def test_pending_transaction_is_not_done_by_a_forged_notification(self):
+        invoice = self.make_invoice(10.0)
+        tx = self.create_pending_tx(invoice)
+        self.url_open(
+            "/payment/stablecoin/process",
+            data={"reference": tx.reference, "state": "done", "amount": "10.0"},
+        )
+        self.assertEqual(tx.state, "pending")
+        self.assertEqual(invoice.payment_state, "not_paid")
