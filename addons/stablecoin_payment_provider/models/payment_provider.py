@@ -18,8 +18,9 @@ class PaymentProvider(models.Model):
         supported_currencies = super()._get_supported_currencies()
         if self.code != const.PROVIDER_CODE:
             return supported_currencies
-        tokens = self.env["stablecoin.token"].sudo().search([])
-        return supported_currencies.filtered(lambda c: c in tokens.currency_id)
+        groups = self.env["stablecoin.token"].sudo()._read_group([], ["currency_id"])
+        token_currencies = self.env["res.currency"].union(*(currency for (currency,) in groups))
+        return supported_currencies & token_currencies
 
     def _get_default_payment_method_codes(self):
         """Override of `payment` to return the default payment method codes."""

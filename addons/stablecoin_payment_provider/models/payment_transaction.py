@@ -27,8 +27,7 @@ class PaymentTransaction(models.Model):
         )
         if not reference or not tx:
             raise ValidationError(
-                "Stablecoin: "
-                + self.env._("No transaction found matching reference %s.", reference)
+                self.env._("Stablecoin: no transaction found matching reference %s.", reference)
             )
         return tx
 
