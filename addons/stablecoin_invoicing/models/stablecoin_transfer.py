@@ -59,8 +59,16 @@ class StablecoinTransfer(models.Model):
     def _match(self):
         """Find the invoice this transfer pays; pay it, or leave it to an accountant."""
         self.ensure_one()
-        if self.state != "confirmed":
+        # Row lock: a second matcher (manual run, another worker) skips this transfer instead
+        # of paying the invoice twice.
+        self.env.cr.execute(
+            "SELECT id FROM stablecoin_transfer WHERE id = %s AND state = 'confirmed' "
+            "FOR UPDATE SKIP LOCKED",
+            [self.id],
+        )
+        if not self.env.cr.fetchone():
             return False
+        self.invalidate_recordset(["state"])
         invoice = self._find_invoice()
         if not invoice:
             self.state = "unmatched"
@@ -129,3 +137,16 @@ class StablecoinTransfer(models.Model):
             )
         )
         return payment
+
+
+class StablecoinNetwork(models.Model):
+    _inherit = "stablecoin.network"
+
+    @api.model
+    def _cron_scan(self):
+        """After a scan, let the matcher run right away rather than at its next interval."""
+        res = super()._cron_scan()
+        match_cron = self.env.ref("stablecoin_invoicing.ir_cron_stablecoin_match", False)
+        if match_cron:
+            match_cron._trigger()
+        return res
