@@ -1,6 +1,7 @@
 """Screenshot a page of the running demo as a logged-in user (for looking at screens).
 
-Usage: python setup/screenshot.py URL OUT.png [LOGIN PASSWORD] [WIDTH HEIGHT]
+Usage: python setup/screenshot.py URL OUT.png [LOGIN PASSWORD] [WIDTH HEIGHT] [JS]
+JS (optional) runs once the page is ready, e.g. to open a dialog before the capture.
 Logs in through /web/session/authenticate, then drives headless chromium over the DevTools
 protocol (websocket-client) with that session cookie.
 """
@@ -32,6 +33,7 @@ def main(argv):
     url, out = argv[0], argv[1]
     user, password = (argv[2], argv[3]) if len(argv) >= 4 else ("admin", "admin")
     width, height = (int(argv[4]), int(argv[5])) if len(argv) >= 6 else (1400, 1000)
+    script = argv[6] if len(argv) >= 7 else ""
     parts = urlparse(url)
     base = f"{parts.scheme}://{parts.netloc}"
     session = login(base, "scoin_demo", user, password)
@@ -84,6 +86,8 @@ def main(argv):
             if result.get("result", {}).get("value"):
                 break
             time.sleep(0.5)
+        if script:
+            send("Runtime.evaluate", expression=script, awaitPromise=True)
         time.sleep(2)
         shot = send("Page.captureScreenshot", format="png")
         with open(out, "wb") as fh:

@@ -3,6 +3,8 @@
 import json
 import os
 
+from lxml import html
+
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.stablecoin_invoicing.tests.common import StablecoinInvoiceMixin
@@ -114,6 +116,20 @@ class TestWalletCheckout(StablecoinInvoiceMixin, HttpCase):
         self.assertEqual(
             self.env["account.payment"].search_count([("partner_id", "=", self.partner.id)]), 1
         )
+
+    def test_pay_now_dialog_shows_the_request(self):
+        invoice = self.make_invoice(55.0)
+        page = html.fromstring(self.url_open(invoice.get_portal_url()).content)
+        option = page.xpath(
+            "//div[@id='pay_with']//input[@data-provider-code='stablecoin']"
+            "/ancestor::li[1]//div[@name='o_payment_inline_form']"
+        )
+        self.assertEqual(len(option), 1, "the Stablecoin option has its inline form")
+        self.assertEqual(
+            option[0].xpath(".//a[hasclass('o_stablecoin_uri')]/@href"),
+            [invoice.stablecoin_payment_uri],
+        )
+        self.assertTrue(option[0].xpath(".//button[hasclass('o_stablecoin_wallet_button')]"))
 
     def test_pending_transaction_is_not_done_by_a_forged_notification(self):
         invoice = self.make_invoice(10.0)
