@@ -10,7 +10,9 @@
     "license": "LGPL-3",
     "depends": ["stablecoin_wallet", "account", "portal"],
     "data": [
+        "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "views/res_config_settings_views.xml",
         "views/account_move_views.xml",
         "views/stablecoin_payment_templates.xml",
     ],

@@ -1,10 +1,11 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+from datetime import timedelta
 from decimal import Decimal
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.stablecoin_wallet.chain import build_erc20_transfer_uri, from_units, to_units
 
@@ -13,13 +14,28 @@ PAYMENT_STATUSES = [
     ("in_progress", "In progress"),
     ("partial", "Partially paid"),
     ("paid", "Paid"),
+    ("paid_late", "Paid late"),
     ("overpaid", "Overpaid"),
+    ("expired", "Quote expired"),
+    ("rejected", "Rejected"),
+    ("failed", "Failed"),
 ]
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    stablecoin_token_ids = fields.Many2many(
+        "stablecoin.token",
+        "account_move_stablecoin_token_rel",
+        string="Accepted Tokens",
+        compute="_compute_stablecoin_token_ids",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="The tokens and networks the customer may pay this invoice with (the company's "
+        "accepted tokens by default).",
+    )
     stablecoin_token_id = fields.Many2one(
         "stablecoin.token",
         string="Pay-in Token",
@@ -27,8 +43,9 @@ class AccountMove(models.Model):
         store=True,
         readonly=False,
         copy=False,
-        domain="[('currency_id', '=', currency_id)]",
-        help="The token and network the customer pays this invoice with.",
+        domain="[('id', 'in', stablecoin_token_ids)]",
+        help="The token and network the payment request is made in; the customer can pick "
+        "another accepted one on the portal.",
     )
     stablecoin_wallet_id = fields.Many2one(
         "stablecoin.wallet", string="Receiving Wallet", readonly=True, copy=False
@@ -39,6 +56,11 @@ class AccountMove(models.Model):
     stablecoin_address = fields.Char(
         related="stablecoin_address_id.address", string="Receiving Address"
     )
+    stablecoin_quote_ids = fields.One2many("stablecoin.quote", "move_id", readonly=True)
+    stablecoin_quote_id = fields.Many2one(
+        "stablecoin.quote", string="Current Quote", readonly=True, copy=False
+    )
+    stablecoin_quote_expires_at = fields.Datetime(related="stablecoin_quote_id.expires_at")
     stablecoin_amount_due_units = fields.Char(
         compute="_compute_stablecoin_payment_request",
         string="Amount Due (token units)",
@@ -50,56 +72,191 @@ class AccountMove(models.Model):
     stablecoin_transfer_ids = fields.One2many(
         "stablecoin.transfer", "move_id", string="Stablecoin Transfers", readonly=True
     )
+    stablecoin_paid_late = fields.Boolean(readonly=True, copy=False)
+    stablecoin_reject_reason = fields.Text(
+        string="Rejection Reason", readonly=True, copy=False, tracking=True
+    )
     stablecoin_payment_status = fields.Selection(
         PAYMENT_STATUSES,
         compute="_compute_stablecoin_payment_status",
         store=True,
         string="Stablecoin Payment",
         copy=False,
+        tracking=True,
     )
 
-    @api.depends("currency_id", "company_id", "move_type")
+    # -- defaults ----------------------------------------------------------------------------
+    @api.depends("company_id", "move_type")
+    def _compute_stablecoin_token_ids(self):
+        for move in self:
+            if move.move_type == "out_invoice" and move.state == "draft":
+                move.stablecoin_token_ids = move.company_id._stablecoin_accepted_tokens()
+
+    @api.depends("currency_id", "stablecoin_token_ids", "move_type")
     def _compute_stablecoin_token_id(self):
         for move in self:
             if move.move_type != "out_invoice" or move.state != "draft":
-                move.stablecoin_token_id = move.stablecoin_token_id
                 continue
-            if move.stablecoin_token_id.currency_id == move.currency_id:
-                continue
-            wallets = self.env["stablecoin.wallet"].search(
-                [
-                    ("company_id", "=", move.company_id.id),
-                    ("token_ids.currency_id", "=", move.currency_id.id),
-                ]
+            tokens = move.stablecoin_token_ids._origin.sorted(
+                lambda t: (t.network_id.sequence, t.sequence, t.id)
             )
-            move.stablecoin_token_id = wallets.token_ids.filtered(
-                lambda t, c=move.currency_id: t.currency_id == c and t.active
-            ).sorted(lambda t: (t.network_id.sequence, t.sequence))[:1]
+            token = move.stablecoin_token_id._origin
+            if (
+                token
+                and token in tokens
+                and (
+                    move.stablecoin_token_id.currency_id == move.currency_id
+                    or move.currency_id not in tokens.currency_id
+                )
+            ):
+                continue
+            same = tokens.filtered(lambda t, c=move.currency_id: t.currency_id == c)
+            move.stablecoin_token_id = (same or tokens)[:1]
 
+    # -- the payment request -------------------------------------------------------------------
     @api.depends(
-        "stablecoin_token_id", "stablecoin_address_id", "amount_residual", "state", "currency_id"
+        "stablecoin_quote_id.expires_at",
+        "stablecoin_quote_id.state",
+        "amount_residual",
+        "state",
+        "stablecoin_payment_status",
     )
     def _compute_stablecoin_payment_request(self):
         for move in self:
             move.stablecoin_amount_due_units = False
             move.stablecoin_payment_uri = False
-            token = move.stablecoin_token_id
-            if not token or not move.stablecoin_address_id or move.state != "posted":
+            quote = move.stablecoin_quote_id
+            if not quote or move.state != "posted" or not move._stablecoin_quote_is_current(quote):
                 continue
-            units = move._stablecoin_units(move.amount_residual)
-            move.stablecoin_amount_due_units = str(units)
-            if units > 0:
+            move.stablecoin_amount_due_units = quote.amount_units
+            units = int(quote.amount_units)
+            if units > 0 and move.stablecoin_payment_status != "rejected":
+                token = quote.token_id
                 move.stablecoin_payment_uri = build_erc20_transfer_uri(
-                    token.contract_address, token.chain_id, move.stablecoin_address, units
+                    token.contract_address, token.chain_id, quote.address_id.address, units
                 )
 
+    def _stablecoin_quote_is_current(self, quote):
+        """The quote still prices what is due now (not expired, residual unchanged)."""
+        return (
+            quote.state == "active"
+            and not quote._is_expired()
+            and self.currency_id.compare_amounts(quote.amount_due, self.amount_residual) == 0
+        )
+
+    def _stablecoin_units_in(self, amount, token, date=None):
+        """``amount`` of the invoice currency, in smallest units of ``token``, at today's rate."""
+        self.ensure_one()
+        converted = self.currency_id._convert(
+            amount, token.currency_id, self.company_id, date or fields.Date.context_today(self)
+        )
+        rounded = token.currency_id.round(converted)
+        text = f"{rounded:.{token.currency_id.decimal_places}f}"
+        return to_units(Decimal(text), token.decimals)
+
+    def _stablecoin_refresh_quote(self):
+        """Make sure the invoice has a live quote for its token (new one if expired or stale).
+
+        Called when the payment request is shown (portal, posting) and after each payment.
+        """
+        for move in self.filtered(
+            lambda m: m.stablecoin_token_id and m.state == "posted" and m.is_sale_document()
+        ):
+            quote = move.stablecoin_quote_id
+            if quote and move._stablecoin_quote_is_current(quote):
+                continue
+            if quote.state == "active":
+                quote.state = "superseded"
+            if move.payment_state in ("paid", "in_payment", "reversed") or not move.amount_residual:
+                continue
+            move._stablecoin_new_quote(move.stablecoin_token_id)
+
+    def _stablecoin_new_quote(self, token):
+        self.ensure_one()
+        address = self._stablecoin_address_for(token)
+        units = self._stablecoin_units_in(self.amount_residual, token)
+        expires = False
+        if token.currency_id != self.currency_id:
+            minutes = self.company_id.stablecoin_quote_minutes or 15
+            expires = fields.Datetime.now() + timedelta(minutes=minutes)
+        quote = (
+            self.env["stablecoin.quote"]
+            .sudo()
+            .create(
+                {
+                    "move_id": self.id,
+                    "token_id": token.id,
+                    "address_id": address.id,
+                    "amount_units": str(units),
+                    "amount": float(from_units(units, token.decimals)),
+                    "amount_due": self.amount_residual,
+                    "currency_id": self.currency_id.id,
+                    "expires_at": expires,
+                }
+            )
+        )
+        self.sudo().stablecoin_quote_id = quote
+        return quote
+
+    def _stablecoin_address_for(self, token):
+        """The receiving address for ``token``: the invoice's own one when its wallet takes the
+        token, else one from a wallet of the company that does (derived or fixed)."""
+        self.ensure_one()
+        wallet = self.stablecoin_wallet_id
+        if wallet and token in wallet.token_ids and self.stablecoin_address_id:
+            return self.stablecoin_address_id
+        wallet = self._stablecoin_wallet_for(token)
+        address = wallet._new_receiving_address()
+        if not address:
+            raise UserError(self.env._("Wallet %s has no receiving address.", wallet.name))
+        self.sudo().write({"stablecoin_wallet_id": wallet.id, "stablecoin_address_id": address.id})
+        return address
+
+    def _stablecoin_wallet_for(self, token):
+        self.ensure_one()
+        wallet = self.stablecoin_wallet_id
+        if wallet and token in wallet.token_ids:
+            return wallet
+        wallet = (
+            self.env["stablecoin.wallet"]
+            .sudo()
+            .search(
+                [("company_id", "=", self.company_id.id), ("token_ids", "in", token.id)], limit=1
+            )
+        )
+        if not wallet:
+            raise UserError(
+                self.env._(
+                    "No receiving wallet of %(company)s accepts %(token)s: add one in "
+                    "Accounting > Configuration > Stablecoins > Receiving Wallets.",
+                    company=self.company_id.name,
+                    token=token.display_name,
+                )
+            )
+        return wallet
+
+    def _stablecoin_select_token(self, token):
+        """The payer picks another accepted token/network (portal): new address and quote."""
+        self.ensure_one()
+        if token not in self.stablecoin_token_ids:
+            raise UserError(self.env._("%s is not accepted for this invoice.", token.display_name))
+        if self.stablecoin_payment_status in ("paid", "paid_late", "overpaid", "rejected"):
+            raise UserError(self.env._("This invoice takes no more payments."))
+        self.sudo().stablecoin_token_id = token
+        if self.stablecoin_quote_id.state == "active":
+            self.stablecoin_quote_id.sudo().state = "superseded"
+        return self._stablecoin_new_quote(token)
+
+    # -- status --------------------------------------------------------------------------------
     @api.depends(
         "stablecoin_token_id",
         "state",
         "payment_state",
-        "amount_total",
+        "amount_residual",
         "stablecoin_transfer_ids.state",
-        "stablecoin_address_id",
+        "stablecoin_quote_id",
+        "stablecoin_reject_reason",
+        "stablecoin_paid_late",
     )
     def _compute_stablecoin_payment_status(self):
         for move in self:
@@ -107,34 +264,34 @@ class AccountMove(models.Model):
                 move.stablecoin_payment_status = False
                 continue
             transfers = move.stablecoin_transfer_ids
-            matched = transfers.filtered(lambda t: t.state == "matched")
-            received = sum(move._stablecoin_units_of(t) for t in matched)
-            pending = move._stablecoin_pending_transfers()
             if move.payment_state in ("paid", "in_payment", "reversed"):
-                total = move._stablecoin_units(move.amount_total)
-                move.stablecoin_payment_status = "overpaid" if received > total else "paid"
-            elif pending:
+                overpaid = transfers.payment_id.move_id.line_ids.filtered(
+                    lambda line: (
+                        line.account_id.account_type == "asset_receivable"
+                        and not line.reconciled
+                        and line.amount_residual < 0
+                    )
+                )
+                if overpaid:
+                    move.stablecoin_payment_status = "overpaid"
+                elif move.stablecoin_paid_late:
+                    move.stablecoin_payment_status = "paid_late"
+                else:
+                    move.stablecoin_payment_status = "paid"
+            elif move.stablecoin_reject_reason:
+                move.stablecoin_payment_status = "rejected"
+            elif transfers.filtered(lambda t: t.state in ("seen", "confirmed")):
                 move.stablecoin_payment_status = "in_progress"
             elif move.payment_state == "partial":
                 move.stablecoin_payment_status = "partial"
+            elif transfers and all(t.state == "reverted" for t in transfers):
+                move.stablecoin_payment_status = "failed"
+            elif move.stablecoin_quote_id and move.stablecoin_quote_id._is_expired():
+                move.stablecoin_payment_status = "expired"
             else:
                 move.stablecoin_payment_status = "awaiting"
 
-    def _stablecoin_pending_transfers(self):
-        """Transfers seen on chain for this invoice, not yet final or not yet matched."""
-        self.ensure_one()
-        return self.stablecoin_transfer_ids.filtered(lambda t: t.state in ("seen", "confirmed"))
-
-    def _stablecoin_units(self, amount):
-        """An amount of this invoice's currency, in smallest units of its token."""
-        self.ensure_one()
-        rounded = self.currency_id.round(amount)
-        text = f"{rounded:.{self.currency_id.decimal_places}f}"
-        return to_units(Decimal(text), self.stablecoin_token_id.decimals)
-
-    def _stablecoin_units_of(self, transfer):
-        return int(transfer.amount_units)
-
+    # -- QR, display -----------------------------------------------------------------------------
     def _stablecoin_qr_data_uri(self):
         """The payment URI as a QR code (PNG data URI), drawn by Odoo's own barcode renderer."""
         self.ensure_one()
@@ -148,48 +305,132 @@ class AccountMove(models.Model):
     def _stablecoin_amount_due(self):
         """The amount due in tokens, as text: the currency's decimals, more only if needed."""
         self.ensure_one()
+        token = self.stablecoin_quote_id.token_id or self.stablecoin_token_id
         units = int(self.stablecoin_amount_due_units or 0)
-        amount = from_units(units, self.stablecoin_token_id.decimals)
-        short = amount.quantize(Decimal(1).scaleb(-self.currency_id.decimal_places))
+        amount = from_units(units, token.decimals)
+        short = amount.quantize(Decimal(1).scaleb(-token.currency_id.decimal_places))
         return f"{short if short == amount else amount:f}"
 
-    def _post(self, soft=True):
-        for move in self.filtered(lambda m: m.stablecoin_token_id and m.is_sale_document()):
-            move._stablecoin_assign_address()
-        return super()._post(soft=soft)
+    def _stablecoin_credit_lines(self):
+        """The customer's unreconciled credit (overpayments, unallocated receipts) in the
+        invoice's currency or its token's, usable to pay this invoice."""
+        self.ensure_one()
+        currencies = self.currency_id | self.stablecoin_token_id.currency_id
+        receivable = self.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).account_id
+        if not receivable:
+            return self.env["account.move.line"]
+        return (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", self.commercial_partner_id.id),
+                    ("account_id", "in", receivable.ids),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", "<", 0),
+                    ("currency_id", "in", currencies.ids),
+                    ("company_id", "=", self.company_id.id),
+                ]
+            )
+        )
 
-    def _stablecoin_assign_address(self):
-        """Give the invoice its receiving address: a fresh derived one, or the wallet's."""
+    def _stablecoin_pay_from_balance(self):
+        """Apply the customer's credit to this invoice with Odoo's own reconciliation: all of
+        it is paid when the credit suffices, else the credit pays part of it."""
+        self.ensure_one()
+        if self.state != "posted" or self.payment_state not in ("not_paid", "partial"):
+            raise UserError(self.env._("This invoice has nothing left to pay."))
+        credit = self._stablecoin_credit_lines()
+        if not credit:
+            raise UserError(self.env._("There is no credit to apply to this invoice."))
+        before = self.amount_residual
+        for line in credit.sorted(lambda line: (line.date, line.id)):
+            if self.payment_state not in ("not_paid", "partial"):
+                break
+            self.sudo().js_assign_outstanding_line(line.id)
+        applied = before - self.amount_residual
+        self.sudo().message_post(
+            body=self.env._(
+                "The customer applied %(amount)s %(currency)s of their balance to this invoice.",
+                amount=applied,
+                currency=self.currency_id.name,
+            )
+        )
+        self._stablecoin_refresh_quote()
+        return applied
+
+    # -- posting and validation ------------------------------------------------------------------
+    def _post(self, soft=True):
+        stablecoin = self.filtered(lambda m: m.stablecoin_token_id and m.is_sale_document())
+        for move in stablecoin:
+            move._stablecoin_check_postable()
+        posted = super()._post(soft=soft)
+        for move in stablecoin & posted:
+            move._stablecoin_address_for(move.stablecoin_token_id)
+            move._stablecoin_refresh_quote()
+        return posted
+
+    def _stablecoin_check_postable(self):
+        """Refuse, with a message naming the field, what cannot be paid in stablecoins."""
         self.ensure_one()
         token = self.stablecoin_token_id
-        if token.currency_id != self.currency_id:
-            raise UserError(
+        if not self.partner_id:
+            raise ValidationError(self.env._("Customer: a stablecoin invoice needs a customer."))
+        if self.currency_id.compare_amounts(self.amount_total, 0) <= 0:
+            raise ValidationError(
+                self.env._("Total: a stablecoin invoice must be for an amount greater than zero.")
+            )
+        today = fields.Date.context_today(self)
+        if self.invoice_date_due and self.invoice_date_due < today:
+            raise ValidationError(
                 self.env._(
-                    "Invoice %(name)s is in %(currency)s but its pay-in token %(token)s is in "
-                    "%(token_currency)s.",
-                    name=self.display_name,
-                    currency=self.currency_id.name,
-                    token=token.display_name,
-                    token_currency=token.currency_id.name,
+                    "Due Date: %(date)s is in the past; a stablecoin payment request cannot "
+                    "be due before it is sent.",
+                    date=self.invoice_date_due,
                 )
             )
-        wallet = self.stablecoin_wallet_id
-        if not wallet or token not in wallet.token_ids:
-            wallet = self.env["stablecoin.wallet"].search(
-                [("company_id", "=", self.company_id.id), ("token_ids", "in", token.id)], limit=1
-            )
-        if not wallet:
-            raise UserError(
+        if token not in self.company_id._stablecoin_accepted_tokens():
+            raise ValidationError(
                 self.env._(
-                    "No receiving wallet of %(company)s accepts %(token)s: add one in "
-                    "Accounting > Configuration > Stablecoins > Receiving Wallets.",
+                    "Pay-in Token: %(token)s is not among the tokens %(company)s accepts.",
+                    token=token.display_name,
                     company=self.company_id.name,
-                    token=token.display_name,
                 )
             )
-        if self.stablecoin_address_id and self.stablecoin_address_id.wallet_id == wallet:
-            return
-        address = wallet._new_receiving_address()
-        if not address:
-            raise UserError(self.env._("Wallet %s has no receiving address.", wallet.name))
-        self.write({"stablecoin_wallet_id": wallet.id, "stablecoin_address_id": address.id})
+        self._stablecoin_wallet_for(token)
+
+    def _stablecoin_reject(self, reason):
+        """The payer rejects the invoice (portal), with a reason the issuer sees."""
+        self.ensure_one()
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Please give a reason for rejecting the invoice."))
+        if (
+            self.state != "posted"
+            or self.payment_state != "not_paid"
+            or self.stablecoin_transfer_ids
+        ):
+            raise UserError(self.env._("An invoice with payments cannot be rejected."))
+        self.sudo().stablecoin_reject_reason = reason[:2000]
+        if self.stablecoin_quote_id.state == "active":
+            self.stablecoin_quote_id.sudo().state = "superseded"
+        self.sudo().message_post(
+            body=self.env._("The customer rejected this invoice: %s", reason[:2000]),
+            author_id=self.commercial_partner_id.id,
+        )
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Invoice rejected by the customer"),
+            note=reason[:2000],
+            user_id=(self.invoice_user_id or self.env.user).id,
+        )
+        return True
+
+    def button_draft(self):
+        res = super().button_draft()
+        self.filtered("stablecoin_reject_reason").sudo().stablecoin_reject_reason = False
+        self.stablecoin_quote_id.filtered(lambda q: q.state == "active").sudo().state = "superseded"
+        return res

@@ -5,6 +5,8 @@ import threading
 
 from odoo import api, fields, models
 
+from odoo.addons.stablecoin_wallet.chain import from_units
+
 _logger = logging.getLogger(__name__)
 
 MATCH_BATCH = 100
@@ -48,6 +50,7 @@ class StablecoinTransfer(models.Model):
         Idempotent: only confirmed transfers are taken, and each leaves that state.
         """
         auto_commit = not getattr(threading.current_thread(), "testing", False)
+        self._flag_expired_quotes()
         transfers = self.search([("state", "=", "confirmed")], order="block_number, log_index, id")
         for done, transfer in enumerate(transfers, 1):
             with self.env.cr.savepoint():
@@ -55,6 +58,19 @@ class StablecoinTransfer(models.Model):
             if auto_commit and (done % MATCH_BATCH == 0 or done == len(transfers)):
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(transfers) - done)
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _flag_expired_quotes(self):
+        """Invoices whose quote ran out show "Quote expired" until viewed (and re-quoted)."""
+        moves = self.env["account.move"].search(
+            [
+                ("stablecoin_payment_status", "=", "awaiting"),
+                ("stablecoin_quote_id.expires_at", "<", fields.Datetime.now()),
+            ]
+        )
+        if moves:
+            self.env.add_to_compute(moves._fields["stablecoin_payment_status"], moves)
+            moves.flush_recordset(["stablecoin_payment_status"])
 
     def _match(self):
         """Find the invoice this transfer pays; pay it, or leave it to an accountant."""
@@ -69,37 +85,141 @@ class StablecoinTransfer(models.Model):
         if not self.env.cr.fetchone():
             return False
         self.invalidate_recordset(["state"])
-        invoice = self._find_invoice()
+        invoice, quote = self._find_invoice()
         if not invoice:
             self.state = "unmatched"
             return False
-        self._pay_invoice(invoice)
+        self._pay_invoice(invoice, quote)
         return True
 
     def _find_invoice(self):
+        """Return (invoice, quote) this transfer pays, or empty recordsets."""
+        Quote = self.env["stablecoin.quote"].sudo()
+        none = (self.env["account.move"], Quote)
+        units = self.amount_units
         if self.address_id.derivation_index >= 0:
             # A per-invoice address: whatever arrives there pays that invoice (partial and
-            # several payments included), if it is the invoice's token.
+            # several payments included), if it is one of the invoice's tokens.
             invoice = self.move_id or self._invoice_of_own_address()
-            return invoice if invoice.stablecoin_token_id == self.token_id else invoice.browse()
-        # A shared address: the exact amount due, among the open invoices in this token.
-        candidates = self.env["account.move"].search(
+            if not invoice or self.token_id not in (
+                invoice.stablecoin_token_ids | invoice.stablecoin_token_id
+            ):
+                return none
+            quotes = invoice.stablecoin_quote_ids.filtered(lambda q: q.token_id == self.token_id)
+            exact = quotes.filtered(lambda q: q.amount_units == units)
+            return invoice, (exact or quotes)[:1]
+        # A shared address: exactly the amount of a quote, among the open invoices.
+        quotes = Quote.search(
             [
-                ("stablecoin_address_id", "=", self.address_id.id),
-                ("stablecoin_token_id", "=", self.token_id.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
+                ("address_id", "=", self.address_id.id),
+                ("token_id", "=", self.token_id.id),
+                ("amount_units", "=", units),
+                ("state", "in", ("active", "superseded")),
+                ("move_id.state", "=", "posted"),
+                ("move_id.payment_state", "in", ("not_paid", "partial")),
             ]
         )
-        units = int(self.amount_units)
-        exact = candidates.filtered(lambda m: m._stablecoin_units(m.amount_residual) == units)
-        return exact if len(exact) == 1 else candidates.browse()
+        invoice = quotes.move_id
+        if len(invoice) != 1:
+            return none
+        # A live quote first; an expired or superseded one means a late payment.
+        live = quotes.filtered(lambda q: q.state == "active" and not q._is_expired(self.block_time))
+        return invoice, (live or quotes)[:1]
 
-    def _pay_invoice(self, invoice):
-        """Post the payment in the wallet's journal and reconcile it with ``invoice``."""
+    def _settlement(self, invoice, quote):
+        """What this transfer settles on ``invoice``: invoice-currency amounts and the
+        payment's write-off lines (tolerated shortfall, exchange difference)."""
+        token, company = self.token_id, invoice.company_id
+        inv_cur, tok_cur, comp_cur = invoice.currency_id, token.currency_id, company.currency_id
+        date = (self.block_time and self.block_time.date()) or fields.Date.context_today(self)
+        paid_units = int(self.amount_units)
+        quoted_units = int(quote.amount_units) if quote else paid_units
+        receivable = invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        )
+        due = sum(receivable.mapped("amount_residual_currency"))
+        due_company = sum(receivable.mapped("amount_residual"))
+        if paid_units >= quoted_units:
+            settled, shortfall, extra_units = due, 0.0, paid_units - quoted_units
+        else:
+            settled = inv_cur.round(due * paid_units / quoted_units)
+            shortfall, extra_units = inv_cur.round(due - settled), 0
+        tolerated = shortfall > 0 and (
+            company._stablecoin_tolerates(shortfall, inv_cur, date)
+            or company._stablecoin_tolerates_share(shortfall, due)
+        )
+        write_offs = []
+
+        def line(account, balance, amount_currency, label):
+            return {
+                "name": label,
+                "account_id": account.id,
+                "partner_id": invoice.commercial_partner_id.id,
+                "currency_id": tok_cur.id,
+                "amount_currency": amount_currency,
+                "balance": balance,
+            }
+
+        tolerance_label = self.env._("Tolerated underpayment")
+        if inv_cur == tok_cur:
+            # Same currency: Odoo reconciles in it and books its own exchange differences.
+            if tolerated:
+                write_offs.append(
+                    line(
+                        company.stablecoin_writeoff_account_id,
+                        tok_cur._convert(shortfall, comp_cur, company, date),
+                        shortfall,
+                        tolerance_label,
+                    )
+                )
+        else:
+            to_company = comp_cur.round
+            settled_company = to_company(due_company * settled / due) if due else 0.0
+            tolerance_company = to_company(due_company * shortfall / due) if tolerated else 0.0
+            extra_company = tok_cur._convert(
+                float(from_units(extra_units, token.decimals)), comp_cur, company, date
+            )
+            paid_company = tok_cur._convert(
+                float(from_units(paid_units, token.decimals)), comp_cur, company, date
+            )
+            needed = settled_company + tolerance_company + extra_company
+            exchange = to_company(needed - paid_company - tolerance_company)
+            if tolerated:
+                write_offs.append(
+                    line(
+                        company.stablecoin_writeoff_account_id,
+                        tolerance_company,
+                        comp_cur._convert(tolerance_company, tok_cur, company, date),
+                        tolerance_label,
+                    )
+                )
+            if not comp_cur.is_zero(exchange):
+                account = (
+                    company.expense_currency_exchange_account_id
+                    if exchange > 0
+                    else company.income_currency_exchange_account_id
+                )
+                write_offs.append(
+                    line(
+                        account,
+                        exchange,
+                        comp_cur._convert(exchange, tok_cur, company, date),
+                        self.env._("Exchange difference"),
+                    )
+                )
+        return {"date": date, "write_offs": write_offs, "receivable": receivable}
+
+    def _pay_invoice(self, invoice, quote=None):
+        """Post the payment in the wallet's journal and reconcile it with ``invoice``.
+
+        The payment is in the token's currency; for an invoice in another currency its
+        write-off lines carry the exchange difference (and a tolerated shortfall), as Odoo's
+        own "Register Payment" does when it marks an invoice fully paid.
+        """
         self.ensure_one()
         journal = self.wallet_id._journal_for(self.token_id)
+        settlement = self._settlement(invoice, quote)
+        late = bool(quote) and (quote.state == "superseded" or quote._is_expired(self.block_time))
         payment = (
             self.env["account.payment"]
             .sudo()
@@ -112,30 +232,34 @@ class StablecoinTransfer(models.Model):
                     "currency_id": self.currency_id.id,
                     "journal_id": journal.id,
                     "company_id": invoice.company_id.id,
-                    "date": (self.block_time and self.block_time.date())
-                    or fields.Date.context_today(self),
+                    "date": settlement["date"],
                     "memo": self.tx_hash,
+                    "write_off_line_vals": settlement["write_offs"],
                 }
             )
         )
         payment.action_post()
-        receivable = invoice.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
-        )
+        receivable = settlement["receivable"]
         counterpart = payment.move_id.line_ids.filtered(
             lambda line: line.account_id in receivable.account_id and not line.reconciled
         )
         (receivable + counterpart).reconcile()
         self.write({"state": "matched", "move_id": invoice.id, "payment_id": payment.id})
+        if quote:
+            quote.state = "used"
+        if late:
+            invoice.sudo().stablecoin_paid_late = True
         invoice.message_post(
             body=self.env._(
-                "Paid %(amount)s %(symbol)s on %(network)s (transaction %(tx)s).",
+                "Paid %(amount)s %(symbol)s on %(network)s (transaction %(tx)s)%(late)s.",
                 amount=self.amount,
                 symbol=self.token_id.symbol,
                 network=self.network_id.name,
                 tx=self.tx_hash,
+                late=self.env._(", after the quote expired") if late else "",
             )
         )
+        invoice._stablecoin_refresh_quote()
         return payment
 
 

@@ -1,2 +1,3 @@
 from . import test_matching
 from . import test_portal_payment
+from . import test_fiat_pricing

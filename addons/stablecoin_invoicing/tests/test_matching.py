@@ -1,6 +1,6 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
@@ -134,6 +134,10 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
 
     def test_posting_without_a_wallet_for_the_token_is_refused(self):
         self.wallet.token_ids = [(3, self.token_usdt.id)]
+        with self.assertRaisesRegex(ValidationError, "Pay-in Token: .* is not among the tokens"):
+            self.make_invoice(10.0, token=self.token_usdt)
+        # Accepted by the company's settings, but no wallet receives it.
+        self.env.company.stablecoin_token_ids = self.token_usdc | self.token_usdt
         with self.assertRaisesRegex(UserError, "No receiving wallet"):
             self.make_invoice(10.0, token=self.token_usdt)
 

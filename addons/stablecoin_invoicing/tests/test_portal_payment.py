@@ -90,3 +90,108 @@ class TestPortalPayment(StablecoinInvoiceMixin, HttpCase):
             self.assertEqual(
                 [r.text for r in zxingcpp.read_barcodes(image)], [invoice.stablecoin_payment_uri]
             )
+
+
+@tagged("post_install", "-at_install")
+class TestPortalActions(StablecoinInvoiceMixin, HttpCase):
+    """What the payer does on the portal page: pick a token, reject, pay from balance."""
+
+    def page(self, invoice, **params):
+        response = self.url_open(invoice.get_portal_url(**params))
+        self.assertEqual(response.status_code, 200)
+        return html.fromstring(response.content)
+
+    def post_form(self, invoice, form_class, **fields):
+        page = self.page(invoice)
+        forms = page.xpath(f"//*[hasclass('{form_class}')]/descendant-or-self::form")
+        self.assertTrue(forms, f"no {form_class} form on the page")
+        form = forms[0]
+        data = {i.get("name"): i.get("value") for i in form.xpath(".//input[@name]")}
+        data.update(fields)
+        response = self.url_open(form.get("action"), data=data)
+        self.assertEqual(response.status_code, 200)
+        return html.fromstring(response.content)
+
+    def test_payer_rejects_with_a_reason(self):
+        invoice = self.make_invoice(15.0)
+        page = self.post_form(invoice, "o_stablecoin_reject", reason="Wrong quantity, we ordered 2")
+        self.assertEqual(invoice.stablecoin_payment_status, "rejected")
+        self.assertEqual(invoice.stablecoin_reject_reason, "Wrong quantity, we ordered 2")
+        self.assertIn(
+            "Wrong quantity", page.xpath("string(//div[@id='stablecoin_portal_payment'])")
+        )
+        self.assertFalse(page.xpath("//a[hasclass('o_stablecoin_uri')]"), "no QR once rejected")
+        self.assertTrue(invoice.activity_ids, "the issuer gets an activity")
+        # The issuer can still reset to draft (and fix the invoice).
+        invoice.button_draft()
+        self.assertFalse(invoice.stablecoin_reject_reason)
+
+    def test_reject_needs_a_reason(self):
+        invoice = self.make_invoice(15.0)
+        page = self.post_form(invoice, "o_stablecoin_reject", reason="   ")
+        self.assertIn("give a reason", page.xpath("string(//*[hasclass('o_stablecoin_error')])"))
+        self.assertEqual(invoice.stablecoin_payment_status, "awaiting")
+
+    def test_payer_picks_another_token(self):
+        self.env.company.stablecoin_token_ids = self.token_usdc | self.token_usdt
+        invoice = self.make_invoice(40.0)
+        invoice.stablecoin_token_ids = self.token_usdc | self.token_usdt
+        page = self.post_form(invoice, "o_stablecoin_token_form", token_id=str(self.token_usdt.id))
+        self.assertEqual(invoice.stablecoin_token_id, self.token_usdt)
+        uri = page.xpath(
+            "//div[@id='stablecoin_portal_payment']//a[hasclass('o_stablecoin_uri')]/@href"
+        )
+        request = parse_erc20_transfer_uri(uri[0])
+        self.assertEqual((request.token, request.amount), (self.usdt, 40_000_000))
+
+    def test_a_token_not_accepted_is_refused(self):
+        invoice = self.make_invoice(40.0)
+        other = self.env.ref("stablecoin_wallet.stablecoin_token_usdc_base")
+        page = self.page(invoice)
+        form = page.xpath("//*[hasclass('o_stablecoin_reject')]//form")[0]
+        csrf = form.xpath(".//input[@name='csrf_token']/@value")[0]
+        response = self.url_open(
+            f"/my/invoices/{invoice.id}/stablecoin/token",
+            data={"csrf_token": csrf, "access_token": invoice.access_token, "token_id": other.id},
+        )
+        self.assertIn("Choose one of the accepted tokens", response.text)
+        self.assertEqual(invoice.stablecoin_token_id, self.token_usdc)
+
+    def test_pay_from_balance_after_confirmation(self):
+        first = self.make_invoice(10.0, wallet=self.hd_wallet)
+        self.pay(25_000_000, to=first.stablecoin_address)  # 15 USDC too much
+        self.settle()
+        second = self.make_invoice(12.0)
+        page = self.page(second)
+        summary = page.xpath("string(//*[hasclass('o_stablecoin_balance')]/summary)")
+        self.assertIn("15.00", summary)
+        self.post_form(second, "o_stablecoin_balance")
+        self.assertEqual(second.payment_state, "paid")
+        self.assertIn("applied 12.0 USDC", " ".join(second.message_ids.mapped("body")))
+
+    def test_expired_quote_is_requoted_when_viewed(self):
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env.company.stablecoin_token_ids = self.token_usdc
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.partner.id,
+                "currency_id": eur.id,
+                "invoice_line_ids": [(0, 0, {"name": "x", "price_unit": 10.0, "tax_ids": []})],
+            }
+        )
+        invoice.stablecoin_wallet_id = self.wallet
+        invoice.action_post()
+        old = invoice.stablecoin_quote_id
+        self.assertTrue(old.expires_at)
+        old.expires_at = old.create_date
+        page = self.page(invoice)
+        self.assertNotEqual(invoice.stablecoin_quote_id, old)
+        self.assertTrue(page.xpath("//*[hasclass('o_stablecoin_quote_expiry')]"))
+        self.assertEqual(
+            page.xpath(
+                "//div[@id='stablecoin_portal_payment']//a[hasclass('o_stablecoin_uri')]/@href"
+            ),
+            [invoice.stablecoin_payment_uri],
+        )

@@ -8,13 +8,13 @@ from .. import const
 class StablecoinTransfer(models.Model):
     _inherit = "stablecoin.transfer"
 
-    def _pay_invoice(self, invoice):
+    def _pay_invoice(self, invoice, quote=None):
         """Override: a pending portal transaction for the invoice is done with this payment.
 
         The transaction never becomes done from the browser's word: only here, once the
         watcher confirmed the transfer and the matcher reconciled it.
         """
-        payment = super()._pay_invoice(invoice)
+        payment = super()._pay_invoice(invoice, quote)
         if invoice.payment_state in ("paid", "in_payment"):
             txs = (
                 self.env["payment.transaction"]

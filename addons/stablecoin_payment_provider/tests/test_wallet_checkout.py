@@ -38,11 +38,12 @@ window.ethereum = {
 
 CLICK_AND_WAIT = """
 (async () => {
-    document.querySelector('.o_stablecoin_wallet_button').click();
-    const status = document.querySelector('.o_stablecoin_wallet_status');
+    const card = document.querySelector('#stablecoin_portal_payment .o_stablecoin_wallet_pay');
+    card.querySelector('.o_stablecoin_wallet_button').click();
+    const status = card.querySelector('.o_stablecoin_wallet_status');
     for (let i = 0; i < 150; i++) {
         if (status.textContent.includes('Payment sent')) {
-            const sent = document.querySelector('.o_stablecoin_wallet_pay').dataset.txHash;
+            const sent = card.dataset.txHash;
             console.log('SENT ' + sent);
             // Let the page finish loading (the portal chatter loads lazily) before ending.
             if (odoo.portalChatterReady) { await odoo.portalChatterReady; }
@@ -101,7 +102,8 @@ class TestWalletCheckout(StablecoinInvoiceMixin, HttpCase):
         self.browser_js(
             invoice.get_portal_url(),
             code + CLICK_AND_WAIT,
-            ready="!!document.querySelector('.o_stablecoin_wallet_button')",
+            ready="!!document.querySelector("
+            "'#stablecoin_portal_payment .o_stablecoin_wallet_pay[data-ready]')",
         )
         # The browser's word changed nothing: only the chain does.
         self.assertEqual(tx.state, "pending")

@@ -18,6 +18,11 @@ publicWidget.registry.StablecoinWalletPay = publicWidget.Widget.extend({
     selector: ".o_stablecoin_wallet_pay",
     events: { "click .o_stablecoin_wallet_button": "_onClickPay" },
 
+    start() {
+        this.el.dataset.ready = "1"; // the button works from now on
+        return this._super(...arguments);
+    },
+
     _setStatus(message, isError = false) {
         const status = this.el.querySelector(".o_stablecoin_wallet_status");
         status.textContent = message;

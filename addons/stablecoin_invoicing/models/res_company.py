@@ -1,0 +1,74 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    stablecoin_token_ids = fields.Many2many(
+        "stablecoin.token",
+        "res_company_stablecoin_token_rel",
+        string="Accepted Stablecoins",
+        help="Tokens and networks customers may pay invoices with (each invoice can narrow "
+        "them). Empty: every token one of the company's wallets receives.",
+    )
+    stablecoin_quote_minutes = fields.Integer(
+        string="Quote Validity (minutes)",
+        default=15,
+        help="How long the token amount quoted for an invoice in another currency is held.",
+    )
+    stablecoin_tolerance_percent = fields.Float(
+        string="Underpayment Tolerance (%)",
+        help="An underpayment up to this share of the amount due is written off and the invoice "
+        "is paid.",
+    )
+    stablecoin_tolerance_amount = fields.Monetary(
+        string="Underpayment Tolerance (amount)",
+        currency_field="currency_id",
+        help="An underpayment up to this amount (company currency) is written off.",
+    )
+    stablecoin_writeoff_account_id = fields.Many2one(
+        "account.account",
+        string="Underpayment Write-off Account",
+        help="Where tolerated underpayments are booked.",
+    )
+
+    @api.constrains(
+        "stablecoin_quote_minutes", "stablecoin_tolerance_percent", "stablecoin_tolerance_amount"
+    )
+    def _check_stablecoin_settings(self):
+        for company in self:
+            if company.stablecoin_quote_minutes < 1:
+                raise ValidationError(self.env._("The quote validity must be at least 1 minute."))
+            if not 0 <= company.stablecoin_tolerance_percent <= 100:
+                raise ValidationError(
+                    self.env._("The underpayment tolerance must be between 0 and 100%.")
+                )
+            if company.stablecoin_tolerance_amount < 0:
+                raise ValidationError(self.env._("The underpayment tolerance cannot be negative."))
+
+    def _stablecoin_accepted_tokens(self):
+        """The tokens this company accepts: configured, else all its wallets receive."""
+        self.ensure_one()
+        if self.stablecoin_token_ids:
+            return self.stablecoin_token_ids.filtered("active")
+        wallets = self.env["stablecoin.wallet"].search([("company_id", "=", self.id)])
+        return wallets.token_ids.filtered("active")
+
+    def _stablecoin_tolerates(self, shortfall, currency, date):
+        """True if ``shortfall`` (in ``currency``) is within the underpayment tolerance."""
+        self.ensure_one()
+        if shortfall <= 0:
+            return True
+        if not self.stablecoin_writeoff_account_id:
+            return False
+        in_company = currency._convert(shortfall, self.currency_id, self, date)
+        return self.currency_id.compare_amounts(in_company, self.stablecoin_tolerance_amount) <= 0
+
+    def _stablecoin_tolerates_share(self, shortfall, due):
+        self.ensure_one()
+        if not self.stablecoin_writeoff_account_id or not due:
+            return False
+        return shortfall / due * 100 <= self.stablecoin_tolerance_percent + 1e-9

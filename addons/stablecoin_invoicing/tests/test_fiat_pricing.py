@@ -1,0 +1,288 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import ValidationError
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
+from odoo.addons.stablecoin_wallet.chain.devchain import DevChain
+
+from .common import StablecoinInvoiceMixin
+
+
+@tagged("post_install", "-at_install")
+class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
+    """Invoices in EUR paid in USDC or USDT: quotes, Odoo's multi-currency accounting."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        company = cls.env.company
+        cls.eur = cls.env.ref("base.EUR")
+        cls.eur.active = True
+        cls.invoice_day = fields.Date.today() - timedelta(days=10)
+        Rate = cls.env["res.currency.rate"]
+        Rate.search([("currency_id", "=", cls.eur.id)]).unlink()
+        # 1 EUR = 1.10 USD when invoiced, 1.20 USD today; USDC and USDT have no rate: 1:1 USD.
+        Rate.create(
+            {
+                "name": cls.invoice_day,
+                "currency_id": cls.eur.id,
+                "rate": 1 / 1.10,
+                "company_id": company.id,
+            }
+        )
+        Rate.create(
+            {
+                "name": fields.Date.today(),
+                "currency_id": cls.eur.id,
+                "rate": 1 / 1.20,
+                "company_id": company.id,
+            }
+        )
+        # USDT lives on a second network (its own anvil) in these tests.
+        cls.chain2 = DevChain(chain_id=31338).start()
+        cls.addClassCleanup(cls.chain2.stop)
+        cls.usdt2 = cls.chain2.deploy_token("Tether USD (test)", "USDT")
+        cls.network2 = cls.env["stablecoin.network"].create(
+            {
+                "name": "Second chain",
+                "chain_id": 31338,
+                "rpc_url": cls.chain2.url,
+                "confirmations_final": 2,
+                "start_block": 1,
+            }
+        )
+        cls.network2.sequence = 200  # after the first network: USDC there is the default
+        cls.token_usdt2 = cls.env["stablecoin.token"].create(
+            {
+                "name": "Tether USD (test)",
+                "symbol": "USDT",
+                "network_id": cls.network2.id,
+                "contract_address": cls.usdt2,
+                "decimals": 6,
+                "currency_id": cls.usdt_currency.id,
+            }
+        )
+        cls.wallet.token_ids = [Command.link(cls.token_usdt2.id)]
+        cls.writeoff_account = cls.env["account.account"].create(
+            {"name": "Stablecoin tolerance", "code": "658900", "account_type": "expense"}
+        )
+        company.write(
+            {
+                "stablecoin_token_ids": [Command.set((cls.token_usdc | cls.token_usdt2).ids)],
+                "stablecoin_quote_minutes": 15,
+            }
+        )
+
+    def eur_invoice(self, amount, wallet=None):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.partner.id,
+                "currency_id": self.eur.id,
+                "invoice_date": self.invoice_day,
+                "invoice_date_due": fields.Date.today() + timedelta(days=30),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": self.product.id, "price_unit": amount, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        invoice.stablecoin_wallet_id = wallet or self.wallet
+        invoice.action_post()
+        return invoice
+
+    def payment_lines(self, invoice):
+        payment = invoice.stablecoin_transfer_ids.payment_id
+        return {
+            line.account_id: (line.balance, line.amount_currency)
+            for line in payment.move_id.line_ids
+        }
+
+    def test_quote_is_locked_for_the_window(self):
+        invoice = self.eur_invoice(100.0)
+        self.assertEqual(invoice.stablecoin_token_id, self.token_usdc)
+        quote = invoice.stablecoin_quote_id
+        self.assertEqual(quote.amount_units, "120000000", "100 EUR at today's 1.20")
+        self.assertAlmostEqual(
+            (quote.expires_at - fields.Datetime.now()).total_seconds(), 15 * 60, delta=60
+        )
+        request = parse_erc20_transfer_uri(invoice.stablecoin_payment_uri)
+        self.assertEqual(request.amount, 120_000_000)
+        # The rate moves: the held quote does not.
+        self.env["res.currency.rate"].search(
+            [("currency_id", "=", self.eur.id), ("name", "=", fields.Date.today())]
+        ).write({"rate": 1 / 1.30})
+        invoice._stablecoin_refresh_quote()
+        self.assertEqual(invoice.stablecoin_quote_id, quote)
+        # Once expired, the next view re-quotes at the new rate.
+        quote.expires_at = fields.Datetime.now() - timedelta(seconds=1)
+        self.env["stablecoin.transfer"]._flag_expired_quotes()
+        self.assertEqual(invoice.stablecoin_payment_status, "expired")
+        self.assertFalse(invoice.stablecoin_payment_uri, "never an expired amount")
+        invoice._stablecoin_refresh_quote()
+        self.assertNotEqual(invoice.stablecoin_quote_id, quote)
+        self.assertEqual(invoice.stablecoin_quote_id.amount_units, "130000000")
+        self.assertEqual(invoice.stablecoin_payment_status, "awaiting")
+
+    def test_eur_invoice_paid_in_usdc_books_the_exchange_difference(self):
+        invoice = self.eur_invoice(100.0)
+        tx = self.pay(120_000_000)
+        self.settle()
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(invoice.stablecoin_payment_status, "paid")
+        company = self.env.company
+        lines = self.payment_lines(invoice)
+        journal = self.wallet._journal_for(self.token_usdc)
+        receivable = self.partner.property_account_receivable_id
+        # 120 USDC received (= 120 USD); the invoice was booked at 110 USD: 10 USD gain.
+        self.assertEqual(lines[journal.default_account_id], (120.0, 120.0))
+        self.assertEqual(lines[receivable][0], -110.0)
+        self.assertEqual(lines[company.income_currency_exchange_account_id][0], -10.0)
+        payment = invoice.stablecoin_transfer_ids.payment_id
+        self.assertEqual(payment.memo, tx)
+        self.assertEqual(payment.currency_id, self.usdc_currency)
+        self.assertTrue(
+            payment.move_id.line_ids.filtered(lambda l: l.account_id == receivable).reconciled
+        )
+
+    def test_eur_invoice_paid_in_usdt_on_another_network(self):
+        invoice = self.eur_invoice(50.0)
+        invoice._stablecoin_select_token(self.token_usdt2)
+        request = parse_erc20_transfer_uri(invoice.stablecoin_payment_uri)
+        self.assertEqual(
+            (request.chain_id, request.token, request.amount), (31338, self.usdt2, 60_000_000)
+        )
+        customer = self.chain2.accounts[2]
+        self.chain2.mint(self.usdt2, customer, request.amount)
+        self.chain2.transfer(self.usdt2, customer, request.recipient, request.amount)
+        self.chain2.mine(2)
+        self.network2._scan_guarded()
+        self.assertEqual(self.network2.health, "ok", self.network2.last_error)
+        self.env["stablecoin.transfer"]._cron_match()
+        self.assertEqual(invoice.payment_state, "paid")
+        lines = self.payment_lines(invoice)
+        self.assertEqual(
+            lines[self.wallet._journal_for(self.token_usdt2).default_account_id], (60.0, 60.0)
+        )
+        self.assertEqual(lines[self.env.company.income_currency_exchange_account_id][0], -5.0)
+        # The untouched network scanned nothing of it.
+        self.assertFalse(
+            self.env["stablecoin.transfer"].search([("network_id", "=", self.network.id)])
+        )
+
+    def test_underpayment_within_tolerance_is_written_off(self):
+        self.env.company.write(
+            {
+                "stablecoin_tolerance_percent": 1.0,
+                "stablecoin_writeoff_account_id": self.writeoff_account.id,
+            }
+        )
+        invoice = self.eur_invoice(100.0, wallet=self.hd_wallet)
+        self.pay(119_000_000, to=invoice.stablecoin_address)  # 1 USDC short of 120 (0.83 %)
+        self.settle()
+        self.assertEqual(invoice.payment_state, "paid")
+        lines = self.payment_lines(invoice)
+        # 1/120 of the invoice's 110 USD booking is tolerated; the rest is exchange gain.
+        # 119/120 of 100 EUR is 99.17 EUR settled: 0.83 EUR short, 0.91 USD at the invoice's rate.
+        self.assertAlmostEqual(lines[self.writeoff_account][0], 0.91, places=2)
+        self.assertAlmostEqual(sum(balance for balance, _cur in lines.values()), 0.0, places=2)
+
+    def test_underpayment_beyond_tolerance_leaves_the_exact_remainder(self):
+        self.env.company.write(
+            {
+                "stablecoin_tolerance_percent": 1.0,
+                "stablecoin_writeoff_account_id": self.writeoff_account.id,
+            }
+        )
+        invoice = self.eur_invoice(100.0, wallet=self.hd_wallet)
+        address = invoice.stablecoin_address
+        self.pay(60_000_000, to=address)  # half of the 120 USDC quote
+        self.settle()
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertEqual(invoice.stablecoin_payment_status, "partial")
+        self.assertEqual(invoice.amount_residual, 50.0)
+        self.assertEqual(invoice.stablecoin_quote_id.amount_units, "60000000")
+        self.assertIn("uint256=60000000", invoice.stablecoin_payment_uri)
+        self.pay(60_000_000, to=address)  # the second partial transfer completes it
+        self.settle()
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(len(invoice.stablecoin_transfer_ids.payment_id), 2)
+
+    def test_overpayment_becomes_credit_then_pays_another_invoice(self):
+        first = self.eur_invoice(100.0, wallet=self.hd_wallet)
+        self.pay(150_000_000, to=first.stablecoin_address)  # 30 USDC more than the quote
+        self.settle()
+        self.assertEqual(first.payment_state, "paid")
+        self.assertEqual(first.stablecoin_payment_status, "overpaid")
+        second = self.make_invoice(20.0)  # in USDC
+        credit = second._stablecoin_credit_lines()
+        self.assertAlmostEqual(-sum(credit.mapped("amount_residual_currency")), 30.0)
+        applied = second._stablecoin_pay_from_balance()
+        self.assertEqual(applied, 20.0)
+        self.assertEqual(second.payment_state, "paid")
+        self.assertAlmostEqual(
+            -sum(second._stablecoin_credit_lines().mapped("amount_residual_currency")), 10.0
+        )
+
+    def test_payment_after_quote_expiry_is_paid_late(self):
+        invoice = self.eur_invoice(100.0)
+        old = invoice.stablecoin_quote_id
+        old.expires_at = fields.Datetime.now() - timedelta(minutes=1)
+        self.env["res.currency.rate"].search(
+            [("currency_id", "=", self.eur.id), ("name", "=", fields.Date.today())]
+        ).write({"rate": 1 / 1.25})
+        invoice._stablecoin_refresh_quote()  # the page was viewed again: a new quote
+        self.assertEqual(invoice.stablecoin_quote_id.amount_units, "125000000")
+        self.assertEqual(old.state, "superseded")
+        self.pay(120_000_000)  # ... but the customer paid the old QR code
+        self.settle()
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(invoice.stablecoin_payment_status, "paid_late")
+        self.assertIn("after the quote expired", " ".join(invoice.message_ids.mapped("body")))
+
+    def test_status_changes_are_tracked_on_the_chatter(self):
+        invoice = self.eur_invoice(100.0)
+        self.pay(120_000_000)
+        self.settle()
+        self.env.cr.precommit.run()  # what a commit does: write the tracking messages
+        tracked = invoice.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "stablecoin_payment_status"
+        )
+        self.assertIn("Paid", tracked.mapped("new_value_char"))
+
+    def test_validation_errors_name_the_field(self):
+        Move = self.env["account.move"]
+
+        def draft(**vals):
+            values = {
+                "move_type": "out_invoice",
+                "partner_id": self.partner.id,
+                "currency_id": self.eur.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "x", "price_unit": 10.0, "tax_ids": []})
+                ],
+            }
+            values.update(vals)
+            return Move.create(values)
+
+        with self.assertRaisesRegex(ValidationError, "Total: .*greater than zero"):
+            draft(
+                invoice_line_ids=[Command.create({"name": "x", "price_unit": 0.0, "tax_ids": []})]
+            ).action_post()
+        with self.assertRaisesRegex(ValidationError, "Due Date: .* in the past"):
+            draft(invoice_date_due=fields.Date.today() - timedelta(days=1)).action_post()
+        with self.assertRaisesRegex(ValidationError, "Customer: "):
+            invoice = draft()
+            invoice.partner_id = False
+            invoice.action_post()
+        other = self.env.ref("stablecoin_wallet.stablecoin_token_usdc_base")
+        with self.assertRaisesRegex(ValidationError, "Pay-in Token: .* not among"):
+            invoice = draft()
+            invoice.stablecoin_token_ids = [Command.link(other.id)]
+            invoice.stablecoin_token_id = other
+            invoice.action_post()
