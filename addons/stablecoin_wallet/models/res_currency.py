@@ -8,3 +8,34 @@ class ResCurrency(models.Model):
 
     # ISO 4217 codes have 3 letters; stablecoin tickers have 4 or 5 (USDC, USDT, PYUSD).
     name = fields.Char(size=5)
+    stablecoin_peg_id = fields.Many2one(
+        "res.currency",
+        string="Pegged To",
+        help="A stablecoin without exchange rates of its own takes the rates of the currency it "
+        "is pegged to (USDC and USDT: USD). Enter rates on the stablecoin to override the peg.",
+    )
+
+    def _get_rates(self, company, date):
+        """Override: a pegged stablecoin with no rate of its own follows its peg's rates."""
+        rates = super()._get_rates(company, date)
+        pegged = self.filtered("stablecoin_peg_id")
+        if not pegged:
+            return rates
+        own = (
+            self.env["res.currency.rate"]
+            .sudo()
+            ._read_group(
+                [
+                    ("currency_id", "in", pegged.ids),
+                    ("company_id", "in", (False, company.root_id.id)),
+                ],
+                ["currency_id"],
+            )
+        )
+        with_rates = {currency.id for (currency,) in own}
+        followers = pegged.filtered(lambda c: c.id not in with_rates)
+        if followers:
+            peg_rates = followers.stablecoin_peg_id._get_rates(company, date)
+            for currency in followers:
+                rates[currency.id] = peg_rates[currency.stablecoin_peg_id.id]
+        return rates

@@ -91,3 +91,23 @@ class TestStablecoinWallet(StablecoinChainMixin, TransactionCase):
         tokens = self.env["stablecoin.token"].search([("network_id.chain_id", "!=", 31337)])
         self.assertGreaterEqual(len(tokens), 9)
         self.assertEqual(set(tokens.mapped("decimals")), {6})
+
+
+@tagged("post_install", "-at_install")
+class TestStablecoinPeg(TransactionCase):
+    def test_stablecoins_follow_usd_until_given_rates(self):
+        eur, usd = self.env.ref("base.EUR"), self.env.ref("base.USD")
+        usdc = self.env.ref("stablecoin_wallet.currency_usdc")
+        eur.active = True
+        company = self.env["res.company"].create({"name": "EU Shop", "currency_id": eur.id})
+        self.env["res.currency.rate"].create(
+            {"name": "2026-01-01", "currency_id": usd.id, "rate": 1.08, "company_id": company.id}
+        )
+        date = "2026-06-01"
+        self.assertEqual(usdc._get_rates(company, date)[usdc.id], 1.08)
+        self.assertAlmostEqual(usdc._convert(108.0, eur, company, date), 100.0)
+        # A rate of its own overrides the peg (a de-peg, or a different source).
+        self.env["res.currency.rate"].create(
+            {"name": "2026-01-01", "currency_id": usdc.id, "rate": 1.10, "company_id": company.id}
+        )
+        self.assertEqual(usdc._get_rates(company, date)[usdc.id], 1.10)
