@@ -15,5 +15,7 @@
         "views/res_config_settings_views.xml",
         "views/account_move_views.xml",
         "views/stablecoin_payment_templates.xml",
+        "views/stablecoin_workspace_views.xml",
+        "views/report_stablecoin_attestation.xml",
     ],
 }

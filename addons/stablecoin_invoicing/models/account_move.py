@@ -85,6 +85,53 @@ class AccountMove(models.Model):
         tracking=True,
     )
 
+    # Refunds: a credit note of a paid stablecoin invoice asks the merchant's wallet to pay back.
+    stablecoin_refund_token_id = fields.Many2one(
+        "stablecoin.token", compute="_compute_stablecoin_refund", store=True, string="Refund Token"
+    )
+    stablecoin_refund_address = fields.Char(
+        compute="_compute_stablecoin_refund",
+        store=True,
+        string="Refund To",
+        help="The payer's address, from the transfer that paid the original invoice.",
+    )
+    stablecoin_refund_units = fields.Char(
+        compute="_compute_stablecoin_refund_request", string="Refund (token units)"
+    )
+    stablecoin_refund_uri = fields.Char(
+        compute="_compute_stablecoin_refund_request", string="Refund URI (EIP-681)"
+    )
+
+    @api.depends("reversed_entry_id.stablecoin_transfer_ids.state", "move_type")
+    def _compute_stablecoin_refund(self):
+        for move in self:
+            paid_by = move.reversed_entry_id.stablecoin_transfer_ids.filtered(
+                lambda t: t.state == "matched" and t.direction == "in"
+            )
+            last = paid_by.sorted(lambda t: (t.block_number, t.log_index))[-1:]
+            move.stablecoin_refund_token_id = (
+                last.token_id if move.move_type == "out_refund" else False
+            )
+            move.stablecoin_refund_address = (
+                last.sender if move.move_type == "out_refund" else False
+            )
+
+    @api.depends(
+        "stablecoin_refund_token_id", "stablecoin_refund_address", "amount_residual", "state"
+    )
+    def _compute_stablecoin_refund_request(self):
+        for move in self:
+            token = move.stablecoin_refund_token_id
+            move.stablecoin_refund_units = False
+            move.stablecoin_refund_uri = False
+            if not token or move.state != "posted" or not move.amount_residual:
+                continue
+            units = move._stablecoin_units_in(move.amount_residual, token)
+            move.stablecoin_refund_units = str(units)
+            move.stablecoin_refund_uri = build_erc20_transfer_uri(
+                token.contract_address, token.chain_id, move.stablecoin_refund_address, units
+            )
+
     # -- defaults ----------------------------------------------------------------------------
     @api.depends("company_id", "move_type")
     def _compute_stablecoin_token_ids(self):
@@ -292,13 +339,15 @@ class AccountMove(models.Model):
                 move.stablecoin_payment_status = "awaiting"
 
     # -- QR, display -----------------------------------------------------------------------------
-    def _stablecoin_qr_data_uri(self):
-        """The payment URI as a QR code (PNG data URI), drawn by Odoo's own barcode renderer."""
+    def _stablecoin_qr_data_uri(self, uri=None):
+        """The payment (or refund) URI as a QR code (PNG data URI), drawn by Odoo's own
+        barcode renderer."""
         self.ensure_one()
-        if not self.stablecoin_payment_uri:
+        uri = uri or self.stablecoin_payment_uri
+        if not uri:
             return False
         png = self.env["ir.actions.report"].barcode(
-            "QR", self.stablecoin_payment_uri, width=300, height=300, humanreadable=0
+            "QR", uri, width=300, height=300, humanreadable=0
         )
         return "data:image/png;base64," + base64.b64encode(png).decode()
 

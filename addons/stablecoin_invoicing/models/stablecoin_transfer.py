@@ -51,10 +51,20 @@ class StablecoinTransfer(models.Model):
         """
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         self._flag_expired_quotes()
-        transfers = self.search([("state", "=", "confirmed")], order="block_number, log_index, id")
+        transfers = self.search(
+            [("state", "=", "confirmed"), ("direction", "=", "in")],
+            order="block_number, log_index, id",
+        )
+        transfers |= self.search(
+            [("state", "=", "confirmed"), ("direction", "=", "out")],
+            order="block_number, log_index, id",
+        )
         for done, transfer in enumerate(transfers, 1):
             with self.env.cr.savepoint():
-                transfer._match()
+                if transfer.direction == "out":
+                    transfer._match_refund()
+                else:
+                    transfer._match()
             if auto_commit and (done % MATCH_BATCH == 0 or done == len(transfers)):
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(transfers) - done)
                 self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -90,6 +100,57 @@ class StablecoinTransfer(models.Model):
             self.state = "unmatched"
             return False
         self._pay_invoice(invoice, quote)
+        return True
+
+    def _match_refund(self):
+        """A transfer out of our wallet that pays exactly a credit note's refund request posts
+        the outbound payment and reconciles it with the credit note."""
+        self.ensure_one()
+        refunds = (
+            self.env["account.move"]
+            .search(
+                [
+                    ("move_type", "=", "out_refund"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("stablecoin_refund_token_id", "=", self.token_id.id),
+                    ("stablecoin_refund_address", "=", self.recipient),
+                ]
+            )
+            .filtered(lambda m: m.stablecoin_refund_units == self.amount_units)
+        )
+        if len(refunds) != 1:
+            self.state = "unmatched"
+            return False
+        refund = refunds
+        payment = (
+            self.env["account.payment"]
+            .sudo()
+            .create(
+                {
+                    "payment_type": "outbound",
+                    "partner_type": "customer",
+                    "partner_id": refund.commercial_partner_id.id,
+                    "amount": self.currency_id.round(self.amount),
+                    "currency_id": self.currency_id.id,
+                    "journal_id": self.wallet_id._journal_for(self.token_id).id,
+                    "company_id": refund.company_id.id,
+                    "date": (self.block_time and self.block_time.date())
+                    or fields.Date.context_today(self),
+                    "memo": self.tx_hash,
+                }
+            )
+        )
+        payment.action_post()
+        payable = refund.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        )
+        counterpart = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id in payable.account_id and not line.reconciled
+        )
+        (payable + counterpart).reconcile()
+        self.write({"state": "matched", "move_id": refund.id, "payment_id": payment.id})
+        refund.message_post(body=self.env._("Refunded on chain (transaction %s).", self.tx_hash))
         return True
 
     def _find_invoice(self):
@@ -261,6 +322,122 @@ class StablecoinTransfer(models.Model):
         )
         invoice._stablecoin_refresh_quote()
         return payment
+
+
+class StablecoinTransferManual(models.Model):
+    _inherit = "stablecoin.transfer"
+
+    def action_open_match_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Match Receipt"),
+            "res_model": "stablecoin.match.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_transfer_id": self.id, "active_id": self.id},
+        }
+
+    def _manual_payment(self, partner, write_offs=None):
+        """A posted payment of this receipt in the wallet's journal, for ``partner``."""
+        self.ensure_one()
+        payment = (
+            self.env["account.payment"]
+            .sudo()
+            .create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": partner.id,
+                    "amount": self.currency_id.round(self.amount),
+                    "currency_id": self.currency_id.id,
+                    "journal_id": self.wallet_id._journal_for(self.token_id).id,
+                    "company_id": self.company_id.id,
+                    "date": (self.block_time and self.block_time.date())
+                    or fields.Date.context_today(self),
+                    "memo": self.tx_hash,
+                    "write_off_line_vals": write_offs or [],
+                }
+            )
+        )
+        payment.action_post()
+        self.write({"state": "matched", "payment_id": payment.id})
+        return payment
+
+    def _pay_invoices_manually(self, invoices):
+        """The same posted and reconciled payment the matcher makes, for chosen invoices."""
+        payment = self._manual_payment(invoices.commercial_partner_id)
+        receivable = invoices.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        )
+        counterpart = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id in receivable.account_id and not line.reconciled
+        )
+        (counterpart + receivable.sorted(lambda line: line.date_maturity or line.date)).reconcile()
+        self.move_id = invoices[:1]
+        for invoice in invoices:
+            invoice._stablecoin_refresh_quote()
+        return payment
+
+    def _record_as_credit(self, partner):
+        return self._manual_payment(partner)
+
+    def _record_as_income(self, account):
+        """Book the receipt as other income: the whole amount goes to ``account``."""
+        partner = self.company_id.partner_id
+        company = self.company_id
+        date = (self.block_time and self.block_time.date()) or fields.Date.context_today(self)
+        balance = self.currency_id._convert(self.amount, company.currency_id, company, date)
+        return self._manual_payment(
+            partner,
+            write_offs=[
+                {
+                    "name": self.env._("Other income: %s", self.tx_hash),
+                    "account_id": account.id,
+                    "partner_id": partner.id,
+                    "currency_id": self.currency_id.id,
+                    "amount_currency": -self.amount,
+                    "balance": -balance,
+                }
+            ],
+        )
+
+
+class StablecoinTransferReorg(models.Model):
+    _inherit = "stablecoin.transfer"
+
+    def _on_deep_reorg(self, previous_state, evidence):
+        """The transfer vanished after it was accepted: reverse its payment with a reversal
+        entry, reopen the invoice, and ask an accountant to look."""
+        res = super()._on_deep_reorg(previous_state, evidence)
+        payment = self.payment_id
+        if not payment or payment.state in ("draft", "canceled"):
+            return res
+        move = payment.move_id
+        invoices = self.move_id
+        move.line_ids.filtered(
+            lambda line: line.reconciled or line.matched_debit_ids or line.matched_credit_ids
+        ).remove_move_reconcile()
+        reversal = move._reverse_moves(
+            [
+                {
+                    "ref": self.env._("Reversal: %s vanished in a reorganisation", self.tx_hash),
+                    "date": fields.Date.context_today(self),
+                }
+            ],
+            cancel=True,
+        )
+        for invoice in invoices:
+            invoice.message_post(body=evidence)
+            invoice.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Stablecoin payment reversed (chain reorganisation)"),
+                note=evidence,
+                user_id=(invoice.invoice_user_id or self.env.ref("base.user_admin")).id,
+            )
+            invoice._stablecoin_refresh_quote()
+        self.message_post(body=self.env._("Payment reversed by %s.", reversal.display_name))
+        return res
 
 
 class StablecoinNetwork(models.Model):

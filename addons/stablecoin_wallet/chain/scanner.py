@@ -25,33 +25,42 @@ class Chunk:
     next_size: int
 
 
-def scan_transfers(client, tokens, recipients, start, end, chunk_size=2000, max_chunk=10000):
+def scan_transfers(
+    client, tokens, recipients, start, end, chunk_size=2000, max_chunk=10000, outgoing=False
+):
     """Yield a :class:`Chunk` per block range scanned, in order, from ``start`` to ``end``.
 
-    ``tokens``: token contract addresses; ``recipients``: receiving addresses. Raises
+    ``tokens``: token contract addresses; ``recipients``: our addresses. With ``outgoing``,
+    transfers *from* those addresses come back too (refunds, sweeps). Raises
     :class:`RpcRangeTooLarge` only if the node refuses even a single block.
     """
     if not tokens or not recipients or start > end:
         return
     topics = [address_topic(a) for a in sorted(set(recipients))]
-    groups = [
-        topics[i : i + MAX_TOPICS_PER_QUERY] for i in range(0, len(topics), MAX_TOPICS_PER_QUERY)
-    ]
+    groups = []
+    for i in range(0, len(topics), MAX_TOPICS_PER_QUERY):
+        group = topics[i : i + MAX_TOPICS_PER_QUERY]
+        groups.append([TRANSFER_TOPIC, None, group])
+        if outgoing:
+            groups.append([TRANSFER_TOPIC, group])
     size = max(1, chunk_size)
     block = start
     while block <= end:
         last = min(end, block + size - 1)
         try:
-            logs = []
-            for group in groups:
-                logs += client.get_logs(
+            logs = {}
+            for topic_filter in groups:
+                for log in client.get_logs(
                     {
                         "fromBlock": hex(block),
                         "toBlock": hex(last),
                         "address": list(tokens),
-                        "topics": [TRANSFER_TOPIC, None, group],
+                        "topics": topic_filter,
                     }
-                )
+                ):
+                    # A transfer between two of our addresses comes back from both queries.
+                    logs[(log.get("transactionHash"), log.get("logIndex"))] = log
+            logs = list(logs.values())
         except RpcRangeTooLarge:
             if size == 1:
                 raise

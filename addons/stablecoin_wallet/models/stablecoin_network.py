@@ -69,6 +69,12 @@ class StablecoinNetwork(models.Model):
         "or a result size, and grows back after successes.",
     )
     max_chunk_size = fields.Integer(default=10000)
+    reorg_window_blocks = fields.Integer(
+        string="Deep Reorg Window",
+        default=200,
+        help="Transfers in these last blocks are re-checked after they were accepted: a "
+        "reorganisation deeper than the confirmations reverses what they paid.",
+    )
     head_block = fields.Integer(readonly=True, copy=False)
     lag_blocks = fields.Integer(compute="_compute_lag_blocks", string="Lag (blocks)")
     health = fields.Selection(
@@ -256,6 +262,7 @@ class StablecoinNetwork(models.Model):
                 head,
                 chunk_size=self.scan_chunk_size,
                 max_chunk=self.max_chunk_size,
+                outgoing=True,
             ):
                 self.env["stablecoin.transfer"]._record_transfers(
                     self, chunk.transfers, by_contract, by_address
@@ -265,6 +272,7 @@ class StablecoinNetwork(models.Model):
             self.last_scanned_block = head
         self.last_scanned_hash = client.block_hash(self.last_scanned_block)
         self.env["stablecoin.transfer"]._update_confirmations(self, client, head)
+        self.env["stablecoin.transfer"]._verify_settled(self, client, head)
 
     def _detect_checkpoint_reorg(self, client):
         """If the block at the checkpoint changed, step back and rescan the unsure blocks."""

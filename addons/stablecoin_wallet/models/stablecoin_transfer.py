@@ -15,6 +15,7 @@ class StablecoinTransfer(models.Model):
 
     _name = "stablecoin.transfer"
     _description = "Stablecoin Transfer"
+    _inherit = "mail.thread"
     _order = "block_number desc, log_index desc, id desc"
 
     name = fields.Char(compute="_compute_name")
@@ -28,7 +29,24 @@ class StablecoinTransfer(models.Model):
     block_time = fields.Datetime(readonly=True)
     sender = fields.Char(string="From", readonly=True)
     recipient = fields.Char(string="To", required=True, readonly=True)
-    address_id = fields.Many2one("stablecoin.address", string="Receiving Address", readonly=True)
+    direction = fields.Selection(
+        [("in", "Received"), ("out", "Sent")],
+        default="in",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    address_id = fields.Many2one(
+        "stablecoin.address",
+        string="Our Address",
+        readonly=True,
+        help="The watched address that received (or, for a transfer out, sent) it.",
+    )
+    counterparty = fields.Char(
+        compute="_compute_counterparty",
+        help="The other side: sender of a receipt, recipient of a transfer out.",
+    )
+    explorer_address_url = fields.Char(compute="_compute_explorer_url")
     wallet_id = fields.Many2one(related="address_id.wallet_id", store=True)
     company_id = fields.Many2one(related="address_id.company_id", store=True)
     amount_units = fields.Char(
@@ -99,7 +117,9 @@ class StablecoinTransfer(models.Model):
         to_create = []
         for transfer in transfers:
             token = tokens_by_contract.get(transfer.token)
-            address = addresses_by_address.get(transfer.recipient)
+            direction, address = "in", addresses_by_address.get(transfer.recipient)
+            if not address:
+                direction, address = "out", addresses_by_address.get(transfer.sender)
             if not token or not address:
                 continue
             record = existing.get((transfer.tx_hash, transfer.log_index))
@@ -125,6 +145,7 @@ class StablecoinTransfer(models.Model):
                     "sender": transfer.sender,
                     "recipient": transfer.recipient,
                     "address_id": address.id,
+                    "direction": direction,
                     "amount_units": str(transfer.amount),
                     "amount": float(from_units(transfer.amount, token.decimals)),
                     "state": "seen",
@@ -166,3 +187,52 @@ class StablecoinTransfer(models.Model):
                 transfer.state = "reverted"
                 network._rewind_to(transfer.block_number)
         return pending
+
+    @api.model
+    def _verify_settled(self, network, client, head):
+        """Re-check accepted transfers of the last blocks: one that a reorganisation deeper
+        than the confirmation depth removed is reverted, and what it paid is undone."""
+        window_start = head - max(network.reorg_window_blocks, network.confirmations_final)
+        accepted = self.search(
+            [
+                ("network_id", "=", network.id),
+                ("state", "in", ("confirmed", "matched", "unmatched")),
+                ("block_number", ">", window_start),
+            ]
+        )
+        hashes = {}
+        for transfer in accepted:
+            number = transfer.block_number
+            if number not in hashes:
+                hashes[number] = client.block_hash(number)
+            if hashes[number] == transfer.block_hash:
+                continue
+            receipt = client.call("eth_getTransactionReceipt", transfer.tx_hash)
+            if receipt and int(receipt.get("status", "0x0"), 16) == 1 and receipt.get("blockHash"):
+                # Re-included in another block: same transfer, new place.
+                transfer.write(
+                    {
+                        "block_number": int(receipt["blockNumber"], 16),
+                        "block_hash": receipt["blockHash"].lower(),
+                    }
+                )
+                continue
+            evidence = self.env._(
+                "Transaction %(tx)s was in block %(block)s (hash %(old)s); that block is now "
+                "%(new)s and the transaction is no longer on chain.",
+                tx=transfer.tx_hash,
+                block=number,
+                old=transfer.block_hash,
+                new=hashes[number] or "-",
+            )
+            _logger.warning("Deep reorganisation on %s: %s", network.name, evidence)
+            previous = transfer.state
+            transfer.state = "reverted"
+            transfer.message_post(body=evidence)
+            transfer._on_deep_reorg(previous, evidence)
+            network._rewind_to(number)
+        return accepted
+
+    def _on_deep_reorg(self, previous_state, evidence):
+        """Hook: undo what this transfer had paid (invoicing reverses its payment)."""
+        return True

@@ -1,0 +1,158 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
+from odoo.tests import Form, TransactionCase, tagged
+
+from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
+
+from .common import StablecoinInvoiceMixin
+
+
+@tagged("post_install", "-at_install")
+class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
+    def transfers(self, **domain):
+        return self.env["stablecoin.transfer"].search(
+            [("network_id", "=", self.network.id)] + [(k, "=", v) for k, v in domain.items()]
+        )
+
+    def wizard(self, transfer, **values):
+        action = transfer.action_open_match_wizard()
+        wizard = (
+            self.env["stablecoin.match.wizard"].with_context(**action["context"]).create(values)
+        )
+        return wizard.action_confirm()
+
+    def test_manual_match_of_an_unmatched_receipt_to_two_invoices(self):
+        first, second = self.make_invoice(30.0), self.make_invoice(20.0)
+        tx = self.pay(50_000_000)  # no invoice of 50: the matcher leaves it
+        self.settle()
+        transfer = self.transfers()
+        self.assertEqual(transfer.state, "unmatched")
+        self.wizard(
+            transfer,
+            mode="invoices",
+            invoice_ids=[Command.set((first | second).ids)],
+            note="customer paid two invoices at once",
+        )
+        self.assertEqual(transfer.state, "matched")
+        self.assertEqual((first | second).mapped("payment_state"), ["paid", "paid"])
+        self.assertEqual(transfer.payment_id.memo, tx)
+        self.assertIn("Matched by hand", transfer.message_ids[0].body)
+        self.assertIn("two invoices at once", transfer.message_ids[0].body)
+
+    def test_receipt_recorded_as_customer_credit(self):
+        self.pay(12_340_000)
+        self.settle()
+        transfer = self.transfers()
+        self.wizard(transfer, mode="credit", partner_id=self.partner.id)
+        credit = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", self.partner.id),
+                ("reconciled", "=", False),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("amount_residual", "<", 0),
+            ]
+        )
+        self.assertEqual(sum(credit.mapped("amount_residual_currency")), -12.34)
+        # ... that a later invoice can use.
+        invoice = self.make_invoice(10.0)
+        invoice._stablecoin_pay_from_balance()
+        self.assertEqual(invoice.payment_state, "paid")
+
+    def test_receipt_recorded_as_other_income(self):
+        account = self.env["account.account"].search(
+            [("account_type", "=", "income_other"), ("company_ids", "in", self.env.company.id)],
+            limit=1,
+        ) or self.env["account.account"].create(
+            {"name": "Other income", "code": "799900", "account_type": "income_other"}
+        )
+        self.pay(3_000_000)
+        self.settle()
+        transfer = self.transfers()
+        self.wizard(transfer, mode="income", account_id=account.id)
+        lines = transfer.payment_id.move_id.line_ids
+        self.assertEqual(lines.filtered(lambda l: l.account_id == account).balance, -3.0)
+
+    def attest(self):
+        attestation = self.env["stablecoin.attestation"].create(
+            {
+                "journal_id": self.wallet._journal_for(self.token_usdc).id,
+                "block_number": self.chain.block_number(),
+            }
+        )
+        attestation.action_compute()
+        return attestation
+
+    def test_attestation_agrees_then_names_an_unrecorded_transfer(self):
+        invoice = self.make_invoice(75.0)
+        self.pay(75_000_000)
+        self.settle()
+        self.assertEqual(invoice.payment_state, "paid")
+        attestation = self.attest()
+        self.assertEqual(attestation.state, "agrees")
+        self.assertEqual((attestation.chain_balance, attestation.ledger_balance), (75.0, 75.0))
+
+        # The merchant moves 5 USDC out of the wallet: the ledger does not know yet.
+        out_tx = self.chain.transfer(self.usdc, self.merchant, self.chain.accounts[7], 5_000_000)
+        attestation = self.attest()
+        self.assertEqual(attestation.state, "differs")
+        self.assertEqual(attestation.difference, -5.0)
+        unknown = attestation.line_ids.filtered(lambda l: l.kind == "unknown")
+        self.assertEqual(unknown.amount, -5.0)
+
+        # Once the watcher saw it, the same difference is explained, transaction named.
+        self.settle()
+        attestation = self.attest()
+        self.assertEqual(attestation.difference, -5.0)
+        self.assertEqual(attestation.unexplained, 0.0)
+        outgoing = attestation.line_ids.filtered(lambda l: l.kind == "outgoing")
+        self.assertEqual((outgoing.tx_hash, outgoing.amount), (out_tx, -5.0))
+        pdf, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "stablecoin_invoicing.report_stablecoin_attestation", attestation.ids
+        )
+        self.assertIn(out_tx, pdf.decode())
+
+    def test_refund_end_to_end(self):
+        invoice = self.make_invoice(30.0)
+        self.pay(30_000_000)
+        self.settle()
+        self.assertEqual(invoice.payment_state, "paid")
+        reversal = Form(
+            self.env["account.move.reversal"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            )
+        ).save()
+        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        credit_note.action_post()
+        self.assertEqual(credit_note.stablecoin_refund_address, self.customer)
+        request = parse_erc20_transfer_uri(credit_note.stablecoin_refund_uri)
+        self.assertEqual(
+            (request.token, request.recipient, request.amount),
+            (self.usdc, self.customer, 30_000_000),
+        )
+        # The merchant's own wallet pays the refund request.
+        tx = self.chain.transfer(request.token, self.merchant, request.recipient, request.amount)
+        self.settle()
+        self.assertIn(credit_note.payment_state, ("paid", "in_payment"))
+        refund_transfer = self.transfers(direction="out")
+        self.assertEqual((refund_transfer.tx_hash, refund_transfer.state), (tx, "matched"))
+        self.assertEqual(refund_transfer.payment_id.payment_type, "outbound")
+
+    def test_deep_reorg_reverses_a_posted_payment(self):
+        invoice = self.make_invoice(42.0)
+        paid_at = self.chain.block_number() + 2  # mint, then the payment
+        self.pay(42_000_000)
+        self.settle()
+        self.assertEqual(invoice.payment_state, "paid")
+        transfer = invoice.stablecoin_transfer_ids
+        payment = transfer.payment_id
+        # A reorganisation deeper than the 3 confirmations removes the payment's block.
+        depth = self.chain.block_number() - paid_at + 1
+        self.assertGreater(depth, self.network.confirmations_final)
+        self.chain.rpc("anvil_reorg", depth, [])
+        self.scan()
+        self.assertEqual(transfer.state, "reverted")
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(payment.move_id.reversal_move_ids.state, "posted")
+        self.assertTrue(invoice.activity_ids.filtered(lambda a: "reorganisation" in a.summary))
+        self.assertIn("no longer on chain", invoice.activity_ids[0].note)

@@ -1,0 +1,81 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class StablecoinMatchWizard(models.TransientModel):
+    """An accountant decides what an unmatched receipt pays."""
+
+    _name = "stablecoin.match.wizard"
+    _description = "Match a Stablecoin Receipt"
+
+    transfer_id = fields.Many2one("stablecoin.transfer", required=True, readonly=True)
+    amount = fields.Monetary(related="transfer_id.amount")
+    currency_id = fields.Many2one(related="transfer_id.currency_id")
+    company_id = fields.Many2one(related="transfer_id.company_id")
+    mode = fields.Selection(
+        [
+            ("invoices", "Pay open invoices"),
+            ("credit", "Customer credit"),
+            ("income", "Other income"),
+        ],
+        required=True,
+        default="invoices",
+    )
+    invoice_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+        "('payment_state', 'in', ('not_paid', 'partial')), ('company_id', '=', company_id)]",
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer")
+    account_id = fields.Many2one(
+        "account.account",
+        string="Income Account",
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+    )
+    note = fields.Char(help="Why: kept in the receipt's history.")
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        transfer = self.env["stablecoin.transfer"].browse(
+            values.get("transfer_id") or self.env.context.get("active_id")
+        )
+        values["transfer_id"] = transfer.id
+        return values
+
+    def action_confirm(self):
+        self.ensure_one()
+        transfer = self.transfer_id
+        if transfer.state not in ("unmatched", "confirmed") or transfer.direction != "in":
+            raise UserError(self.env._("Only a confirmed, unmatched receipt can be matched."))
+        if self.mode == "invoices":
+            if not self.invoice_ids:
+                raise UserError(self.env._("Choose the invoices this receipt pays."))
+            if len(self.invoice_ids.commercial_partner_id) > 1:
+                raise UserError(
+                    self.env._("One receipt pays invoices of one customer: split the choice.")
+                )
+            transfer._pay_invoices_manually(self.invoice_ids)
+            decision = self.env._("paid %s", ", ".join(self.invoice_ids.mapped("display_name")))
+        elif self.mode == "credit":
+            if not self.partner_id:
+                raise UserError(self.env._("Choose the customer to credit."))
+            transfer._record_as_credit(self.partner_id)
+            decision = self.env._("recorded as credit of %s", self.partner_id.display_name)
+        else:
+            if not self.account_id:
+                raise UserError(self.env._("Choose the income account."))
+            transfer._record_as_income(self.account_id)
+            decision = self.env._("recorded as other income (%s)", self.account_id.display_name)
+        transfer.message_post(
+            body=self.env._(
+                "Matched by hand by %(user)s: %(decision)s.%(note)s",
+                user=self.env.user.name,
+                decision=decision,
+                note=(" " + self.note) if self.note else "",
+            )
+        )
+        return {"type": "ir.actions.act_window_close"}
