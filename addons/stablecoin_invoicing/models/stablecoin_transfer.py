@@ -323,10 +323,6 @@ class StablecoinTransfer(models.Model):
         invoice._stablecoin_refresh_quote()
         return payment
 
-
-class StablecoinTransferManual(models.Model):
-    _inherit = "stablecoin.transfer"
-
     def action_open_match_wizard(self):
         self.ensure_one()
         return {
@@ -401,10 +397,6 @@ class StablecoinTransferManual(models.Model):
                 }
             ],
         )
-
-
-class StablecoinTransferReorg(models.Model):
-    _inherit = "stablecoin.transfer"
 
     def _on_deep_reorg(self, previous_state, evidence):
         """The transfer vanished after it was accepted: reverse its payment with a reversal

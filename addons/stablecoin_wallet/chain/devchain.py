@@ -71,12 +71,14 @@ class DevChain:
         state_file=None,
         block_time=None,
         extra_args=(),
+        prune_history=64,
     ):
         self.chain_id = chain_id
         self.port = port
         self.host = host
         self.state_file = state_file
         self.block_time = block_time
+        self.prune_history = prune_history
         self.extra_args = list(extra_args)
         self.proc = None
         self.url = None
@@ -106,7 +108,7 @@ class DevChain:
             # --state keeps the chain across demo restarts; pruning would drop what it saves.
             args += ["--state", str(self.state_file)]
         else:
-            args += ["--prune-history", "64"]
+            args += ["--prune-history", str(self.prune_history)]
         if self.block_time:
             args += ["--block-time", str(self.block_time)]
         args += self.extra_args

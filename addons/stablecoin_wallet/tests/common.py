@@ -17,7 +17,9 @@ def shared_devchain():
     """The run's anvil, started (and its tokens deployed) on first use."""
     global _CHAIN
     if _CHAIN is None or _CHAIN.proc is None or _CHAIN.proc.poll() is not None:
-        chain = DevChain().start()
+        # Historical states for the whole run: evm_revert goes back in height, and anvil_reorg
+        # and eth_call at a past block need the states of those blocks.
+        chain = DevChain(prune_history=4096).start()
         chain.tokens = {
             "USDC": chain.deploy_token("USD Coin (test)", "USDC"),
             "USDT": chain.deploy_token("Tether USD (test)", "USDT"),
