@@ -36,6 +36,9 @@ class StablecoinNetwork(models.Model):
         help="JSON-RPC endpoint of a node of this network. It may embed an API key, so only "
         "administrators can read it.",
     )
+    rpc_timeout = fields.Integer(
+        string="RPC Timeout (s)", default=20, help="Seconds to wait for the node's answer."
+    )
     explorer_tx_url = fields.Char(
         string="Explorer Transaction URL",
         help="Link to a transaction on a block explorer; {hash} is replaced by its hash.",
@@ -133,7 +136,7 @@ class StablecoinNetwork(models.Model):
         url = self.sudo().rpc_url
         if not url:
             raise UserError(self.env._("Network %s has no RPC endpoint.", self.name))
-        return JsonRpcClient(url)
+        return JsonRpcClient(url, timeout=self.rpc_timeout or 20)
 
     def _check_chain_id(self, client):
         answered = client.chain_id()

@@ -1,20 +1,26 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""A JSON-RPC proxy in front of anvil that behaves like a hosted provider: it refuses
-eth_getLogs ranges wider than ``max_log_range`` blocks with the error message such providers
-send. Only the HTTP boundary is simulated; every answer it passes on comes from anvil."""
+"""A JSON-RPC proxy in front of anvil that behaves like a hosted provider, faults included: it
+refuses eth_getLogs ranges wider than ``max_log_range`` blocks with the error message such
+providers send, and ``fault`` makes it misbehave (HTTP 429/502, truncated JSON, a timeout,
+another chain id, a head lagging behind). Only the HTTP boundary is simulated; every answer it
+passes on comes from anvil."""
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 
 
 class RpcProxy:
-    def __init__(self, upstream, max_log_range=None):
+    def __init__(self, upstream, max_log_range=None, fault=None, lag=0, delay=3):
         self.upstream = upstream
         self.max_log_range = max_log_range
+        self.fault = fault
+        self.lag = lag
+        self.delay = delay
         self.refused = 0
         self.requests = 0
         proxy = self
@@ -23,11 +29,8 @@ class RpcProxy:
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 proxy.requests += 1
-                answer = proxy._refusal(body)
-                if answer is None:
-                    answer = requests.post(proxy.upstream, json=body, timeout=30).json()
-                data = json.dumps(answer).encode()
-                self.send_response(200)
+                status, data = proxy._answer(body)
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -39,6 +42,24 @@ class RpcProxy:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def _answer(self, body):
+        fault = self.fault
+        if fault in ("http429", "http502"):
+            return int(fault[4:]), b"Too Many Requests" if fault == "http429" else b"Bad Gateway"
+        if fault == "timeout":
+            time.sleep(self.delay)
+        answer = self._refusal(body)
+        if answer is None:
+            answer = requests.post(self.upstream, json=body, timeout=30).json()
+        if fault == "wrong_chain" and body.get("method") == "eth_chainId":
+            answer["result"] = hex(8453)
+        if self.lag and body.get("method") == "eth_blockNumber":
+            answer["result"] = hex(max(0, int(answer["result"], 16) - self.lag))
+        data = json.dumps(answer).encode()
+        if fault == "truncated":
+            data = data[: len(data) // 2]
+        return 200, data
 
     def _refusal(self, body):
         if body.get("method") != "eth_getLogs" or self.max_log_range is None:
