@@ -19,7 +19,7 @@ class StablecoinQuote(models.Model):
     move_id = fields.Many2one("account.move", required=True, ondelete="cascade", index=True)
     token_id = fields.Many2one("stablecoin.token", required=True, ondelete="restrict")
     address_id = fields.Many2one("stablecoin.address", required=True, ondelete="restrict")
-    amount_units = fields.Char(required=True, string="Amount (token units)")
+    amount_units = fields.Char(required=True, string="Amount (token units)", index=True)
     amount = fields.Monetary(currency_field="token_currency_id", string="Amount (tokens)")
     token_currency_id = fields.Many2one(related="token_id.currency_id")
     amount_due = fields.Monetary(

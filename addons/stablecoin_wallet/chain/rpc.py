@@ -60,6 +60,50 @@ class JsonRpcClient:
             raise RpcError(f"{method}: the node's answer has no result.")
         return body["result"]
 
+    def batch(self, calls):
+        """Send several calls in one JSON-RPC batch; return their results in order."""
+        if not calls:
+            return []
+        payload = [
+            {"jsonrpc": "2.0", "id": i, "method": method, "params": list(params)}
+            for i, (method, params) in enumerate(calls)
+        ]
+        try:
+            resp = self.session.post(self.url, json=payload, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise RpcError(f"batch: cannot reach the node ({exc.__class__.__name__}).") from exc
+        if resp.status_code != 200:
+            raise RpcError(f"batch: the node answered HTTP {resp.status_code}.")
+        try:
+            answers = resp.json()
+        except ValueError as exc:
+            raise RpcError("batch: the node answered something that is not JSON.") from exc
+        if not isinstance(answers, list):
+            raise RpcError("batch: the node does not support batch requests.")
+        by_id = {a.get("id"): a for a in answers if isinstance(a, dict)}
+        results = []
+        for i, (method, _params) in enumerate(calls):
+            answer = by_id.get(i)
+            if not answer or answer.get("error") or "result" not in answer:
+                raise RpcError(f"{method}: {(answer or {}).get('error', 'no answer in the batch')}")
+            results.append(answer["result"])
+        return results
+
+    def blocks(self, numbers, chunk=500):
+        """{number: (hash, timestamp)} for the given block numbers (None: no such block)."""
+        numbers = sorted(set(numbers))
+        found = {}
+        for i in range(0, len(numbers), chunk):
+            part = numbers[i : i + chunk]
+            calls = [("eth_getBlockByNumber", (hex(n), False)) for n in part]
+            for number, block in zip(part, self.batch(calls), strict=True):
+                found[number] = (
+                    (str(block["hash"]).lower(), self._quantity(block["timestamp"], "timestamp"))
+                    if block
+                    else None
+                )
+        return found
+
     def chain_id(self):
         return self._quantity(self.call("eth_chainId"), "eth_chainId")
 

@@ -161,22 +161,26 @@ class StablecoinTransfer(models.Model):
         the watcher rescans from its block (the transaction may have been re-included).
         """
         pending = self.search([("network_id", "=", network.id), ("state", "=", "seen")])
-        hashes = {}
+        deep = pending.filtered(lambda t: head - t.block_number + 1 >= network.confirmations_final)
+        blocks = client.blocks(deep.mapped("block_number"))  # one batched request
+        confirmed = self.browse()
         for transfer in pending:
             depth = head - transfer.block_number + 1
-            transfer.confirmations = max(0, depth)
-            if depth < network.confirmations_final:
+            if transfer not in deep:
+                transfer.confirmations = max(0, depth)
                 continue
-            if transfer.block_number not in hashes:
-                hashes[transfer.block_number] = client.block_hash(transfer.block_number)
-            if hashes[transfer.block_number] == transfer.block_hash:
-                vals = {"state": "confirmed"}
-                timestamp = client.block_timestamp(transfer.block_number)
-                if timestamp is not None:
-                    vals["block_time"] = datetime.fromtimestamp(timestamp, timezone.utc).replace(
-                        tzinfo=None
-                    )
-                transfer.write(vals)
+            block = blocks.get(transfer.block_number)
+            if block and block[0] == transfer.block_hash:
+                transfer.write(
+                    {
+                        "confirmations": depth,
+                        "state": "confirmed",
+                        "block_time": datetime.fromtimestamp(block[1], timezone.utc).replace(
+                            tzinfo=None
+                        ),
+                    }
+                )
+                confirmed |= transfer
             else:
                 _logger.warning(
                     "Transfer %s on %s was reorganised away (block %s)",
@@ -184,7 +188,7 @@ class StablecoinTransfer(models.Model):
                     network.name,
                     transfer.block_number,
                 )
-                transfer.state = "reverted"
+                transfer.write({"confirmations": depth, "state": "reverted"})
                 network._rewind_to(transfer.block_number)
         return pending
 
@@ -200,12 +204,11 @@ class StablecoinTransfer(models.Model):
                 ("block_number", ">", window_start),
             ]
         )
-        hashes = {}
+        blocks = client.blocks(accepted.mapped("block_number"))
+        hashes = {number: block and block[0] for number, block in blocks.items()}
         for transfer in accepted:
             number = transfer.block_number
-            if number not in hashes:
-                hashes[number] = client.block_hash(number)
-            if hashes[number] == transfer.block_hash:
+            if hashes.get(number) == transfer.block_hash:
                 continue
             receipt = client.call("eth_getTransactionReceipt", transfer.tx_hash)
             if receipt and int(receipt.get("status", "0x0"), 16) == 1 and receipt.get("blockHash"):

@@ -49,17 +49,24 @@ class RpcProxy:
             return int(fault[4:]), b"Too Many Requests" if fault == "http429" else b"Bad Gateway"
         if fault == "timeout":
             time.sleep(self.delay)
-        answer = self._refusal(body)
-        if answer is None:
-            answer = requests.post(self.upstream, json=body, timeout=30).json()
-        if fault == "wrong_chain" and body.get("method") == "eth_chainId":
-            answer["result"] = hex(8453)
-        if self.lag and body.get("method") == "eth_blockNumber":
-            answer["result"] = hex(max(0, int(answer["result"], 16) - self.lag))
+        if isinstance(body, list):  # a JSON-RPC batch
+            answer = [self._answer_one(call) for call in body]
+        else:
+            answer = self._answer_one(body)
         data = json.dumps(answer).encode()
         if fault == "truncated":
             data = data[: len(data) // 2]
         return 200, data
+
+    def _answer_one(self, body):
+        answer = self._refusal(body)
+        if answer is None:
+            answer = requests.post(self.upstream, json=body, timeout=30).json()
+        if self.fault == "wrong_chain" and body.get("method") == "eth_chainId":
+            answer["result"] = hex(8453)
+        if self.lag and body.get("method") == "eth_blockNumber":
+            answer["result"] = hex(max(0, int(answer["result"], 16) - self.lag))
+        return answer
 
     def _refusal(self, body):
         if body.get("method") != "eth_getLogs" or self.max_log_range is None:

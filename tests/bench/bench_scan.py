@@ -1,0 +1,110 @@
+"""Chain scan benchmark: the watcher from checkpoint to head against a bare eth_getLogs sweep.
+
+Run by setup/bench.sh inside `odoo shell` (TRANSFERS, BLOCKS in the environment). Sends
+TRANSFERS token transfers to the watched address, spread over BLOCKS blocks of a fresh anvil,
+then times (1) the watcher's scan of that range (records every transfer) and (2) a bare
+eth_getLogs sweep of the same range with the same filter and chunk size, results decoded
+only by the node. Prints both, the ratio, and checks the watcher found every transfer.
+"""
+
+import os
+import time
+
+import requests
+
+from odoo.addons.stablecoin_wallet.chain.abi import encode_call
+from odoo.addons.stablecoin_wallet.chain.devchain import DevChain
+from odoo.addons.stablecoin_wallet.chain.logs import TRANSFER_TOPIC
+from odoo.addons.stablecoin_wallet.chain.scanner import address_topic
+
+TRANSFERS = int(os.environ.get("TRANSFERS", "20000"))
+BLOCKS = int(os.environ.get("BLOCKS", "100000"))
+CHUNK = 10000
+env = env  # noqa: F821,PLW0127  (odoo shell's global)
+env = env(context=dict(env.context, tracking_disable=True))
+
+chain = DevChain(chain_id=31337, prune_history=64).start()
+token = chain.deploy_token("USD Coin (bench)", "USDC")
+merchant, customer = chain.accounts[1], chain.accounts[2]
+network = env.ref("stablecoin_wallet.stablecoin_network_local")
+odoo_token = env.ref("stablecoin_wallet.stablecoin_token_usdc_local")
+odoo_token.contract_address = token
+start_block = chain.block_number() + 1
+network.write(
+    {
+        "rpc_url": chain.url,
+        "start_block": start_block,
+        "last_scanned_block": 0,
+        "confirmations_final": 2,
+        "scan_chunk_size": CHUNK,
+        "max_chunk_size": CHUNK,
+    }
+)
+
+t0 = time.perf_counter()
+chain.mint(token, customer, TRANSFERS * 1_000_000)
+gap = max(0, BLOCKS // TRANSFERS - 1)
+session = requests.Session()
+data = encode_call("transfer(address,uint256)", ["address", "uint256"], [merchant, 1_000_000])
+# One transaction per block (anvil mines each), then empty blocks up to the next one.
+for _i in range(TRANSFERS):
+    answer = session.post(
+        chain.url,
+        json={
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "eth_sendTransaction",
+            "params": [{"from": customer, "to": token, "data": data}],
+        },
+        timeout=60,
+    ).json()
+    assert "result" in answer, answer
+    if gap:
+        session.post(
+            chain.url,
+            json={"jsonrpc": "2.0", "id": 1, "method": "anvil_mine", "params": [hex(gap)]},
+            timeout=60,
+        )
+remaining = BLOCKS - (chain.block_number() - start_block)
+if remaining > 0:
+    chain.rpc("anvil_mine", hex(remaining))
+head = chain.block_number()
+print(
+    f"BENCH scan: {TRANSFERS} transfers over {head - start_block + 1} blocks "
+    f"(chain built in {time.perf_counter() - t0:.0f} s)"
+)
+
+t0 = time.perf_counter()
+network._scan()
+env.flush_all()
+ours = time.perf_counter() - t0
+found = env["stablecoin.transfer"].search_count([("network_id", "=", network.id)])
+
+t0 = time.perf_counter()
+logs = 0
+for block in range(start_block, head + 1, CHUNK):
+    result = session.post(
+        chain.url,
+        json={
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "eth_getLogs",
+            "params": [
+                {
+                    "fromBlock": hex(block),
+                    "toBlock": hex(min(head, block + CHUNK - 1)),
+                    "address": [token],
+                    "topics": [TRANSFER_TOPIC, None, [address_topic(merchant)]],
+                }
+            ],
+        },
+        timeout=600,
+    ).json()["result"]
+    logs += len(result)
+bare = time.perf_counter() - t0
+assert found == TRANSFERS == logs, (found, TRANSFERS, logs)
+print(f"BENCH   ours (watcher, checkpoint to head, records): {ours:8.2f} s")
+print(f"BENCH   bare eth_getLogs sweep, same filter:         {bare:8.2f} s")
+print(f"BENCH   ratio ours/bare: {ours / bare:.2f}  (goal <= 1.3)")
+env.cr.rollback()
+chain.stop()
