@@ -4,8 +4,10 @@ import logging
 import threading
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from odoo.addons.stablecoin_wallet.chain import from_units
+from odoo.addons.stablecoin_wallet.models.stablecoin_network import try_lock_row
 
 _logger = logging.getLogger(__name__)
 
@@ -87,12 +89,9 @@ class StablecoinTransfer(models.Model):
         self.ensure_one()
         # Row lock: a second matcher (manual run, another worker) skips this transfer instead
         # of paying the invoice twice.
-        self.env.cr.execute(
-            "SELECT id FROM stablecoin_transfer WHERE id = %s AND state = 'confirmed' "
-            "FOR UPDATE SKIP LOCKED",
-            [self.id],
-        )
-        if not self.env.cr.fetchone():
+        if not try_lock_row(
+            self.env.cr, "stablecoin_transfer", self.id, SQL("state = 'confirmed'")
+        ):
             return False
         self.invalidate_recordset(["state"])
         invoice, quote = self._find_invoice()

@@ -5,13 +5,35 @@ import threading
 from datetime import timedelta
 from urllib.parse import urlparse
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, mute_logger
 
 from ..chain.rpc import JsonRpcClient, RpcError
 from ..chain.scanner import scan_transfers
 
 _logger = logging.getLogger(__name__)
+
+
+def try_lock_row(cr, table, row_id, condition=None):
+    """Lock one row for this transaction, or return False if another worker holds it or has
+    changed it since this transaction began (PostgreSQL's repeatable read then refuses the
+    lock: that worker did the job)."""
+    query = SQL(
+        "SELECT id FROM %s WHERE id = %s %s FOR UPDATE SKIP LOCKED",
+        SQL.identifier(table),
+        row_id,
+        SQL("AND %s", condition) if condition else SQL(),
+    )
+    try:
+        with cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+            cr.execute(query)
+            return bool(cr.fetchone())
+    except psycopg2.errors.SerializationFailure:
+        return False
+
 
 # A network that fails is retried after 1, 2, 4 ... minutes, at most every hour.
 MAX_BACKOFF_MINUTES = 60
@@ -199,6 +221,9 @@ class StablecoinNetwork(models.Model):
     def _scan_guarded(self):
         """Scan, recording health; an error marks this network failing and backs it off."""
         self.ensure_one()
+        if not self._lock_for_scan():
+            _logger.info("Network %s is being scanned by another worker", self.name)
+            return False
         try:
             with self.env.cr.savepoint():
                 self._scan()
@@ -233,17 +258,11 @@ class StablecoinNetwork(models.Model):
 
     def _lock_for_scan(self):
         """Row lock so that two workers never scan one network at once; False if taken."""
-        self.env.cr.execute(
-            "SELECT id FROM stablecoin_network WHERE id = %s FOR UPDATE SKIP LOCKED", [self.id]
-        )
-        return bool(self.env.cr.fetchone())
+        return try_lock_row(self.env.cr, "stablecoin_network", self.id)
 
     def _scan(self):
         """Scan from the checkpoint to the head, then confirm or revert what awaits depth."""
         self.ensure_one()
-        if not self._lock_for_scan():
-            _logger.info("Network %s is being scanned by another worker", self.name)
-            return
         client = self._rpc_client()
         self._check_chain_id(client)
         head = client.block_number()

@@ -1,0 +1,181 @@
+"""Crashes and concurrent workers against a real database, real Odoo processes and anvil.
+
+The scheduled jobs (scan, then match) run in `odoo shell` processes on a committed database,
+as the cron workers would: one is killed with SIGKILL at random points, ten times, while
+payments keep arriving; two run at once. Afterwards the recorded transfers are exactly the
+ones on chain, and each has exactly one payment.
+"""
+
+import os
+import random
+import signal
+import subprocess
+import time
+import uuid
+
+import odoodb
+import pytest
+
+from odoo.addons.stablecoin_wallet.chain import TRANSFER_TOPIC
+from odoo.addons.stablecoin_wallet.chain.devchain import DevChain
+from odoo.addons.stablecoin_wallet.chain.scanner import address_topic
+
+JOBS = (
+    "env['stablecoin.network']._cron_scan()\n"
+    "env['stablecoin.transfer']._cron_match()\n"
+    "env.cr.commit()\n"
+)
+
+
+def shell(db, script, **kwargs):
+    cmd = [
+        odoodb.python(),
+        "-m",
+        "odoo",
+        "shell",
+        "-c",
+        str(odoodb.odoo_config()),
+        "-d",
+        db,
+        "--no-http",
+        "--log-level=warn",
+    ]
+    return subprocess.Popen(  # pylint: disable=consider-using-with
+        cmd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=dict(os.environ, TZ="UTC"),
+        start_new_session=True,
+        **kwargs,
+    ), script
+
+
+def run(db, script, timeout=300):
+    proc, script = shell(db, script)
+    out, _ = proc.communicate(script, timeout=timeout)
+    assert proc.returncode == 0, out[-3000:]
+    return out
+
+
+@pytest.fixture
+def world():
+    db = f"scoin_fault_{uuid.uuid4().hex[:8]}"
+    odoodb.copy(odoodb.addons_template(), db)
+    chain = DevChain(prune_history=4096).start()
+    token = chain.deploy_token("USD Coin (test)", "USDC")
+    merchant, customer = chain.accounts[1], chain.accounts[2]
+    chain.mint(token, customer, 10**12)
+    run(
+        db,
+        f"""
+net = env.ref('stablecoin_wallet.stablecoin_network_local')
+net.write({{'rpc_url': {chain.url!r}, 'confirmations_final': 2, 'start_block': 1}})
+env.ref('stablecoin_wallet.stablecoin_token_usdc_local').contract_address = {token!r}
+env.cr.commit()
+""",
+    )
+    yield db, chain, token, merchant, customer
+    chain.stop()
+    odoodb.drop(db)
+
+
+def post_invoices(db, amounts):
+    """Post USDC invoices to the demo wallet's shared address; return their quoted units."""
+    out = run(
+        db,
+        f"""
+token = env.ref('stablecoin_wallet.stablecoin_token_usdc_local')
+wallet = env.ref('stablecoin_wallet.stablecoin_wallet_demo')
+partner = env['res.partner'].create({{'name': 'Fault customer'}})
+for amount in {list(amounts)!r}:
+    inv = env['account.move'].create({{
+        'move_type': 'out_invoice', 'partner_id': partner.id, 'currency_id': token.currency_id.id,
+        'stablecoin_token_id': token.id, 'stablecoin_wallet_id': wallet.id,
+        'invoice_line_ids': [(0, 0, {{'name': 'x', 'price_unit': amount, 'tax_ids': []}})]}})
+    inv.action_post()
+    print('UNITS', inv.stablecoin_quote_id.amount_units)
+env.cr.commit()
+""",
+    )
+    return [int(line.split()[1]) for line in out.splitlines() if line.startswith("UNITS")]
+
+
+def ledger(db):
+    out = run(
+        db,
+        """
+for t in env['stablecoin.transfer'].search([]):
+    pays = env['account.payment'].search_count([('memo', '=', t.tx_hash)])
+    print('TRANSFER', t.tx_hash, t.log_index, t.state, pays)
+domain = [('partner_id.name', '=', 'Fault customer'), ('move_type', '=', 'out_invoice')]
+for m in env['account.move'].search(domain):
+    print('INVOICE', m.payment_state)
+""",
+    )
+    transfers = [line.split()[1:] for line in out.splitlines() if line.startswith("TRANSFER")]
+    invoices = [line.split()[1] for line in out.splitlines() if line.startswith("INVOICE")]
+    return transfers, invoices
+
+
+def on_chain(chain, token, merchant):
+    logs = chain.rpc(
+        "eth_getLogs",
+        {
+            "fromBlock": "0x0",
+            "toBlock": "latest",
+            "address": token,
+            "topics": [TRANSFER_TOPIC, None, [address_topic(merchant)]],
+        },
+    )
+    return {(log["transactionHash"], int(log["logIndex"], 16)) for log in logs}
+
+
+def check_exactly_once(db, chain, token, merchant):
+    transfers, invoices = ledger(db)
+    recorded = [(tx, int(index)) for tx, index, _state, _pays in transfers]
+    assert len(recorded) == len(set(recorded)), "a transfer was recorded twice"
+    assert set(recorded) == on_chain(chain, token, merchant), "recorded != on chain"
+    assert all(pays == "1" for *_rest, pays in transfers), transfers
+    assert set(invoices) == {"paid"}, invoices
+
+
+def test_kill_9_during_the_jobs_loses_nothing_and_counts_nothing_twice(world):
+    db, chain, token, merchant, customer = world
+    rng = random.Random(20261122)
+    amounts = [10 + i for i in range(12)]
+    units = post_invoices(db, amounts)
+    kills = 0
+    for round_ in range(10):
+        # A payment arrives, blocks go by, and a worker dies somewhere in its run.
+        chain.transfer(token, customer, merchant, units[round_])
+        chain.mine(3)
+        proc, script = shell(db, JOBS)
+        proc.stdin.write(script)
+        proc.stdin.flush()
+        time.sleep(rng.uniform(0.5, 4.5))
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            kills += 1
+        proc.wait(timeout=60)
+    assert kills >= 5, f"only {kills} of 10 runs were killed mid-way: adjust the timings"
+    for amount_units in units[10:]:
+        chain.transfer(token, customer, merchant, amount_units)
+    chain.mine(3)
+    run(db, JOBS)
+    run(db, JOBS)  # and once more: nothing changes
+    check_exactly_once(db, chain, token, merchant)
+
+
+def test_two_workers_at_once(world):
+    db, chain, token, merchant, customer = world
+    units = post_invoices(db, [21, 22, 23, 24])
+    for amount_units in units:
+        chain.transfer(token, customer, merchant, amount_units)
+    chain.mine(3)
+    procs = [shell(db, JOBS) for _ in range(2)]
+    outs = [proc.communicate(script, timeout=300)[0] for proc, script in procs]
+    assert [proc.returncode for proc, _script in procs] == [0, 0], outs
+    run(db, JOBS)
+    check_exactly_once(db, chain, token, merchant)
