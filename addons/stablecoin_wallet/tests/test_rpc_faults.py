@@ -25,7 +25,6 @@ class TestRpcFaults(StablecoinChainMixin, TransactionCase):
             self.assertIn(message, self.network.last_error)
             self.assertTrue(self.network.next_retry)
             proxy.fault = None  # the node recovers
-            print("DEBUGURL", proxy.url, self.chain.url, self.chain.proc.poll())
             self.scan_through(proxy)
         self.assertEqual(self.network.health, "ok", self.network.last_error)
         self.assertEqual(set(self.transfers().mapped("tx_hash")), hashes)
