@@ -31,7 +31,8 @@ class StablecoinPortal(PortalAccount):
     def _stablecoin_action(self, invoice_id, access_token, action):
         try:
             invoice = self._stablecoin_invoice(invoice_id, access_token)
-        except (AccessError, MissingError):
+        except (AccessError, MissingError, TypeError, ValueError):
+            # TypeError: Odoo's token comparison refuses non-ASCII text.
             return request.redirect("/my")
         try:
             action(invoice)

@@ -1,0 +1,73 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from odoo.tests import HttpCase, tagged
+
+from .common import StablecoinInvoiceMixin
+
+junk = st.one_of(
+    st.text(max_size=300),
+    st.integers().map(str),
+    st.sampled_from(["", "-1", "0", "1e309", "NaN", "9" * 40, "<script>", "' OR 1=1 --"]),
+)
+
+
+@tagged("post_install", "-at_install")
+class TestHostilePortalInput(StablecoinInvoiceMixin, HttpCase):
+    """Whatever a browser posts to the stablecoin portal routes: a page or a clear message,
+    never a server error, never a change the payer is not allowed to make."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.invoice = cls.make_invoice(33.0)
+        cls.other = cls.make_invoice(44.0)
+
+    def csrf(self):
+        page = self.url_open(self.invoice.get_portal_url()).text
+        marker = 'name="csrf_token" value="'
+        return page[page.index(marker) + len(marker) :].split('"', 1)[0]
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(token_id=junk, access_token=junk)
+    def test_token_route(self, token_id, access_token):
+        before = (self.invoice.stablecoin_token_id, self.other.stablecoin_token_id)
+        for invoice in (self.invoice, self.other):
+            response = self.url_open(
+                f"/my/invoices/{invoice.id}/stablecoin/token",
+                data={
+                    "csrf_token": self.csrf(),
+                    "token_id": token_id,
+                    "access_token": access_token,
+                },
+            )
+            self.assertLess(response.status_code, 500)
+        self.assertEqual((self.invoice.stablecoin_token_id, self.other.stablecoin_token_id), before)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(reason=junk, access_token=junk)
+    def test_reject_route_needs_the_invoice_token(self, reason, access_token):
+        response = self.url_open(
+            f"/my/invoices/{self.other.id}/stablecoin/reject",
+            data={"csrf_token": self.csrf(), "reason": reason, "access_token": access_token},
+        )
+        self.assertLess(response.status_code, 500)
+        self.assertFalse(self.other.stablecoin_reject_reason, "rejected without its token")
+
+    def test_balance_route_without_token_changes_nothing(self):
+        response = self.url_open(
+            f"/my/invoices/{self.other.id}/stablecoin/balance",
+            data={"csrf_token": self.csrf(), "confirm": "yes"},
+        )
+        self.assertLess(response.status_code, 500)
+        self.assertEqual(self.other.payment_state, "not_paid")
+
+    def test_post_without_csrf_is_refused(self):
+        response = self.url_open(
+            f"/my/invoices/{self.invoice.id}/stablecoin/reject",
+            data={"reason": "no csrf", "access_token": self.invoice.access_token},
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.invoice.stablecoin_reject_reason)
