@@ -21,7 +21,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".state"
-DATA_DIR = STATE / "data"
+# Outside the checkout: the cached templates live in PostgreSQL for the whole machine, so their
+# filestores must too (a fresh clone, as CI makes, reuses both).
+DATA_DIR = Path(
+    os.environ.get("SCOIN_DATA_DIR")
+    or Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    / "stablecoin-odoo"
+)
 ADDONS = ROOT / "addons"
 OUR_MODULES = ("stablecoin_wallet", "stablecoin_invoicing", "stablecoin_payment_provider")
 DEPS_MODULES = ("account", "payment", "portal", "account_payment")
@@ -181,9 +187,17 @@ def _prune(prefix, keep):
             drop(old)
 
 
+def _usable(name):
+    """A template is usable when its database and its filestore are both there."""
+    if exists(name) and not filestore(name).exists():
+        log(f"{name} has lost its filestore: rebuilding it")
+        drop(name)
+    return exists(name)
+
+
 def deps_template():
     name = f"scoin_deps_{deps_key()}"
-    if not exists(name):
+    if not _usable(name):
         _build(name, None, DEPS_MODULES)
         _prune("scoin_deps_", name)
     return name
@@ -192,7 +206,7 @@ def deps_template():
 def addons_template():
     deps = deps_template()
     name = f"scoin_addons_{addons_key()}"
-    if not exists(name):
+    if not _usable(name):
         _build(name, deps, OUR_MODULES)
         _prune("scoin_addons_", name)
     return name
