@@ -25,8 +25,7 @@ STATE = ROOT / ".state"
 # filestores must too (a fresh clone, as CI makes, reuses both).
 DATA_DIR = Path(
     os.environ.get("SCOIN_DATA_DIR")
-    or Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    / "stablecoin-odoo"
+    or Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "stablecoin-odoo"
 )
 ADDONS = ROOT / "addons"
 OUR_MODULES = ("stablecoin_wallet", "stablecoin_invoicing", "stablecoin_payment_provider")
