@@ -140,7 +140,7 @@ def main(argv):
         return 0
     DEMO_DIR.mkdir(parents=True, exist_ok=True)
     reset = "--reset" in argv or not CHAIN_STATE.exists() or not INFO.exists()
-    reset = reset or not odoodb.exists(DB)
+    reset = reset or not odoodb.exists(DB) or not odoodb.filestore(DB).exists()
     if reset:
         CHAIN_STATE.unlink(missing_ok=True)
         INFO.unlink(missing_ok=True)

@@ -212,6 +212,7 @@ def addons_template():
 
 
 def main(argv):
+    odoo_config()  # the demo and the tests read it, templates cached or not
     if argv[:1] == ["templates"]:
         print(deps_template(), addons_template())
     elif argv[:1] == ["copy"] and len(argv) == 2:
