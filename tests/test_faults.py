@@ -144,23 +144,29 @@ def check_exactly_once(db, chain, token, merchant):
 def test_kill_9_during_the_jobs_loses_nothing_and_counts_nothing_twice(world):
     db, chain, token, merchant, customer = world
     rng = random.Random(20261122)
-    amounts = [10 + i for i in range(12)]
-    units = post_invoices(db, amounts)
-    kills = 0
-    for round_ in range(10):
+    units = post_invoices(db, [10 + i for i in range(30)])
+    # How long one worker run takes here: the kills land within that time.
+    chain.transfer(token, customer, merchant, units[0])
+    chain.mine(3)
+    started = time.monotonic()
+    run(db, JOBS)
+    full_run = time.monotonic() - started
+    kills, paid = 0, 1
+    while kills < 10 and paid < len(units) - 2:
         # A payment arrives, blocks go by, and a worker dies somewhere in its run.
-        chain.transfer(token, customer, merchant, units[round_])
+        chain.transfer(token, customer, merchant, units[paid])
+        paid += 1
         chain.mine(3)
         proc, script = shell(db, JOBS)
         proc.stdin.write(script)
-        proc.stdin.flush()
-        time.sleep(rng.uniform(0.5, 4.5))
+        proc.stdin.close()  # the shell runs the jobs, then exits
+        time.sleep(rng.uniform(0.1, 0.95) * full_run)
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             kills += 1
         proc.wait(timeout=60)
-    assert kills >= 5, f"only {kills} of 10 runs were killed mid-way: adjust the timings"
-    for amount_units in units[10:]:
+    assert kills == 10, f"only {kills} runs could be killed mid-way"
+    for amount_units in units[paid:]:
         chain.transfer(token, customer, merchant, amount_units)
     chain.mine(3)
     run(db, JOBS)
