@@ -83,8 +83,18 @@ records.write({"state": "confirmed"})
 env.flush_all()
 
 q0, t0 = queries(), time.perf_counter()
+if os.environ.get("PROFILE"):
+    import cProfile  # noqa: PLC0415
+    import pstats  # noqa: PLC0415
+
+    profiler = cProfile.Profile()
+    profiler.enable()
 env["stablecoin.transfer"]._cron_match()
 env.flush_all()
+if os.environ.get("PROFILE"):
+    profiler.disable()
+    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats.print_stats(r"stablecoin|account_move\.py.*(reconcile|_post)|mail_thread", 30)
 ours_time, ours_queries = time.perf_counter() - t0, queries() - q0
 
 q0, t0 = queries(), time.perf_counter()

@@ -4,7 +4,7 @@ import logging
 import threading
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from odoo.addons.stablecoin_wallet.chain import from_units
 from odoo.addons.stablecoin_wallet.models.stablecoin_network import try_lock_row
@@ -61,15 +61,52 @@ class StablecoinTransfer(models.Model):
             [("state", "=", "confirmed"), ("direction", "=", "out")],
             order="block_number, log_index, id",
         )
-        for done, transfer in enumerate(transfers, 1):
-            with self.env.cr.savepoint():
-                if transfer.direction == "out":
-                    transfer._match_refund()
-                else:
-                    transfer._match()
-            if auto_commit and (done % MATCH_BATCH == 0 or done == len(transfers)):
+        done = 0
+        for batch in split_every(MATCH_BATCH, transfers.ids, self.browse):
+            try:
+                with self.env.cr.savepoint():
+                    batch._match_batch()
+            except Exception:  # pylint: disable=broad-except
+                # One bad receipt must not block the others: retry them one by one.
+                _logger.exception("Batch matching failed; matching one by one")
+                self.env.invalidate_all()
+                for transfer in batch:
+                    with self.env.cr.savepoint():
+                        transfer._match_one()
+            done += len(batch)
+            if auto_commit:
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(transfers) - done)
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _match_one(self):
+        return self._match_refund() if self.direction == "out" else self._match()
+
+    def _match_batch(self):
+        """Match these transfers: receipts for distinct invoices are paid in one batch; the
+        rest (refunds, a second receipt for the same invoice) one by one, in chain order."""
+        plans, later, invoices = [], self.browse(), set()
+        for transfer in self:
+            if transfer.direction == "out":
+                later |= transfer
+                continue
+            if not try_lock_row(
+                self.env.cr, "stablecoin_transfer", transfer.id, SQL("state = 'confirmed'")
+            ):
+                continue
+            transfer.invalidate_recordset(["state"])
+            invoice, quote = transfer._find_invoice()
+            if not invoice:
+                transfer.state = "unmatched"
+            elif invoice.id in invoices:
+                later |= transfer
+            else:
+                invoices.add(invoice.id)
+                plans.append((transfer, invoice, quote))
+        if plans:
+            self._pay_invoices_batch(plans)
+        for transfer in later:
+            with self.env.cr.savepoint():
+                transfer._match_one()
 
     @api.model
     def _flag_expired_quotes(self):
@@ -269,6 +306,20 @@ class StablecoinTransfer(models.Model):
                 )
         return {"date": date, "write_offs": write_offs, "receivable": receivable}
 
+    def _payment_vals(self, invoice, settlement):
+        return {
+            "payment_type": "inbound",
+            "partner_type": "customer",
+            "partner_id": invoice.commercial_partner_id.id,
+            "amount": self.currency_id.round(self.amount),
+            "currency_id": self.currency_id.id,
+            "journal_id": self.wallet_id._journal_for(self.token_id).id,
+            "company_id": invoice.company_id.id,
+            "date": settlement["date"],
+            "memo": self.tx_hash,
+            "write_off_line_vals": settlement["write_offs"],
+        }
+
     def _pay_invoice(self, invoice, quote=None):
         """Post the payment in the wallet's journal and reconcile it with ``invoice``.
 
@@ -277,28 +328,29 @@ class StablecoinTransfer(models.Model):
         own "Register Payment" does when it marks an invoice fully paid.
         """
         self.ensure_one()
-        journal = self.wallet_id._journal_for(self.token_id)
         settlement = self._settlement(invoice, quote)
-        late = bool(quote) and (quote.state == "superseded" or quote._is_expired(self.block_time))
-        payment = (
+        payment = self.env["account.payment"].sudo().create(self._payment_vals(invoice, settlement))
+        payment.action_post()
+        self._reconcile_payment(invoice, quote, settlement, payment)
+        return payment
+
+    def _pay_invoices_batch(self, plans):
+        """``plans``: [(transfer, invoice, quote)] with distinct invoices. One create and one
+        post for all their payments, as Odoo's batch "Register payment" does."""
+        settled = [(t, inv, q, t._settlement(inv, q)) for t, inv, q in plans]
+        payments = (
             self.env["account.payment"]
             .sudo()
-            .create(
-                {
-                    "payment_type": "inbound",
-                    "partner_type": "customer",
-                    "partner_id": invoice.commercial_partner_id.id,
-                    "amount": self.currency_id.round(self.amount),
-                    "currency_id": self.currency_id.id,
-                    "journal_id": journal.id,
-                    "company_id": invoice.company_id.id,
-                    "date": settlement["date"],
-                    "memo": self.tx_hash,
-                    "write_off_line_vals": settlement["write_offs"],
-                }
-            )
+            .create([t._payment_vals(inv, st) for t, inv, _q, st in settled])
         )
-        payment.action_post()
+        payments.action_post()
+        for (transfer, invoice, quote, settlement), payment in zip(settled, payments, strict=True):
+            transfer._reconcile_payment(invoice, quote, settlement, payment)
+        return payments
+
+    def _reconcile_payment(self, invoice, quote, settlement, payment):
+        """Reconcile a posted ``payment`` of this transfer with ``invoice`` and record it."""
+        late = bool(quote) and (quote.state == "superseded" or quote._is_expired(self.block_time))
         receivable = settlement["receivable"]
         counterpart = payment.move_id.line_ids.filtered(
             lambda line: line.account_id in receivable.account_id and not line.reconciled
@@ -320,7 +372,11 @@ class StablecoinTransfer(models.Model):
             )
         )
         invoice._stablecoin_refresh_quote()
-        return payment
+        self._after_payment(invoice, payment)
+
+    def _after_payment(self, invoice, payment):
+        """Hook: the transfer has paid ``invoice`` with ``payment`` (posted, reconciled)."""
+        return True
 
     def action_open_match_wizard(self):
         self.ensure_one()

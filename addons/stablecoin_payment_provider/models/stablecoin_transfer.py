@@ -8,13 +8,13 @@ from .. import const
 class StablecoinTransfer(models.Model):
     _inherit = "stablecoin.transfer"
 
-    def _pay_invoice(self, invoice, quote=None):
+    def _after_payment(self, invoice, payment):
         """Override: a pending portal transaction for the invoice is done with this payment.
 
         The transaction never becomes done from the browser's word: only here, once the
         watcher confirmed the transfer and the matcher reconciled it.
         """
-        payment = super()._pay_invoice(invoice, quote)
+        res = super()._after_payment(invoice, payment)
         if invoice.payment_state in ("paid", "in_payment"):
             txs = (
                 self.env["payment.transaction"]
@@ -28,4 +28,4 @@ class StablecoinTransfer(models.Model):
                 )
             )
             txs._stablecoin_confirm(payment)
-        return payment
+        return res
