@@ -78,27 +78,7 @@ url = invoice.get_portal_url() if invoice else ""  # writes the access token
 env.cr.commit()
 print("PORTAL_URL=" + url)
 """
-    cmd = [
-        odoodb.python(),
-        "-m",
-        "odoo",
-        "shell",
-        "-c",
-        str(odoodb.odoo_config()),
-        "-d",
-        DB,
-        "--no-http",
-        "--log-level=warn",
-    ]
-    out = subprocess.run(
-        cmd,
-        input=script,
-        text=True,
-        check=True,
-        timeout=600,
-        capture_output=True,
-        env=dict(os.environ, TZ="UTC"),
-    ).stdout
+    out = odoodb.shell(DB, script)
     urls = [line.split("=", 1)[1] for line in out.splitlines() if line.startswith("PORTAL_URL=")]
     return urls[-1] if urls else ""
 

@@ -75,6 +75,39 @@ def odoo(*args, log_file=None, check=True, timeout=1800):
     return proc
 
 
+def shell_cmd(db):
+    """The command of an `odoo shell` on ``db`` (reads a script on its standard input)."""
+    return [
+        python(),
+        "-m",
+        "odoo",
+        "shell",
+        "-c",
+        str(odoo_config()),
+        "-d",
+        db,
+        "--no-http",
+        "--log-level=warn",
+    ]
+
+
+def shell(db, script, timeout=600):
+    """Run ``script`` in an `odoo shell` on ``db``; return its output, raise if it failed."""
+    proc = subprocess.run(
+        shell_cmd(db),
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=dict(os.environ, TZ="UTC"),
+        check=False,
+    )
+    output = proc.stdout + proc.stderr
+    if proc.returncode or " ERROR " in output:
+        raise RuntimeError(f"odoo shell on {db} failed ({proc.returncode}):\n{output[-3000:]}")
+    return proc.stdout
+
+
 def psql(sql, dbname="postgres"):
     out = subprocess.run(
         ["psql", "-X", "-q", "-t", "-A", "-d", dbname, "-c", sql],

@@ -20,7 +20,7 @@ import websocket
 
 
 def login(base, db, user, password):
-    resp = requests.post(
+    resp = requests.post(  # timeout below
         f"{base}/web/session/authenticate",
         json={"jsonrpc": "2.0", "params": {"db": db, "login": user, "password": password}},
         timeout=30,

@@ -27,36 +27,22 @@ JOBS = (
 )
 
 
-def shell(db, script, **kwargs):
-    cmd = [
-        odoodb.python(),
-        "-m",
-        "odoo",
-        "shell",
-        "-c",
-        str(odoodb.odoo_config()),
-        "-d",
-        db,
-        "--no-http",
-        "--log-level=warn",
-    ]
-    return subprocess.Popen(  # pylint: disable=consider-using-with
-        cmd,
+def shell(db, script):
+    """A worker process running ``script`` (the caller feeds it and may kill it)."""
+    proc = subprocess.Popen(  # pylint: disable=consider-using-with
+        odoodb.shell_cmd(db),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         env=dict(os.environ, TZ="UTC"),
         start_new_session=True,
-        **kwargs,
-    ), script
+    )
+    return proc, script
 
 
-def run(db, script, timeout=300):
-    proc, script = shell(db, script)
-    out, _ = proc.communicate(script, timeout=timeout)
-    assert proc.returncode == 0, out[-3000:]
-    return out
+def run(db, script):
+    return odoodb.shell(db, script, timeout=300)
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@
 Runs real ``odoo -i`` / uninstall processes, like an administrator would.
 """
 
-import os
-import subprocess
 import uuid
 
 import odoodb
@@ -38,33 +36,11 @@ def installed(db):
 
 
 def uninstall(db, module):
-    script = (
-        f"env['ir.module.module'].search([('name', '=', '{module}')])"
-        ".button_immediate_uninstall()\nenv.cr.commit()\n"
-    )
-    cmd = [
-        odoodb.python(),
-        "-m",
-        "odoo",
-        "shell",
-        "-c",
-        str(odoodb.odoo_config()),
-        "-d",
+    odoodb.shell(
         db,
-        "--no-http",
-        "--log-level=warn",
-    ]
-    proc = subprocess.run(
-        cmd,
-        input=script,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=dict(os.environ, TZ="UTC"),
-        check=False,
+        f"env['ir.module.module'].search([('name', '=', '{module}')])"
+        ".button_immediate_uninstall()\nenv.cr.commit()\n",
     )
-    output = proc.stdout + proc.stderr
-    assert proc.returncode == 0 and " ERROR " not in output, output[-3000:]
 
 
 def tables(db):

@@ -84,8 +84,8 @@ env.flush_all()
 
 q0, t0 = queries(), time.perf_counter()
 if os.environ.get("PROFILE"):
-    import cProfile  # noqa: PLC0415
-    import pstats  # noqa: PLC0415
+    import cProfile
+    import pstats
 
     profiler = cProfile.Profile()
     profiler.enable()
