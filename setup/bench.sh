@@ -3,6 +3,7 @@
 #   bash setup/bench.sh            reconciliation with N=1000, chain scan with 20,000 transfers
 #   N=10000 bash setup/bench.sh reconcile
 #   TRANSFERS=20000 BLOCKS=100000 bash setup/bench.sh scan
+#   REQUESTS=300 bash setup/bench.sh portal
 # Results are summarised in docs/benchmarks.md.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,6 +20,9 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname 
 if [ "$what" = all ] || [ "$what" = reconcile ]; then
   N=${N:-1000} "$PY" -m odoo shell -c .state/odoo.conf -d "$DB" --no-http --log-level=warn \
     < tests/bench/bench_reconcile.py 2>&1 | grep -E "^BENCH|Error|error" || true
+fi
+if [ "$what" = all ] || [ "$what" = portal ]; then
+  PYTHONPATH="$ROOT/setup" "$PY" tests/bench/bench_portal.py "$DB" 2>&1 | grep -E "^BENCH|Error|error" || true
 fi
 if [ "$what" = all ] || [ "$what" = scan ]; then
   PYTHONPATH="$ROOT/setup" "$PY" -m odoo shell -c .state/odoo.conf -d "$DB" --no-http \

@@ -4,7 +4,7 @@ import base64
 from datetime import timedelta
 from decimal import Decimal
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.stablecoin_wallet.chain import build_erc20_transfer_uri, from_units, to_units
@@ -344,8 +344,12 @@ class AccountMove(models.Model):
         barcode renderer."""
         self.ensure_one()
         uri = uri or self.stablecoin_payment_uri
-        if not uri:
-            return False
+        return self._stablecoin_qr_for(uri) if uri else False
+
+    @api.model
+    @tools.ormcache("uri")
+    def _stablecoin_qr_for(self, uri):
+        # A QR code depends on its text alone: drawn once per URI, not at every page view.
         png = self.env["ir.actions.report"].barcode(
             "QR", uri, width=300, height=300, humanreadable=0
         )

@@ -1,0 +1,99 @@
+"""Portal benchmark: the invoice page with the stablecoin payment card against the same page of
+an invoice without it (the stock portal page), p50/p95 with 10 concurrent clients.
+
+Run by setup/bench.sh (REQUESTS per page, default 300) on a throwaway database: starts an Odoo
+HTTP server, warms both pages up, then fetches each page REQUESTS times from 10 threads.
+"""
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import odoodb
+import requests
+
+REQUESTS = int(os.environ.get("REQUESTS", "300"))
+CLIENTS = 10
+DB = sys.argv[1]
+
+out = odoodb.shell(
+    DB,
+    """
+from odoo import Command
+eur = env.ref('base.EUR'); eur.active = True
+partner = env['res.partner'].create({'name': 'Portal bench'})
+token = env.ref('stablecoin_wallet.stablecoin_token_usdc_local')
+def invoice(currency, stablecoin):
+    move = env['account.move'].create({
+        'move_type': 'out_invoice', 'partner_id': partner.id, 'currency_id': currency.id,
+        'invoice_line_ids': [Command.create({'name': 'Bench', 'price_unit': 100, 'tax_ids': []})]})
+    if not stablecoin:
+        move.stablecoin_token_ids = [Command.clear()]
+        move.stablecoin_token_id = False
+    move.action_post()
+    return move
+ours = invoice(token.currency_id, True)
+stock = invoice(eur, False)
+assert ours.stablecoin_payment_uri and not stock.stablecoin_payment_status
+print('URL_OURS', ours.get_portal_url())
+print('URL_STOCK', stock.get_portal_url())
+env.cr.commit()
+""",
+)
+urls = dict(line.split(" ", 1) for line in out.splitlines() if line.startswith("URL_"))
+with socket.socket() as sock:
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+server = subprocess.Popen(  # pylint: disable=consider-using-with
+    [
+        odoodb.python(),
+        "-m",
+        "odoo",
+        "-c",
+        str(odoodb.odoo_config()),
+        "-d",
+        DB,
+        f"--db-filter=^{DB}$",
+        f"--http-port={port}",
+        "--http-interface=127.0.0.1",
+        "--log-level=warn",
+        "--max-cron-threads=0",
+    ],
+    stdout=subprocess.DEVNULL,
+    stderr=subprocess.DEVNULL,
+)
+base = f"http://127.0.0.1:{port}"
+try:
+    for _ in range(240):
+        try:
+            if requests.get(base + "/web/login", timeout=5).status_code == 200:
+                break
+        except requests.RequestException:
+            time.sleep(0.5)
+    for path in urls.values():  # warm-up: assets, caches
+        for _ in range(3):
+            assert requests.get(base + path, timeout=120).status_code == 200
+
+    def timed(path):
+        started = time.perf_counter()
+        response = requests.get(base + path, timeout=120)
+        assert response.status_code == 200
+        return time.perf_counter() - started
+
+    results = {}
+    for name in ("URL_STOCK", "URL_OURS"):
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            times = sorted(pool.map(timed, [urls[name]] * REQUESTS))
+        results[name] = (statistics.median(times), times[int(len(times) * 0.95) - 1])
+    (s50, s95), (o50, o95) = results["URL_STOCK"], results["URL_OURS"]
+    print(f"BENCH portal: {REQUESTS} requests per page, {CLIENTS} concurrent clients")
+    print(f"BENCH   stock invoice page: p50 {s50 * 1000:7.1f} ms  p95 {s95 * 1000:7.1f} ms")
+    print(f"BENCH   with stablecoin:    p50 {o50 * 1000:7.1f} ms  p95 {o95 * 1000:7.1f} ms")
+    print(f"BENCH   ratio p50 {o50 / s50:.2f}  p95 {o95 / s95:.2f}  (goal <= 1.2)")
+finally:
+    server.terminate()
+    server.wait(timeout=30)
