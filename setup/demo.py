@@ -165,20 +165,7 @@ def main(argv):
             INFO.write_text(json.dumps(info, indent=1))
     invoice_url = configure_odoo(chain.url, info["token"], reset)
 
-    cmd = [
-        odoodb.python(),
-        "-m",
-        "odoo",
-        "-c",
-        str(odoodb.odoo_config()),
-        "-d",
-        DB,
-        f"--db-filter=^{DB}$",
-        f"--http-port={HTTP_PORT}",
-        "--http-interface=127.0.0.1",
-        "--log-level=warn",
-        f"--logfile={DEMO_DIR / 'odoo.log'}",
-    ]
+    cmd = odoodb.server_cmd(DB, HTTP_PORT, f"--logfile={DEMO_DIR / 'odoo.log'}")
     odoo_proc = subprocess.Popen(
         cmd,
         env=dict(os.environ, TZ="UTC"),

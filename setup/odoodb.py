@@ -91,6 +91,24 @@ def shell_cmd(db):
     ]
 
 
+def server_cmd(db, port, *extra):
+    """The command of an Odoo HTTP server on loopback ``port``, serving ``db`` only."""
+    return [
+        python(),
+        "-m",
+        "odoo",
+        "-c",
+        str(odoo_config()),
+        "-d",
+        db,
+        f"--db-filter=^{db}$",
+        f"--http-port={port}",
+        "--http-interface=127.0.0.1",
+        "--log-level=warn",
+        *extra,
+    ]
+
+
 def shell(db, script, timeout=600):
     """Run ``script`` in an `odoo shell` on ``db``; return its output, raise if it failed."""
     proc = subprocess.run(

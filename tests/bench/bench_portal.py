@@ -49,20 +49,7 @@ with socket.socket() as sock:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
 server = subprocess.Popen(  # pylint: disable=consider-using-with
-    [
-        odoodb.python(),
-        "-m",
-        "odoo",
-        "-c",
-        str(odoodb.odoo_config()),
-        "-d",
-        DB,
-        f"--db-filter=^{DB}$",
-        f"--http-port={port}",
-        "--http-interface=127.0.0.1",
-        "--log-level=warn",
-        "--max-cron-threads=0",
-    ],
+    odoodb.server_cmd(DB, port, "--max-cron-threads=0"),
     stdout=subprocess.DEVNULL,
     stderr=subprocess.DEVNULL,
 )
