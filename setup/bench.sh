@@ -13,18 +13,20 @@ bash setup/install.sh >/dev/null
 source .state/env.sh
 PY="$SCOIN_VENV/bin/python"
 what=${1:-all}
+# PROFILE=1 keeps the whole output (cProfile statistics), not only the BENCH lines.
+show() { if [ -n "${PROFILE:-}" ]; then cat; else grep -E "^BENCH|Error|error" || true; fi; }
 DB=scoin_bench_$$
 trap '"$PY" setup/odoodb.py drop "$DB" >/dev/null 2>&1 || true' EXIT
 "$PY" setup/odoodb.py copy "$DB" >/dev/null
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr), PostgreSQL $(psql -tA -c 'show server_version' postgres)"
 if [ "$what" = all ] || [ "$what" = reconcile ]; then
   N=${N:-1000} "$PY" -m odoo shell -c .state/odoo.conf -d "$DB" --no-http --log-level=warn \
-    < tests/bench/bench_reconcile.py 2>&1 | grep -E "^BENCH|Error|error" || true
+    < tests/bench/bench_reconcile.py 2>&1 | show
 fi
 if [ "$what" = all ] || [ "$what" = portal ]; then
-  PYTHONPATH="$ROOT/setup" "$PY" tests/bench/bench_portal.py "$DB" 2>&1 | grep -E "^BENCH|Error|error" || true
+  PYTHONPATH="$ROOT/setup" "$PY" tests/bench/bench_portal.py "$DB" 2>&1 | show
 fi
 if [ "$what" = all ] || [ "$what" = scan ]; then
   PYTHONPATH="$ROOT/setup" "$PY" -m odoo shell -c .state/odoo.conf -d "$DB" --no-http \
-    --log-level=warn < tests/bench/bench_scan.py 2>&1 | grep -E "^BENCH|Error|error" || true
+    --log-level=warn < tests/bench/bench_scan.py 2>&1 | show
 fi

@@ -26,13 +26,20 @@ class StablecoinTransfer(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         transfers = super().create(vals_list)
-        # A transfer to an invoice's own (derived) address belongs to it from the first sight,
-        # so the invoice shows "in progress" while the blocks pile up.
-        for transfer in transfers.filtered(lambda t: t.address_id.derivation_index >= 0):
+        transfers._link_own_address_invoices()
+        return transfers
+
+    def _on_recorded(self):
+        self._link_own_address_invoices()
+        return super()._on_recorded()
+
+    def _link_own_address_invoices(self):
+        """A transfer to an invoice's own (derived) address belongs to it from the first sight,
+        so the invoice shows "in progress" while the blocks pile up."""
+        for transfer in self.filtered(lambda t: t.address_id.derivation_index >= 0):
             invoice = transfer._invoice_of_own_address()
             if invoice:
                 transfer.move_id = invoice
-        return transfers
 
     def _invoice_of_own_address(self):
         self.ensure_one()

@@ -3,8 +3,8 @@
 web3's result formatting costs ~10x the node's time on large scans; this decodes the raw dicts.
 """
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .address import to_checksum_address
 
@@ -16,8 +16,7 @@ class MalformedLog(ValueError):
     """The log is not a well-formed ERC-20 Transfer event."""
 
 
-@dataclass(frozen=True)
-class TokenTransfer:
+class TokenTransfer(NamedTuple):
     token: str
     sender: str
     recipient: str
@@ -27,6 +26,7 @@ class TokenTransfer:
     tx_hash: str
     log_index: int
     removed: bool = False
+    block_time: int | None = None  # unix time, when the node gives it (``blockTimestamp``)
 
 
 @lru_cache(maxsize=4096)
@@ -76,6 +76,11 @@ def decode_transfer_log(log):
         tx_hash=_hash32(log.get("transactionHash"), "transactionHash"),
         log_index=_hex_int(log.get("logIndex"), "logIndex"),
         removed=bool(log.get("removed", False)),
+        block_time=(
+            _hex_int(log["blockTimestamp"], "blockTimestamp")
+            if log.get("blockTimestamp") is not None
+            else None
+        ),
     )
 
 

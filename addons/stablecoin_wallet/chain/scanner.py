@@ -17,6 +17,19 @@ def address_topic(address):
     return "0x" + "0" * 24 + address[2:].lower()
 
 
+def topic_filters(recipients, outgoing=False):
+    """The ``topics`` filters of the eth_getLogs queries for transfers to ``recipients`` (and,
+    with ``outgoing``, from them): one query per direction and group of 500 addresses."""
+    topics = [address_topic(a) for a in sorted(set(recipients))]
+    groups = []
+    for i in range(0, len(topics), MAX_TOPICS_PER_QUERY):
+        group = topics[i : i + MAX_TOPICS_PER_QUERY]
+        groups.append([TRANSFER_TOPIC, None, group])
+        if outgoing:
+            groups.append([TRANSFER_TOPIC, group])
+    return groups
+
+
 @dataclass
 class Chunk:
     start: int
@@ -36,13 +49,7 @@ def scan_transfers(
     """
     if not tokens or not recipients or start > end:
         return
-    topics = [address_topic(a) for a in sorted(set(recipients))]
-    groups = []
-    for i in range(0, len(topics), MAX_TOPICS_PER_QUERY):
-        group = topics[i : i + MAX_TOPICS_PER_QUERY]
-        groups.append([TRANSFER_TOPIC, None, group])
-        if outgoing:
-            groups.append([TRANSFER_TOPIC, group])
+    groups = topic_filters(recipients, outgoing)
     size = max(1, chunk_size)
     block = start
     while block <= end:

@@ -287,7 +287,7 @@ class StablecoinNetwork(models.Model):
                 outgoing=True,
             ):
                 self.env["stablecoin.transfer"]._record_transfers(
-                    self, chunk.transfers, by_contract, by_address
+                    self, chunk.transfers, by_contract, by_address, head=head
                 )
                 self.write({"last_scanned_block": chunk.end, "scan_chunk_size": chunk.next_size})
         else:

@@ -50,6 +50,16 @@ def test_decodes_what_eth_abi_encodes(sender, recipient, amount, block, index):
     assert transfer.tx_hash == log["transactionHash"]
 
 
+def test_block_time_comes_from_the_log_when_the_node_gives_it():
+    log = raw_log(b"\x01" * 20, b"\x02" * 20, 5)
+    assert decode_transfer_log(log).block_time is None  # older nodes: read from the block
+    log["blockTimestamp"] = "0x6b028034"
+    assert decode_transfer_log(log).block_time == 0x6B028034
+    log["blockTimestamp"] = "soon"
+    with pytest.raises(MalformedLog, match="blockTimestamp"):
+        decode_transfer_log(log)
+
+
 def test_batch_comes_back_in_chain_order():
     a, b = b"\x01" * 20, b"\x02" * 20
     logs = [

@@ -1,5 +1,7 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timezone
+
 from odoo.tests import TransactionCase, tagged
 
 from .common import StablecoinChainMixin
@@ -30,6 +32,33 @@ class TestChainWatcher(StablecoinChainMixin, TransactionCase):
         self.assertEqual(transfer.state, "confirmed")
         self.assertTrue(transfer.block_time)
         self.assertGreaterEqual(transfer.confirmations, self.network.confirmations_final)
+
+    def test_transfer_already_at_depth_is_confirmed_at_first_sight(self):
+        tx_hash = self.pay(2_000_000)
+        block = self.chain.rpc("eth_getTransactionReceipt", tx_hash)["blockNumber"]
+        timestamp = int(self.chain.rpc("eth_getBlockByNumber", block, False)["timestamp"], 16)
+        self.mine_to_depth()
+        self.scan()
+        transfer = self.transfers()
+        self.assertEqual(transfer.state, "confirmed")
+        self.assertEqual(transfer.block_time.replace(tzinfo=timezone.utc).timestamp(), timestamp)
+        self.assertGreaterEqual(transfer.confirmations, self.network.confirmations_final)
+        self.assertEqual(transfer.currency_id, self.token_usdc.currency_id)
+        self.assertEqual(transfer.company_id, transfer.address_id.company_id)
+        self.assertEqual(transfer.create_uid, self.env.user)
+
+    def test_a_transfer_another_worker_inserted_is_skipped(self):
+        self.pay(4_000_000)
+        self.scan()
+        transfer = self.transfers()
+        vals = {
+            name: transfer[name].id if transfer._fields[name].type == "many2one" else transfer[name]
+            for name in ("network_id", "token_id", "tx_hash", "log_index", "block_number")
+        }
+        vals.update(block_hash=transfer.block_hash, recipient=transfer.recipient, amount_units="1")
+        self.assertFalse(self.env["stablecoin.transfer"]._insert([vals]))
+        self.assertEqual(self.transfers(), transfer)
+        self.assertEqual(transfer.amount_units, "4000000")
 
     def test_other_addresses_and_untracked_tokens_are_ignored(self):
         untracked = self.chain.deploy_token("Other", "OTH")
