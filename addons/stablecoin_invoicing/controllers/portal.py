@@ -15,7 +15,15 @@ class StablecoinPortal(PortalAccount):
         # a live quote.
         invoice.sudo()._stablecoin_refresh_quote()
         values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
-        values["stablecoin_credit"] = invoice.sudo()._stablecoin_credit_lines()
+        # The customer's credit is offered on open stablecoin invoices only: other invoices
+        # (the stock portal page) do not pay for the lookup.
+        open_stablecoin = invoice.stablecoin_payment_status and invoice.payment_state in (
+            "not_paid",
+            "partial",
+        )
+        values["stablecoin_credit"] = (
+            invoice.sudo()._stablecoin_credit_lines() if open_stablecoin else None
+        )
         values["stablecoin_error"] = kwargs.get("stablecoin_error")
         return values
 

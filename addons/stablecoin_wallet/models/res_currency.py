@@ -16,11 +16,13 @@ class ResCurrency(models.Model):
     )
 
     def _get_rates(self, company, date):
-        """Override: a pegged stablecoin with no rate of its own follows its peg's rates."""
-        rates = super()._get_rates(company, date)
+        """Override: a pegged stablecoin with no rate of its own follows its peg's rates.
+
+        The pegs' rates are read in the same query as the others'."""
         pegged = self.filtered("stablecoin_peg_id")
         if not pegged:
-            return rates
+            return super()._get_rates(company, date)
+        rates = super(ResCurrency, self | pegged.stablecoin_peg_id)._get_rates(company, date)
         own = (
             self.env["res.currency.rate"]
             .sudo()
@@ -33,9 +35,7 @@ class ResCurrency(models.Model):
             )
         )
         with_rates = {currency.id for (currency,) in own}
-        followers = pegged.filtered(lambda c: c.id not in with_rates)
-        if followers:
-            peg_rates = followers.stablecoin_peg_id._get_rates(company, date)
-            for currency in followers:
-                rates[currency.id] = peg_rates[currency.stablecoin_peg_id.id]
+        for currency in pegged:
+            if currency.id not in with_rates:
+                rates[currency.id] = rates[currency.stablecoin_peg_id.id]
         return rates
