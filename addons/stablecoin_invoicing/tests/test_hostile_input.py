@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.urls import url_encode
 
 from odoo.tests import HttpCase, tagged
 
@@ -55,6 +56,51 @@ class TestHostilePortalInput(StablecoinInvoiceMixin, HttpCase):
         )
         self.assertLess(response.status_code, 500)
         self.assertFalse(self.other.stablecoin_reject_reason, "rejected without its token")
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(access_token=junk, report_type=st.sampled_from(["", "html", "pdf", "text"]))
+    def test_another_invoice_is_not_shown_without_its_token(self, access_token, report_type):
+        """Guessing at an invoice's token shows nothing of its payment instructions (address,
+        amount, URI) nor of its receipts: the visitor lands on a login or a redirect."""
+        self.assertNotEqual(access_token, self.other.access_token)
+        params = {"access_token": access_token}
+        if report_type:
+            params["report_type"] = report_type
+        response = self.url_open(f"/my/invoices/{self.other.id}?{url_encode(params)}")
+        self.assertLess(response.status_code, 500)
+        for secret in (
+            self.other.stablecoin_payment_uri,
+            self.other.stablecoin_address,
+            self.other.name,
+        ):
+            self.assertNotIn(secret, response.text)
+        self.assertNotIn(b"%PDF", response.content[:10])
+
+    def test_another_customer_logged_in_is_refused(self):
+        """A portal user of another customer, logged in, cannot open this invoice."""
+        # What the checks look for is on the page when the token is right.
+        page = self.url_open(self.other.get_portal_url()).text
+        self.assertIn(self.other.stablecoin_address, page)
+        self.assertIn(self.other.name, page)
+        stranger = self.env["res.users"].create(
+            {
+                "name": "Stranger",
+                "login": "stranger_portal",
+                "password": "stranger_portal",
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
+        self.authenticate(stranger.login, "stranger_portal")
+        response = self.url_open(f"/my/invoices/{self.other.id}")
+        self.assertLess(response.status_code, 500)
+        self.assertNotIn(self.other.stablecoin_address, response.text)
+        self.assertNotIn(self.other.name, response.text)
+        response = self.url_open(
+            f"/my/invoices/{self.other.id}/stablecoin/reject",
+            data={"csrf_token": self.csrf(), "reason": "not mine"},
+        )
+        self.assertLess(response.status_code, 500)
+        self.assertFalse(self.other.stablecoin_reject_reason)
 
     def test_balance_route_without_token_changes_nothing(self):
         response = self.url_open(
