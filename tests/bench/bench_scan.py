@@ -44,27 +44,24 @@ t0 = time.perf_counter()
 chain.mint(token, customer, TRANSFERS * 1_000_000)
 gap = max(0, BLOCKS // TRANSFERS - 1)
 session = requests.Session()
+
+
+def call(method, *params):
+    """One JSON-RPC call on a kept-alive connection (the bare sweep's way to ask the node)."""
+    answer = session.post(
+        chain.url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": params}, timeout=600
+    ).json()
+    assert "result" in answer, answer
+    return answer["result"]
+
+
 data = encode_call("transfer(address,uint256)", ["address", "uint256"], [merchant, 1_000_000])
 # One transaction per block (anvil mines each), then empty blocks up to the next one.
 # (Sequential on purpose: anvil runs the calls of a JSON-RPC batch concurrently.)
 for _i in range(TRANSFERS):
-    answer = session.post(
-        chain.url,
-        json={
-            "jsonrpc": "2.0",
-            "id": 1,
-            "method": "eth_sendTransaction",
-            "params": [{"from": customer, "to": token, "data": data}],
-        },
-        timeout=60,
-    ).json()
-    assert "result" in answer, answer
+    call("eth_sendTransaction", {"from": customer, "to": token, "data": data})
     if gap:
-        session.post(
-            chain.url,
-            json={"jsonrpc": "2.0", "id": 1, "method": "anvil_mine", "params": [hex(gap)]},
-            timeout=60,
-        )
+        call("anvil_mine", hex(gap))
 remaining = BLOCKS - (chain.block_number() - start_block)
 if remaining > 0:
     chain.rpc("anvil_mine", hex(remaining))
@@ -96,23 +93,15 @@ t0 = time.perf_counter()
 logs = 0
 for block in range(start_block, head + 1, CHUNK):
     for topics in topic_filters(recipients, outgoing=True):
-        result = session.post(
-            chain.url,
-            json={
-                "jsonrpc": "2.0",
-                "id": 1,
-                "method": "eth_getLogs",
-                "params": [
-                    {
-                        "fromBlock": hex(block),
-                        "toBlock": hex(min(head, block + CHUNK - 1)),
-                        "address": tokens,
-                        "topics": topics,
-                    }
-                ],
+        result = call(
+            "eth_getLogs",
+            {
+                "fromBlock": hex(block),
+                "toBlock": hex(min(head, block + CHUNK - 1)),
+                "address": tokens,
+                "topics": topics,
             },
-            timeout=600,
-        ).json()["result"]
+        )
         logs += len(result)
 bare = time.perf_counter() - t0
 assert found == TRANSFERS == logs, (found, TRANSFERS, logs)
