@@ -5,7 +5,6 @@ out. A chunk the node refuses (range or result size) is halved until it passes, 
 grows back (doubling) after each success.
 """
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .logs import TRANSFER_TOPIC, decode_transfer_logs
@@ -39,76 +38,41 @@ class Chunk:
     next_size: int
 
 
-def _fetch(client, tokens, groups, block, last):
-    """The decoded transfers of blocks ``block``..``last`` (one eth_getLogs per filter)."""
-    logs = {}
-    for topic_filter in groups:
-        for log in client.get_logs(
-            {
-                "fromBlock": hex(block),
-                "toBlock": hex(last),
-                "address": list(tokens),
-                "topics": topic_filter,
-            }
-        ):
-            # A transfer between two of our addresses comes back from both queries.
-            logs[(log.get("transactionHash"), log.get("logIndex"))] = log
-    return [t for t in decode_transfer_logs(list(logs.values())) if not t.removed]
-
-
 def scan_transfers(
-    client,
-    tokens,
-    recipients,
-    start,
-    end,
-    chunk_size=2000,
-    max_chunk=10000,
-    outgoing=False,
-    prefetch=False,
+    client, tokens, recipients, start, end, chunk_size=2000, max_chunk=10000, outgoing=False
 ):
     """Yield a :class:`Chunk` per block range scanned, in order, from ``start`` to ``end``.
 
     ``tokens``: token contract addresses; ``recipients``: our addresses. With ``outgoing``,
     transfers *from* those addresses come back too (refunds, sweeps). Raises
     :class:`RpcRangeTooLarge` only if the node refuses even a single block.
-
-    With ``prefetch``, the next chunk is fetched by a helper thread while the caller records
-    the current one: the node's time and the database's overlap. The client is only used by
-    that thread while the generator runs; errors come out in order, as without it.
     """
     if not tokens or not recipients or start > end:
         return
     groups = topic_filters(recipients, outgoing)
     size = max(1, chunk_size)
     block = start
-    pool = ThreadPoolExecutor(1, thread_name_prefix="stablecoin-scan") if prefetch else None
-    ahead = None  # (first block, last block, future) of the chunk being fetched ahead
-    try:
-        while block <= end:
-            last = min(end, block + size - 1)
-            planned, ahead = ahead, None
-            try:
-                if planned and planned[:2] == (block, last):
-                    transfers = planned[2].result()
-                else:
-                    transfers = _fetch(client, tokens, groups, block, last)
-            except RpcRangeTooLarge:
-                if size == 1:
-                    raise
-                size = max(1, size // 2)
-                continue
-            size = min(max_chunk, size * 2)
-            following = last + 1
-            if pool and following <= end:
-                following_last = min(end, following + size - 1)
-                ahead = (
-                    following,
-                    following_last,
-                    pool.submit(_fetch, client, tokens, groups, following, following_last),
-                )
-            yield Chunk(block, last, transfers, size)
-            block = following
-    finally:
-        if pool:
-            pool.shutdown(wait=True, cancel_futures=True)
+    while block <= end:
+        last = min(end, block + size - 1)
+        try:
+            logs = {}
+            for topic_filter in groups:
+                for log in client.get_logs(
+                    {
+                        "fromBlock": hex(block),
+                        "toBlock": hex(last),
+                        "address": list(tokens),
+                        "topics": topic_filter,
+                    }
+                ):
+                    # A transfer between two of our addresses comes back from both queries.
+                    logs[(log.get("transactionHash"), log.get("logIndex"))] = log
+            logs = list(logs.values())
+        except RpcRangeTooLarge:
+            if size == 1:
+                raise
+            size = max(1, size // 2)
+            continue
+        size = min(max_chunk, size * 2)
+        yield Chunk(block, last, [t for t in decode_transfer_logs(logs) if not t.removed], size)
+        block = last + 1

@@ -285,7 +285,6 @@ class StablecoinNetwork(models.Model):
                 chunk_size=self.scan_chunk_size,
                 max_chunk=self.max_chunk_size,
                 outgoing=True,
-                prefetch=True,
             ):
                 self.env["stablecoin.transfer"]._record_transfers(
                     self, chunk.transfers, by_contract, by_address, head=head
