@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
+from odoo.exceptions import ValidationError
 from odoo.http import Controller, request, route
 
 _logger = logging.getLogger(__name__)
@@ -16,7 +17,13 @@ class StablecoinController(Controller):
 
         Only the reference is read from the request; nothing the browser says marks it paid.
         """
+        reference = post.get("reference") or ""
+        if len(reference) > 100 or not reference.isprintable():
+            # Not a reference Odoo ever makes (and PostgreSQL refuses NUL characters).
+            raise ValidationError(
+                request.env._("Stablecoin: %r is not a payment reference.", reference[:100])
+            )
         request.env["payment.transaction"].sudo()._handle_notification_data(
-            "stablecoin", {"reference": post.get("reference")}
+            "stablecoin", {"reference": reference}
         )
         return request.redirect("/payment/status")

@@ -7,7 +7,7 @@ from lxml import html
 
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.stablecoin_invoicing.tests.common import StablecoinInvoiceMixin
+from .common import StablecoinCheckoutMixin
 
 SHOTS = os.environ.get("SCOIN_SCREENSHOTS")
 
@@ -62,35 +62,7 @@ CLICK_AND_WAIT = """
 
 
 @tagged("post_install", "-at_install")
-class TestWalletCheckout(StablecoinInvoiceMixin, HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.provider = cls.env.ref("stablecoin_payment_provider.payment_provider_stablecoin")
-        cls.provider.write({"state": "enabled", "is_published": True})
-        cls.method = cls.provider.with_context(active_test=False).payment_method_ids
-        cls.method.active = True
-
-    def create_pending_tx(self, invoice):
-        tx = self.env["payment.transaction"].create(
-            {
-                "provider_id": self.provider.id,
-                "payment_method_id": self.method.id,
-                "reference": f"{invoice.name}-scoin",
-                "amount": invoice.amount_residual,
-                "currency_id": invoice.currency_id.id,
-                "partner_id": invoice.partner_id.id,
-                "invoice_ids": [(6, 0, invoice.ids)],
-                "operation": "online_redirect",
-            }
-        )
-        processing = tx._get_processing_values()
-        self.assertIn("/payment/stablecoin/process", processing["redirect_form_html"])
-        response = self.url_open("/payment/stablecoin/process", data={"reference": tx.reference})
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(tx.state, "pending")
-        return tx
-
+class TestWalletCheckout(StablecoinCheckoutMixin, HttpCase):
     def test_browser_wallet_pays_the_invoice(self):
         invoice = self.make_invoice(321.09)
         tx = self.create_pending_tx(invoice)
