@@ -1,12 +1,11 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import datetime, timezone
 from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.stablecoin_wallet.chain import from_units
+from odoo.addons.stablecoin_wallet.chain import block_datetime, from_units
 from odoo.addons.stablecoin_wallet.chain.abi import decode_uint, encode_call
 from odoo.addons.stablecoin_wallet.chain.rpc import RpcError
 
@@ -84,7 +83,7 @@ class StablecoinAttestation(models.Model):
                     error=exc,
                 )
             ) from exc
-        block_time = datetime.fromtimestamp(timestamp, timezone.utc).replace(tzinfo=None)
+        block_time = block_datetime(timestamp)
         chain_units = sum(units for _address, units in balances)
         lines = [
             {

@@ -3,6 +3,7 @@
 web3's result formatting costs ~10x the node's time on large scans; this decodes the raw dicts.
 """
 
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -27,6 +28,11 @@ class TokenTransfer(NamedTuple):
     log_index: int
     removed: bool = False
     block_time: int | None = None  # unix time, when the node gives it (``blockTimestamp``)
+
+
+def block_datetime(timestamp):
+    """A block's unix time as a naive UTC datetime (how Odoo stores datetimes)."""
+    return datetime.fromtimestamp(timestamp, timezone.utc).replace(tzinfo=None)
 
 
 @lru_cache(maxsize=4096)

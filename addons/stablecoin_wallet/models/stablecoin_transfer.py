@@ -1,19 +1,14 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-from datetime import datetime, timezone
 
 from odoo import api, fields, models
 from odoo.tools import split_every
 
+from ..chain.logs import block_datetime
 from ..chain.units import from_units
 
 _logger = logging.getLogger(__name__)
-
-
-def _utc(timestamp):
-    """A block's unix time as Odoo's naive UTC datetime."""
-    return datetime.fromtimestamp(timestamp, timezone.utc).replace(tzinfo=None)
 
 
 class StablecoinTransfer(models.Model):
@@ -177,7 +172,7 @@ class StablecoinTransfer(models.Model):
                     "amount": from_units(transfer.amount, token[2]),
                     "state": "confirmed" if final else "seen",
                     "confirmations": depth if final else 0,
-                    "block_time": _utc(transfer.block_time) if final else None,
+                    "block_time": block_datetime(transfer.block_time) if final else None,
                 }
             )
         records = self._insert(to_create)
@@ -261,7 +256,11 @@ class StablecoinTransfer(models.Model):
             block = blocks.get(number)
             if block and block[0] == block_hash:
                 same_block.write(
-                    {"confirmations": depth, "state": "confirmed", "block_time": _utc(block[1])}
+                    {
+                        "confirmations": depth,
+                        "state": "confirmed",
+                        "block_time": block_datetime(block[1]),
+                    }
                 )
                 continue
             _logger.warning(

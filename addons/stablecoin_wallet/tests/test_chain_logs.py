@@ -1,5 +1,8 @@
 """Decoding raw eth_getLogs results into ERC-20 transfers."""
 
+import time
+from datetime import datetime
+
 import pytest
 from eth_abi import encode
 from eth_utils import keccak
@@ -7,7 +10,11 @@ from eth_utils import to_checksum_address as reference_checksum
 from hypothesis import given
 from hypothesis import strategies as st
 
-from odoo.addons.stablecoin_wallet.chain import TRANSFER_TOPIC, decode_transfer_logs
+from odoo.addons.stablecoin_wallet.chain import (
+    TRANSFER_TOPIC,
+    block_datetime,
+    decode_transfer_logs,
+)
 from odoo.addons.stablecoin_wallet.chain.logs import MalformedLog, decode_transfer_log
 from odoo.addons.stablecoin_wallet.chain.units import MAX_UINT256
 
@@ -58,6 +65,16 @@ def test_block_time_comes_from_the_log_when_the_node_gives_it():
     log["blockTimestamp"] = "soon"
     with pytest.raises(MalformedLog, match="blockTimestamp"):
         decode_transfer_log(log)
+
+
+def test_block_time_is_stored_as_utc_whatever_the_server_zone(monkeypatch):
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14
+    time.tzset()
+    try:
+        assert block_datetime(0x6B028034) == datetime(2026, 11, 22, 5, 40, 4)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_batch_comes_back_in_chain_order():
