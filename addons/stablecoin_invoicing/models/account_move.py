@@ -369,9 +369,17 @@ class AccountMove(models.Model):
         invoice's currency or its token's, usable to pay this invoice."""
         self.ensure_one()
         currencies = self.currency_id | self.stablecoin_token_id.currency_id
-        receivable = self.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        ).account_id
+        # One narrow query, not a fetch of every column of every line of the invoice (this
+        # runs on each portal view of an open stablecoin invoice).
+        receivable = (
+            self.env["account.move.line"]
+            .sudo()
+            .search_fetch(
+                [("move_id", "=", self.id), ("account_type", "=", "asset_receivable")],
+                ["account_id"],
+            )
+            .account_id
+        )
         if not receivable:
             return self.env["account.move.line"]
         return (
