@@ -3,16 +3,22 @@
 from odoo.addons.stablecoin_invoicing.tests.common import StablecoinInvoiceMixin
 
 
+def enable_stablecoin_provider(env):
+    """Enable and publish the stablecoin provider and activate its payment method."""
+    provider = env.ref("stablecoin_payment_provider.payment_provider_stablecoin")
+    provider.write({"state": "enabled", "is_published": True})
+    method = provider.with_context(active_test=False).payment_method_ids
+    method.active = True
+    return provider, method
+
+
 class StablecoinCheckoutMixin(StablecoinInvoiceMixin):
     """The stablecoin provider enabled, and a pending checkout transaction for an invoice."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.provider = cls.env.ref("stablecoin_payment_provider.payment_provider_stablecoin")
-        cls.provider.write({"state": "enabled", "is_published": True})
-        cls.method = cls.provider.with_context(active_test=False).payment_method_ids
-        cls.method.active = True
+        cls.provider, cls.method = enable_stablecoin_provider(cls.env)
 
     def create_pending_tx(self, invoice):
         tx = self.env["payment.transaction"].create(

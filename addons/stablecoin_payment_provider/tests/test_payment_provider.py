@@ -4,15 +4,15 @@ from odoo.tests import tagged
 
 from odoo.addons.payment.tests.common import PaymentCommon
 
+from .common import enable_stablecoin_provider
+
 
 @tagged("post_install", "-at_install")
 class TestStablecoinProvider(PaymentCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.stablecoin = cls.env.ref("stablecoin_payment_provider.payment_provider_stablecoin")
-        cls.stablecoin.write({"state": "enabled", "is_published": True})
-        cls.stablecoin.with_context(active_test=False).payment_method_ids.active = True
+        cls.stablecoin = enable_stablecoin_provider(cls.env)[0]
         cls.usdc = cls.env.ref("stablecoin_wallet.currency_usdc")
 
     def test_provider_record_and_payment_method(self):
