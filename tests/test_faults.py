@@ -81,7 +81,7 @@ for amount in {list(amounts)!r}:
         'stablecoin_token_id': token.id, 'stablecoin_wallet_id': wallet.id,
         'invoice_line_ids': [(0, 0, {{'name': 'x', 'price_unit': amount, 'tax_ids': []}})]}})
     inv.action_post()
-    print('UNITS', inv.stablecoin_quote_id.amount_units)
+    print('UNITS', inv.stablecoin_request_id.amount_units)
 env.cr.commit()
 """,
     )

@@ -3,7 +3,7 @@
 {
     "name": "Stablecoin Invoicing",
     "summary": "Invoice in USDC/USDT: payment instructions, on-chain matching and reconciliation",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/stablecoin-odoo/stablecoin-odoo",
     "author": "Stablecoin Invoicing contributors",
@@ -11,11 +11,18 @@
     "depends": ["stablecoin_wallet", "account", "portal"],
     "data": [
         "security/ir.model.access.csv",
+        "security/stablecoin_invoicing_security.xml",
         "data/ir_cron_data.xml",
         "views/res_config_settings_views.xml",
         "views/account_move_views.xml",
         "views/stablecoin_payment_templates.xml",
         "views/stablecoin_workspace_views.xml",
         "views/report_stablecoin_attestation.xml",
+        "views/stablecoin_payment_request_views.xml",
     ],
+    "assets": {
+        "web.assets_frontend": [
+            "stablecoin_invoicing/static/src/js/payment_status.js",
+        ],
+    },
 }

@@ -76,7 +76,7 @@ address = wallet.address_ids[:1]
 network = token.network_id
 transfers = []
 for i, invoice in enumerate(ours):
-    units = int(invoice.stablecoin_quote_id.amount_units)
+    units = int(invoice.stablecoin_request_id.amount_units)
     transfers.append(
         TokenTransfer(
             token=token.contract_address,

@@ -1,5 +1,8 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hashlib
+import json
+
 from werkzeug.urls import url_encode
 
 from odoo import http
@@ -8,12 +11,14 @@ from odoo.http import request
 
 from odoo.addons.account.controllers.portal import PortalAccount
 
+from ..models.stablecoin_payment_claim import ClaimNotMinedYet
+
 
 class StablecoinPortal(PortalAccount):
     def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
         # An expired quote is re-quoted when the invoice is viewed: the QR and URI always show
         # a live quote.
-        invoice.sudo()._stablecoin_refresh_quote()
+        invoice.sudo()._stablecoin_refresh_request()
         values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
         # The customer's credit is offered on open stablecoin invoices only: other invoices
         # (the stock portal page) do not pay for the lookup.
@@ -25,15 +30,20 @@ class StablecoinPortal(PortalAccount):
             invoice.sudo()._stablecoin_credit_lines() if open_stablecoin else None
         )
         values["stablecoin_error"] = kwargs.get("stablecoin_error")
+        # Fixed codes only: a link cannot put words of its own on the payment card.
+        notice = kwargs.get("stablecoin_notice")
+        values["stablecoin_notice"] = notice if notice in ("claimed",) else None
         return values
 
     def _stablecoin_invoice(self, invoice_id, access_token):
         return self._document_check_access("account.move", invoice_id, access_token=access_token)
 
-    def _stablecoin_back(self, invoice, access_token, error=None):
+    def _stablecoin_back(self, invoice, access_token, error=None, notice=None):
         params = {"access_token": access_token} if access_token else {}
         if error:
             params["stablecoin_error"] = error
+        if notice:
+            params["stablecoin_notice"] = notice
         return request.redirect(f"/my/invoices/{invoice.id}?{url_encode(params)}")
 
     def _stablecoin_action(self, invoice_id, access_token, action):
@@ -43,10 +53,88 @@ class StablecoinPortal(PortalAccount):
             # TypeError: Odoo's token comparison refuses non-ASCII text.
             return request.redirect("/my")
         try:
-            action(invoice)
+            notice = action(invoice)
         except UserError as exc:
             return self._stablecoin_back(invoice, access_token, error=str(exc))
-        return self._stablecoin_back(invoice, access_token)
+        return self._stablecoin_back(
+            invoice, access_token, notice=notice if isinstance(notice, str) else None
+        )
+
+    @staticmethod
+    def _stablecoin_client_key():
+        """The client, for rate limits: a hash of its address (the address is not kept)."""
+        remote = request.httprequest.remote_addr or ""
+        return hashlib.sha256(remote.encode()).hexdigest()[:32]
+
+    @staticmethod
+    def _stablecoin_claim(invoice, tx_hash):
+        claim = (
+            request.env["stablecoin.payment.claim"]
+            .sudo()
+            ._submit(invoice.sudo(), tx_hash, StablecoinPortal._stablecoin_client_key())
+        )
+        return claim.message
+
+    def _stablecoin_json(self, payload, status=200):
+        return request.make_response(
+            json.dumps(payload),
+            headers=[("Content-Type", "application/json"), ("Cache-Control", "no-store")],
+            status=status,
+        )
+
+    @http.route(
+        "/my/invoices/<int:invoice_id>/stablecoin/claim",
+        type="http",
+        auth="public",
+        methods=["POST"],
+    )
+    def stablecoin_claim(self, invoice_id, tx_hash=None, access_token=None, **kw):
+        """The payer gives the hash of the transaction that paid this invoice (a form post, or
+        the browser-wallet button's fetch with ``Accept: application/json``)."""
+        wants_json = "application/json" in (request.httprequest.headers.get("Accept") or "")
+        if not wants_json:
+            return self._stablecoin_action(
+                invoice_id,
+                access_token,
+                lambda invoice: self._stablecoin_claim(invoice, tx_hash) and "claimed",
+            )
+        try:
+            invoice = self._stablecoin_invoice(invoice_id, access_token)
+        except (AccessError, MissingError, TypeError, ValueError):
+            return self._stablecoin_json({"ok": False, "message": "Not found."}, status=404)
+        try:
+            message = self._stablecoin_claim(invoice, tx_hash)
+        except UserError as exc:
+            retry = isinstance(exc, ClaimNotMinedYet)
+            return self._stablecoin_json({"ok": False, "retry": retry, "message": str(exc)})
+        return self._stablecoin_json({"ok": True, "message": message})
+
+    @http.route(
+        "/my/invoices/<int:invoice_id>/stablecoin/status",
+        type="http",
+        auth="public",
+        methods=["GET"],
+    )
+    def stablecoin_status(self, invoice_id, access_token=None, **kw):
+        """What the open invoice page polls: the payment status. While a payment is awaited,
+        a poll also asks the watcher for a scan (at most one pending at a time), so that a
+        payment made from the QR code is seen within a block or two."""
+        try:
+            invoice = self._stablecoin_invoice(invoice_id, access_token)
+        except (AccessError, MissingError, TypeError, ValueError):
+            return self._stablecoin_json({"ok": False}, status=404)
+        invoice_sudo = invoice.sudo()
+        status = invoice_sudo.stablecoin_payment_status
+        if status in ("awaiting", "in_progress", "partial", "expired"):
+            invoice_sudo._stablecoin_wake_watcher()
+        return self._stablecoin_json(
+            {
+                "ok": True,
+                "status": status or "",
+                "units": invoice_sudo.stablecoin_amount_due_units or "",
+                "residual": invoice_sudo.amount_residual,
+            }
+        )
 
     @http.route(
         "/my/invoices/<int:invoice_id>/stablecoin/token",

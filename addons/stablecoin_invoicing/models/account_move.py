@@ -56,11 +56,13 @@ class AccountMove(models.Model):
     stablecoin_address = fields.Char(
         related="stablecoin_address_id.address", string="Receiving Address"
     )
-    stablecoin_quote_ids = fields.One2many("stablecoin.quote", "move_id", readonly=True)
-    stablecoin_quote_id = fields.Many2one(
-        "stablecoin.quote", string="Current Quote", readonly=True, copy=False
+    stablecoin_request_ids = fields.One2many(
+        "stablecoin.payment.request", "move_id", string="Payment Requests", readonly=True
     )
-    stablecoin_quote_expires_at = fields.Datetime(related="stablecoin_quote_id.expires_at")
+    stablecoin_request_id = fields.Many2one(
+        "stablecoin.payment.request", string="Current Payment Request", readonly=True, copy=False
+    )
+    stablecoin_request_expires_at = fields.Datetime(related="stablecoin_request_id.expires_at")
     stablecoin_amount_due_units = fields.Char(
         compute="_compute_stablecoin_payment_request",
         string="Amount Due (token units)",
@@ -162,8 +164,8 @@ class AccountMove(models.Model):
 
     # -- the payment request -------------------------------------------------------------------
     @api.depends(
-        "stablecoin_quote_id.expires_at",
-        "stablecoin_quote_id.state",
+        "stablecoin_request_id.expires_at",
+        "stablecoin_request_id.state",
         "amount_residual",
         "state",
         "stablecoin_payment_status",
@@ -172,23 +174,20 @@ class AccountMove(models.Model):
         for move in self:
             move.stablecoin_amount_due_units = False
             move.stablecoin_payment_uri = False
-            quote = move.stablecoin_quote_id
-            if not quote or move.state != "posted" or not move._stablecoin_quote_is_current(quote):
+            request = move.stablecoin_request_id
+            if not move._stablecoin_request_is_current(request):
                 continue
-            move.stablecoin_amount_due_units = quote.amount_units
-            units = int(quote.amount_units)
-            if units > 0 and move.stablecoin_payment_status != "rejected":
-                token = quote.token_id
-                move.stablecoin_payment_uri = build_erc20_transfer_uri(
-                    token.contract_address, token.chain_id, quote.address_id.address, units
-                )
+            move.stablecoin_amount_due_units = request.amount_units
+            if move.stablecoin_payment_status != "rejected":
+                move.stablecoin_payment_uri = request.payment_uri
 
-    def _stablecoin_quote_is_current(self, quote):
-        """The quote still prices what is due now (not expired, residual unchanged)."""
+    def _stablecoin_request_is_current(self, request):
+        """The request still asks for what is due now (open, residual unchanged)."""
         return (
-            quote.state == "active"
-            and not quote._is_expired()
-            and self.currency_id.compare_amounts(quote.amount_due, self.amount_residual) == 0
+            bool(request)
+            and self.state == "posted"
+            and request.state in ("awaiting", "seen", "partial")
+            and self.currency_id.compare_amounts(request.amount_due, self.amount_residual) == 0
         )
 
     def _stablecoin_units_in(self, amount, token, date=None):
@@ -201,24 +200,29 @@ class AccountMove(models.Model):
         text = f"{rounded:.{token.currency_id.decimal_places}f}"
         return to_units(Decimal(text), token.decimals)
 
-    def _stablecoin_refresh_quote(self):
-        """Make sure the invoice has a live quote for its token (new one if expired or stale).
+    def _stablecoin_refresh_request(self):
+        """Make sure the invoice has a current payment request for its token: a new one when
+        the last expired, was paid in part, or no longer prices the amount due.
 
         Called when the payment request is shown (portal, posting) and after each payment.
         """
         for move in self.filtered(
             lambda m: m.stablecoin_token_id and m.state == "posted" and m.is_sale_document()
         ):
-            quote = move.stablecoin_quote_id
-            if quote and move._stablecoin_quote_is_current(quote):
+            request = move.stablecoin_request_id
+            if request and request.state == "awaiting" and request._is_expired():
+                request.sudo().state = "expired"
+            if move._stablecoin_request_is_current(request):
                 continue
-            if quote.state == "active":
-                quote.state = "superseded"
             if move.payment_state in ("paid", "in_payment", "reversed") or not move.amount_residual:
+                move.stablecoin_request_ids._cancel()
                 continue
-            move._stablecoin_new_quote(move.stablecoin_token_id)
+            if move.stablecoin_reject_reason:
+                continue
+            move._stablecoin_new_request(move.stablecoin_token_id)
 
-    def _stablecoin_new_quote(self, token):
+    def _stablecoin_new_request(self, token):
+        """A new request for the amount due in ``token``; the current one is superseded."""
         self.ensure_one()
         address = self._stablecoin_address_for(token)
         units = self._stablecoin_units_in(self.amount_residual, token)
@@ -226,24 +230,12 @@ class AccountMove(models.Model):
         if token.currency_id != self.currency_id:
             minutes = self.company_id.stablecoin_quote_minutes or 15
             expires = fields.Datetime.now() + timedelta(minutes=minutes)
-        quote = (
-            self.env["stablecoin.quote"]
-            .sudo()
-            .create(
-                {
-                    "move_id": self.id,
-                    "token_id": token.id,
-                    "address_id": address.id,
-                    "amount_units": str(units),
-                    "amount": float(from_units(units, token.decimals)),
-                    "amount_due": self.amount_residual,
-                    "currency_id": self.currency_id.id,
-                    "expires_at": expires,
-                }
-            )
+        self.stablecoin_request_id._supersede()
+        request = self.env["stablecoin.payment.request"]._new_for(
+            self, token, address, units, expires
         )
-        self.sudo().stablecoin_quote_id = quote
-        return quote
+        self.sudo().stablecoin_request_id = request
+        return request
 
     def _stablecoin_address_for(self, token):
         """The receiving address for ``token``: the invoice's own one when its wallet takes the
@@ -290,9 +282,7 @@ class AccountMove(models.Model):
         if self.stablecoin_payment_status in ("paid", "paid_late", "overpaid", "rejected"):
             raise UserError(self.env._("This invoice takes no more payments."))
         self.sudo().stablecoin_token_id = token
-        if self.stablecoin_quote_id.state == "active":
-            self.stablecoin_quote_id.sudo().state = "superseded"
-        return self._stablecoin_new_quote(token)
+        return self._stablecoin_new_request(token)
 
     # -- status --------------------------------------------------------------------------------
     @api.depends(
@@ -301,7 +291,8 @@ class AccountMove(models.Model):
         "payment_state",
         "amount_residual",
         "stablecoin_transfer_ids.state",
-        "stablecoin_quote_id",
+        "stablecoin_transfer_ids.confirmations",
+        "stablecoin_request_id.state",
         "stablecoin_reject_reason",
         "stablecoin_paid_late",
     )
@@ -327,13 +318,18 @@ class AccountMove(models.Model):
                     move.stablecoin_payment_status = "paid"
             elif move.stablecoin_reject_reason:
                 move.stablecoin_payment_status = "rejected"
-            elif transfers.filtered(lambda t: t.state in ("seen", "confirmed")):
+            elif transfers.filtered(
+                lambda t: (
+                    t.state == "confirmed"
+                    or (t.state == "seen" and t.confirmations >= t.network_id.confirmations_seen)
+                )
+            ):
                 move.stablecoin_payment_status = "in_progress"
             elif move.payment_state == "partial":
                 move.stablecoin_payment_status = "partial"
             elif transfers and all(t.state == "reverted" for t in transfers):
                 move.stablecoin_payment_status = "failed"
-            elif move.stablecoin_quote_id and move.stablecoin_quote_id._is_expired():
+            elif move.stablecoin_request_id.state == "expired":
                 move.stablecoin_payment_status = "expired"
             else:
                 move.stablecoin_payment_status = "awaiting"
@@ -358,7 +354,7 @@ class AccountMove(models.Model):
     def _stablecoin_amount_due(self):
         """The amount due in tokens, as text: the currency's decimals, more only if needed."""
         self.ensure_one()
-        token = self.stablecoin_quote_id.token_id or self.stablecoin_token_id
+        token = self.stablecoin_request_id.token_id or self.stablecoin_token_id
         units = int(self.stablecoin_amount_due_units or 0)
         amount = from_units(units, token.decimals)
         short = amount.quantize(Decimal(1).scaleb(-token.currency_id.decimal_places))
@@ -420,7 +416,7 @@ class AccountMove(models.Model):
                 currency=self.currency_id.name,
             )
         )
-        self._stablecoin_refresh_quote()
+        self._stablecoin_refresh_request()
         return applied
 
     # -- posting and validation ------------------------------------------------------------------
@@ -431,7 +427,7 @@ class AccountMove(models.Model):
         posted = super()._post(soft=soft)
         for move in stablecoin & posted:
             move._stablecoin_address_for(move.stablecoin_token_id)
-            move._stablecoin_refresh_quote()
+            move._stablecoin_refresh_request()
         return posted
 
     def _stablecoin_check_postable(self):
@@ -476,8 +472,7 @@ class AccountMove(models.Model):
         ):
             raise UserError(self.env._("An invoice with payments cannot be rejected."))
         self.sudo().stablecoin_reject_reason = reason[:2000]
-        if self.stablecoin_quote_id.state == "active":
-            self.stablecoin_quote_id.sudo().state = "superseded"
+        self.stablecoin_request_ids._cancel()
         self.sudo().message_post(
             body=self.env._("The customer rejected this invoice: %s", reason[:2000]),
             author_id=self.commercial_partner_id.id,
@@ -490,8 +485,35 @@ class AccountMove(models.Model):
         )
         return True
 
+    def _stablecoin_wake_watcher(self):
+        """A payer waits on the invoice page: ask for a scan of its request's network now,
+        unless one is already pending or ran within a block time. Returns True if asked."""
+        self.ensure_one()
+        network = self.stablecoin_request_id.network_id
+        scan = self.env.ref("stablecoin_wallet.ir_cron_stablecoin_scan", False)
+        if not network or not scan or not network.sudo().rpc_url:
+            return False
+        now = fields.Datetime.now()
+        quiet = timedelta(seconds=max(network.block_seconds, 1.0))
+        if network.last_success and network.last_success > now - quiet:
+            return False
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        if Trigger.search_count([("cron_id", "=", scan.id), ("call_at", "<=", now)], limit=1):
+            return False
+        scan.sudo()._trigger()
+        return True
+
+    def _stablecoin_tokens(self):
+        """The tokens this invoice may be paid with."""
+        return self.stablecoin_token_ids | self.stablecoin_token_id
+
+    def button_cancel(self):
+        res = super().button_cancel()
+        self.stablecoin_request_ids._cancel()
+        return res
+
     def button_draft(self):
         res = super().button_draft()
         self.filtered("stablecoin_reject_reason").sudo().stablecoin_reject_reason = False
-        self.stablecoin_quote_id.filtered(lambda q: q.state == "active").sudo().state = "superseded"
+        self.stablecoin_request_ids._cancel()
         return res

@@ -2,12 +2,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 import threading
+from datetime import timedelta
+from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
 from odoo.addons.stablecoin_wallet.chain import from_units
 from odoo.addons.stablecoin_wallet.models.stablecoin_network import try_lock_row
+
+from .stablecoin_payment_request import RESERVING_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -20,37 +24,81 @@ class StablecoinTransfer(models.Model):
     move_id = fields.Many2one(
         "account.move", string="Invoice", readonly=True, index="btree_not_null", copy=False
     )
+    request_id = fields.Many2one(
+        "stablecoin.payment.request",
+        string="Payment Request",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        help="The invoice's payment request this transfer answers: found by its address "
+        "(per-invoice), its exact amount (shared address) or the payer's claim.",
+    )
     partner_id = fields.Many2one(related="move_id.partner_id", store=True)
     payment_id = fields.Many2one("account.payment", readonly=True, copy=False)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        transfers = super().create(vals_list)
-        transfers._link_own_address_invoices()
-        return transfers
-
     def _on_recorded(self):
-        self._link_own_address_invoices()
+        self._link_requests()
+        self.filtered("request_id")._schedule_match()
         return super()._on_recorded()
 
-    def _link_own_address_invoices(self):
-        """A transfer to an invoice's own (derived) address belongs to it from the first sight,
-        so the invoice shows "in progress" while the blocks pile up."""
-        for transfer in self.filtered(lambda t: t.address_id.derivation_index >= 0):
-            invoice = transfer._invoice_of_own_address()
-            if invoice:
-                transfer.move_id = invoice
+    def _schedule_match(self):
+        """Pay these receipts as soon as they can be: the matcher now for those already
+        final, the watcher at the moment the others should reach the network's depth (Odoo's
+        cron triggers; a payer's open page also asks for scans while it waits)."""
+        if self.filtered(lambda t: t.state == "confirmed"):
+            cron = self.env.ref("stablecoin_invoicing.ir_cron_stablecoin_match", False)
+            if cron:
+                cron.sudo()._trigger()
+        scan = self.env.ref("stablecoin_wallet.ir_cron_stablecoin_scan", False)
+        waiting = self.filtered(lambda t: t.state == "seen")
+        if not scan or not waiting:
+            return
+        now = fields.Datetime.now()
+        moments = set()
+        for network, transfers in waiting.grouped("network_id").items():
+            missing = max(network.confirmations_final - min(transfers.mapped("confirmations")), 0)
+            moments.add(now + timedelta(seconds=missing * (network.block_seconds or 12) + 1))
+        scan.sudo()._trigger(sorted(moments))
 
-    def _invoice_of_own_address(self):
-        self.ensure_one()
-        return self.env["account.move"].search(
-            [
-                ("stablecoin_address_id", "=", self.address_id.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-            ],
-            limit=1,
+    def _link_requests(self):
+        """Bind receipts to the payment request they answer from the first sight, so the
+        invoice shows "in progress" while the blocks pile up: on a per-invoice address the
+        invoice's request, on a shared address the one open request of exactly this amount.
+        One query for the whole batch (a scan records thousands)."""
+        receipts = self.filtered(
+            lambda t: t.direction == "in" and t.state in ("seen", "confirmed") and not t.request_id
         )
+        if not receipts:
+            return
+        Request = self.env["stablecoin.payment.request"].sudo()
+        candidates = Request.search(
+            [
+                ("address_id", "in", receipts.address_id.ids),
+                ("token_id", "in", receipts.token_id.ids),
+                ("state", "in", RESERVING_STATES),
+                ("move_id.state", "=", "posted"),
+            ],
+            order="id desc",
+        )
+        shared = {(r.address_id.id, r.token_id.id, r.amount_units): r for r in candidates}
+        own = {}
+        for request in candidates.filtered(lambda r: not r.shared):
+            own.setdefault(request.address_id.id, request)  # the newest first
+        for transfer in receipts:
+            if transfer.address_id.derivation_index >= 0:
+                request = own.get(transfer.address_id.id)
+                if request and transfer.token_id not in request.move_id._stablecoin_tokens():
+                    request = None
+            else:
+                key = (transfer.address_id.id, transfer.token_id.id, transfer.amount_units)
+                request = shared.get(key)
+            if request:
+                transfer._bind(request)
+
+    def _bind(self, request):
+        """This receipt answers ``request``: it will pay that request's invoice."""
+        self.write({"request_id": request.id, "move_id": request.move_id.id})
+        request._mark_seen()
 
     @api.model
     def _cron_match(self):
@@ -59,7 +107,7 @@ class StablecoinTransfer(models.Model):
         Idempotent: only confirmed transfers are taken, and each leaves that state.
         """
         auto_commit = not getattr(threading.current_thread(), "testing", False)
-        self._flag_expired_quotes()
+        self.env["stablecoin.payment.request"]._cron_expire()
         transfers = self.search(
             [("state", "=", "confirmed"), ("direction", "=", "in")],
             order="block_number, log_index, id",
@@ -78,8 +126,7 @@ class StablecoinTransfer(models.Model):
                 _logger.exception("Batch matching failed; matching one by one")
                 self.env.invalidate_all()
                 for transfer in batch:
-                    with self.env.cr.savepoint():
-                        transfer._match_one()
+                    transfer._match_one_guarded()
             done += len(batch)
             if auto_commit:
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(transfers) - done)
@@ -87,6 +134,20 @@ class StablecoinTransfer(models.Model):
 
     def _match_one(self):
         return self._match_refund() if self.direction == "out" else self._match()
+
+    def _match_one_guarded(self):
+        """Match this transfer alone; if it cannot be booked, it waits for an accountant in
+        the unmatched queue with the reason, and the others go on."""
+        try:
+            with self.env.cr.savepoint():
+                return self._match_one()
+        except Exception as exc:  # pylint: disable=broad-except
+            _logger.exception("Transfer %s could not be matched", self.tx_hash)
+            self.env.invalidate_all()
+            if self.state == "confirmed":
+                self.state = "unmatched"
+                self.message_post(body=self.env._("Could not be booked automatically: %s", exc))
+            return False
 
     def _match_batch(self):
         """Match these transfers: receipts for distinct invoices are paid in one batch; the
@@ -101,32 +162,18 @@ class StablecoinTransfer(models.Model):
             ):
                 continue
             transfer.invalidate_recordset(["state"])
-            invoice, quote = transfer._find_invoice()
+            invoice, request = transfer._find_invoice()
             if not invoice:
                 transfer.state = "unmatched"
             elif invoice.id in invoices:
                 later |= transfer
             else:
                 invoices.add(invoice.id)
-                plans.append((transfer, invoice, quote))
+                plans.append((transfer, invoice, request))
         if plans:
             self._pay_invoices_batch(plans)
         for transfer in later:
-            with self.env.cr.savepoint():
-                transfer._match_one()
-
-    @api.model
-    def _flag_expired_quotes(self):
-        """Invoices whose quote ran out show "Quote expired" until viewed (and re-quoted)."""
-        moves = self.env["account.move"].search(
-            [
-                ("stablecoin_payment_status", "=", "awaiting"),
-                ("stablecoin_quote_id.expires_at", "<", fields.Datetime.now()),
-            ]
-        )
-        if moves:
-            self.env.add_to_compute(moves._fields["stablecoin_payment_status"], moves)
-            moves.flush_recordset(["stablecoin_payment_status"])
+            transfer._match_one_guarded()
 
     def _match(self):
         """Find the invoice this transfer pays; pay it, or leave it to an accountant."""
@@ -138,11 +185,11 @@ class StablecoinTransfer(models.Model):
         ):
             return False
         self.invalidate_recordset(["state"])
-        invoice, quote = self._find_invoice()
+        invoice, request = self._find_invoice()
         if not invoice:
             self.state = "unmatched"
             return False
-        self._pay_invoice(invoice, quote)
+        self._pay_invoice(invoice, request)
         return True
 
     def _match_refund(self):
@@ -197,52 +244,41 @@ class StablecoinTransfer(models.Model):
         return True
 
     def _find_invoice(self):
-        """Return (invoice, quote) this transfer pays, or empty recordsets."""
-        Quote = self.env["stablecoin.quote"].sudo()
-        none = (self.env["account.move"], Quote)
-        units = self.amount_units
-        if self.address_id.derivation_index >= 0:
-            # A per-invoice address: whatever arrives there pays that invoice (partial and
-            # several payments included), if it is one of the invoice's tokens.
-            invoice = self.move_id or self._invoice_of_own_address()
-            if not invoice or self.token_id not in (
-                invoice.stablecoin_token_ids | invoice.stablecoin_token_id
-            ):
-                return none
-            quotes = invoice.stablecoin_quote_ids.filtered(lambda q: q.token_id == self.token_id)
-            exact = quotes.filtered(lambda q: q.amount_units == units)
-            return invoice, (exact or quotes)[:1]
-        # A shared address: exactly the amount of a quote, among the open invoices.
-        quotes = Quote.search(
-            [
-                ("address_id", "=", self.address_id.id),
-                ("token_id", "=", self.token_id.id),
-                ("amount_units", "=", units),
-                ("state", "in", ("active", "superseded")),
-                ("move_id.state", "=", "posted"),
-                ("move_id.payment_state", "in", ("not_paid", "partial")),
-            ]
-        )
-        invoice = quotes.move_id
-        if len(invoice) != 1:
-            return none
-        # A live quote first; an expired or superseded one means a late payment.
-        live = quotes.filtered(lambda q: q.state == "active" and not q._is_expired(self.block_time))
-        return invoice, (live or quotes)[:1]
+        """Return (invoice, payment request) this receipt pays, or empty recordsets.
 
-    def _settlement(self, invoice, quote):
+        The request was bound when the transfer was first seen (its address or exact amount)
+        or by the payer's claim; an invoice no longer posted (reset to draft, cancelled) takes
+        nothing and the receipt waits for an accountant."""
+        none = (self.env["account.move"], self.env["stablecoin.payment.request"])
+        if not self.request_id:
+            self._link_requests()
+        request = self.request_id
+        invoice = request.move_id
+        if not request or invoice.state != "posted":
+            return none
+        return invoice, request
+
+    def _settlement(self, invoice, request):
         """What this transfer settles on ``invoice``: invoice-currency amounts and the
         payment's write-off lines (tolerated shortfall, exchange difference)."""
         token, company = self.token_id, invoice.company_id
         inv_cur, tok_cur, comp_cur = invoice.currency_id, token.currency_id, company.currency_id
         date = (self.block_time and self.block_time.date()) or fields.Date.context_today(self)
         paid_units = int(self.amount_units)
-        quoted_units = int(quote.amount_units) if quote else paid_units
+        quoted_units = int(request.amount_units) if request else paid_units
         receivable = invoice.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
         )
         due = sum(receivable.mapped("amount_residual_currency"))
         due_company = sum(receivable.mapped("amount_residual"))
+        if request and inv_cur.compare_amounts(request.amount_due, due) != 0:
+            # The request priced another amount due (paid in part since): what it asks for
+            # what is due now, at its rate.
+            quoted_units = (
+                int(quoted_units * Decimal(str(due)) / Decimal(str(request.amount_due)))
+                if request.amount_due > 0
+                else 0
+            )
         if paid_units >= quoted_units:
             settled, shortfall, extra_units = due, 0.0, paid_units - quoted_units
         else:
@@ -327,7 +363,7 @@ class StablecoinTransfer(models.Model):
             "write_off_line_vals": settlement["write_offs"],
         }
 
-    def _pay_invoice(self, invoice, quote=None):
+    def _pay_invoice(self, invoice, request=None):
         """Post the payment in the wallet's journal and reconcile it with ``invoice``.
 
         The payment is in the token's currency; for an invoice in another currency its
@@ -335,14 +371,14 @@ class StablecoinTransfer(models.Model):
         own "Register Payment" does when it marks an invoice fully paid.
         """
         self.ensure_one()
-        settlement = self._settlement(invoice, quote)
+        settlement = self._settlement(invoice, request)
         payment = self.env["account.payment"].sudo().create(self._payment_vals(invoice, settlement))
         payment.action_post()
-        self._reconcile_payment(invoice, quote, settlement, payment)
+        self._reconcile_payment(invoice, request, settlement, payment)
         return payment
 
     def _pay_invoices_batch(self, plans):
-        """``plans``: [(transfer, invoice, quote)] with distinct invoices. One create and one
+        """``plans``: [(transfer, invoice, request)] with distinct invoices. One create and one
         post for all their payments, as Odoo's batch "Register payment" does."""
         settled = [(t, inv, q, t._settlement(inv, q)) for t, inv, q in plans]
         payments = (
@@ -351,21 +387,32 @@ class StablecoinTransfer(models.Model):
             .create([t._payment_vals(inv, st) for t, inv, _q, st in settled])
         )
         payments.action_post()
-        for (transfer, invoice, quote, settlement), payment in zip(settled, payments, strict=True):
-            transfer._reconcile_payment(invoice, quote, settlement, payment)
+        for (transfer, invoice, request, settlement), payment in zip(
+            settled, payments, strict=True
+        ):
+            transfer._reconcile_payment(invoice, request, settlement, payment)
         return payments
 
-    def _reconcile_payment(self, invoice, quote, settlement, payment):
+    def _reconcile_payment(self, invoice, request, settlement, payment):
         """Reconcile a posted ``payment`` of this transfer with ``invoice`` and record it."""
-        late = bool(quote) and (quote.state == "superseded" or quote._is_expired(self.block_time))
+        # Late: the converted amount of a request in another currency no longer held when the
+        # transfer was mined (an expired or superseded quote).
+        late = bool(request.expires_at) and (
+            request.state in ("superseded", "expired") or request._is_expired(self.block_time)
+        )
         receivable = settlement["receivable"]
         counterpart = payment.move_id.line_ids.filtered(
             lambda line: line.account_id in receivable.account_id and not line.reconciled
         )
         (receivable + counterpart).reconcile()
-        self.write({"state": "matched", "move_id": invoice.id, "payment_id": payment.id})
-        if quote:
-            quote.state = "used"
+        self.write(
+            {
+                "state": "matched",
+                "move_id": invoice.id,
+                "request_id": request.id,
+                "payment_id": payment.id,
+            }
+        )
         if late:
             invoice.sudo().stablecoin_paid_late = True
         invoice.message_post(
@@ -378,8 +425,18 @@ class StablecoinTransfer(models.Model):
                 late=self.env._(", after the quote expired") if late else "",
             )
         )
-        invoice._stablecoin_refresh_quote()
-        self._after_payment(invoice, payment)
+        self._settled(invoice, payment)
+
+    def _settled(self, invoices, payment):
+        """The one ending of every settlement (matcher, claim, accountant): the requests learn
+        what was paid, the invoices get a request for what remains, the hooks fire."""
+        for invoice in invoices:
+            fully = invoice.payment_state in ("paid", "in_payment") or not invoice.amount_residual
+            requests = self.request_id.filtered(lambda r, i=invoice: r.move_id == i)
+            requests = requests or invoice.stablecoin_request_id
+            requests.filtered(lambda r: r.state not in ("cancelled", "paid"))._mark_settled(fully)
+            invoice._stablecoin_refresh_request()
+            self._after_payment(invoice, payment)
 
     def _after_payment(self, invoice, payment):
         """Hook: the transfer has paid ``invoice`` with ``payment`` (posted, reconciled)."""
@@ -433,8 +490,7 @@ class StablecoinTransfer(models.Model):
         )
         (counterpart + receivable.sorted(lambda line: line.date_maturity or line.date)).reconcile()
         self.move_id = invoices[:1]
-        for invoice in invoices:
-            invoice._stablecoin_refresh_quote()
+        self._settled(invoices, payment)
         return payment
 
     def _record_as_credit(self, partner):
@@ -489,9 +545,20 @@ class StablecoinTransfer(models.Model):
                 note=evidence,
                 user_id=(invoice.invoice_user_id or self.env.ref("base.user_admin")).id,
             )
-            invoice._stablecoin_refresh_quote()
+            invoice._stablecoin_refresh_request()
         self.message_post(body=self.env._("Payment reversed by %s.", reversal.display_name))
+        self._after_reversal(invoices, payment)
         return res
+
+    def _after_reversal(self, invoices, payment):
+        """Hook: ``payment`` of this transfer was reversed (the chain dropped the transfer)."""
+        return True
+
+    @api.model
+    def _update_confirmations(self, network, client, head):
+        pending = super()._update_confirmations(network, client, head)
+        pending.filtered(lambda t: t.state == "reverted").request_id._mark_unseen()
+        return pending
 
 
 class StablecoinNetwork(models.Model):

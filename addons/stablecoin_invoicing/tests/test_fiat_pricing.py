@@ -106,7 +106,7 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
     def test_quote_is_locked_for_the_window(self):
         invoice = self.eur_invoice(100.0)
         self.assertEqual(invoice.stablecoin_token_id, self.token_usdc)
-        quote = invoice.stablecoin_quote_id
+        quote = invoice.stablecoin_request_id
         self.assertEqual(quote.amount_units, "120000000", "100 EUR at today's 1.20")
         self.assertAlmostEqual(
             (quote.expires_at - fields.Datetime.now()).total_seconds(), 15 * 60, delta=60
@@ -117,16 +117,16 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
         self.env["res.currency.rate"].search(
             [("currency_id", "=", self.eur.id), ("name", "=", fields.Date.today())]
         ).write({"rate": 1 / 1.30})
-        invoice._stablecoin_refresh_quote()
-        self.assertEqual(invoice.stablecoin_quote_id, quote)
+        invoice._stablecoin_refresh_request()
+        self.assertEqual(invoice.stablecoin_request_id, quote)
         # Once expired, the next view re-quotes at the new rate.
         quote.expires_at = fields.Datetime.now() - timedelta(seconds=1)
-        self.env["stablecoin.transfer"]._flag_expired_quotes()
+        self.env["stablecoin.payment.request"]._cron_expire()
         self.assertEqual(invoice.stablecoin_payment_status, "expired")
         self.assertFalse(invoice.stablecoin_payment_uri, "never an expired amount")
-        invoice._stablecoin_refresh_quote()
-        self.assertNotEqual(invoice.stablecoin_quote_id, quote)
-        self.assertEqual(invoice.stablecoin_quote_id.amount_units, "130000000")
+        invoice._stablecoin_refresh_request()
+        self.assertNotEqual(invoice.stablecoin_request_id, quote)
+        self.assertEqual(invoice.stablecoin_request_id.amount_units, "130000000")
         self.assertEqual(invoice.stablecoin_payment_status, "awaiting")
 
     def test_eur_invoice_paid_in_usdc_books_the_exchange_difference(self):
@@ -206,7 +206,7 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(invoice.payment_state, "partial")
         self.assertEqual(invoice.stablecoin_payment_status, "partial")
         self.assertEqual(invoice.amount_residual, 50.0)
-        self.assertEqual(invoice.stablecoin_quote_id.amount_units, "60000000")
+        self.assertEqual(invoice.stablecoin_request_id.amount_units, "60000000")
         self.assertIn("uint256=60000000", invoice.stablecoin_payment_uri)
         self.pay(60_000_000, to=address)  # the second partial transfer completes it
         self.settle()
@@ -231,13 +231,13 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
 
     def test_payment_after_quote_expiry_is_paid_late(self):
         invoice = self.eur_invoice(100.0)
-        old = invoice.stablecoin_quote_id
+        old = invoice.stablecoin_request_id
         old.expires_at = fields.Datetime.now() - timedelta(minutes=1)
         self.env["res.currency.rate"].search(
             [("currency_id", "=", self.eur.id), ("name", "=", fields.Date.today())]
         ).write({"rate": 1 / 1.25})
-        invoice._stablecoin_refresh_quote()  # the page was viewed again: a new quote
-        self.assertEqual(invoice.stablecoin_quote_id.amount_units, "125000000")
+        invoice._stablecoin_refresh_request()  # the page was viewed again: a new quote
+        self.assertEqual(invoice.stablecoin_request_id.amount_units, "125000000")
         self.assertEqual(old.state, "superseded")
         self.pay(120_000_000)  # ... but the customer paid the old QR code
         self.settle()

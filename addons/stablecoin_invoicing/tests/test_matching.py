@@ -55,15 +55,43 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(self.env["account.payment"].search_count([]), payments)
         self.assertEqual(len(invoice.stablecoin_transfer_ids), 1)
 
-    def test_ambiguous_or_unknown_amount_goes_to_the_unmatched_queue(self):
+    def test_two_invoices_of_one_amount_each_paid_from_its_own_request(self):
         first = self.make_invoice(50.0)
         second = self.make_invoice(50.0)
-        self.pay(50_000_000)  # two invoices of 50: ambiguous
+        third = self.make_invoice(50.0)
+        units = [int(inv.stablecoin_amount_due_units) for inv in (first, second, third)]
+        self.assertEqual(units, [50_000_000, 50_000_001, 50_000_002], "a unique tag each")
+        self.assertEqual(
+            [inv.stablecoin_request_id.tag_units for inv in (first, second, third)], [0, 1, 2]
+        )
+        for invoice in (first, second, third):
+            uri = parse_erc20_transfer_uri(invoice.stablecoin_payment_uri)
+            self.assertEqual(
+                (uri.recipient, uri.amount),
+                (self.merchant, int(invoice.stablecoin_amount_due_units)),
+            )
+        # The customers of the third and the second pay what their pages ask, in that order.
+        third_tx = self.pay(50_000_002)
+        second_tx = self.pay(50_000_001)
+        self.settle()
+        self.assertEqual(first.payment_state, "not_paid")
+        for invoice, tx_hash in ((second, second_tx), (third, third_tx)):
+            self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+            self.assertEqual(invoice.stablecoin_payment_status, "paid")
+            self.assertEqual(invoice.amount_residual, 0, "the tag is below a cent: books exact")
+            self.assert_paid_by(invoice, [tx_hash])
+            self.assertEqual(invoice.stablecoin_request_id.state, "paid")
+        # Paid requests free their amounts: the next invoice of 50 may take the second's.
+        fourth = self.make_invoice(50.0)
+        self.assertEqual(fourth.stablecoin_amount_due_units, "50000001")
+
+    def test_unknown_amount_goes_to_the_unmatched_queue(self):
+        invoice = self.make_invoice(50.0)
         self.pay(12_340_000)  # no invoice of 12.34
         self.settle()
         transfers = self.env["stablecoin.transfer"].search([("network_id", "=", self.network.id)])
-        self.assertEqual(transfers.mapped("state"), ["unmatched", "unmatched"])
-        self.assertEqual((first | second).mapped("payment_state"), ["not_paid", "not_paid"])
+        self.assertEqual(transfers.mapped("state"), ["unmatched"])
+        self.assertEqual(invoice.payment_state, "not_paid")
 
     def test_other_token_pays_nothing(self):
         invoice = self.make_invoice(30.0)

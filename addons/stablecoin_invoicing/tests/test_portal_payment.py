@@ -183,11 +183,11 @@ class TestPortalActions(StablecoinInvoiceMixin, HttpCase):
         )
         invoice.stablecoin_wallet_id = self.wallet
         invoice.action_post()
-        old = invoice.stablecoin_quote_id
+        old = invoice.stablecoin_request_id
         self.assertTrue(old.expires_at)
         old.expires_at = old.create_date
         page = self.page(invoice)
-        self.assertNotEqual(invoice.stablecoin_quote_id, old)
+        self.assertNotEqual(invoice.stablecoin_request_id, old)
         self.assertTrue(page.xpath("//*[hasclass('o_stablecoin_quote_expiry')]"))
         self.assertEqual(
             page.xpath(

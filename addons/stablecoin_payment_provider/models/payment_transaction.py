@@ -45,3 +45,15 @@ class PaymentTransaction(models.Model):
             tx.payment_id = payment
             tx._set_done()
         self._post_process()
+
+    def _stablecoin_reverse(self, tx_hash):
+        """The transfer that completed these transactions vanished from the chain."""
+        for tx in self:
+            tx._set_error(
+                tx.env._(
+                    "The network no longer has transaction %s (chain reorganisation): the "
+                    "payment was reversed.",
+                    tx_hash,
+                ),
+                extra_allowed_states=("done",),
+            )

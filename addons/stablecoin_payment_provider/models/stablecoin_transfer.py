@@ -29,3 +29,20 @@ class StablecoinTransfer(models.Model):
             )
             txs._stablecoin_confirm(payment)
         return res
+
+    def _after_reversal(self, invoices, payment):
+        """Override: the portal transaction this payment completed is no longer paid."""
+        res = super()._after_reversal(invoices, payment)
+        txs = (
+            self.env["payment.transaction"]
+            .sudo()
+            .search(
+                [
+                    ("provider_code", "=", const.PROVIDER_CODE),
+                    ("payment_id", "=", payment.id),
+                    ("state", "=", "done"),
+                ]
+            )
+        )
+        txs._stablecoin_reverse(self.tx_hash)
+        return res

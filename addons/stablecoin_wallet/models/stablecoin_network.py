@@ -80,6 +80,12 @@ class StablecoinNetwork(models.Model):
         help="Blocks on top of a transfer before it is final and reconciled.",
     )
 
+    block_seconds = fields.Float(
+        string="Block Time (s)",
+        default=12.0,
+        help="The network's usual time between blocks: when a transfer is seen, the watcher "
+        "is scheduled for the moment it should be final.",
+    )
     token_ids = fields.One2many("stablecoin.token", "network_id", string="Tokens")
     # -- chain watcher state ---------------------------------------------------------------
     start_block = fields.Integer(
@@ -116,6 +122,7 @@ class StablecoinNetwork(models.Model):
     _sql_constraints = [  # noqa: RUF012 (Odoo declares constraints this way)
         ("chain_id_unique", "UNIQUE(chain_id)", "A network with this chain ID already exists."),
         ("chain_id_positive", "CHECK(chain_id > 0)", "The chain ID must be a positive number."),
+        ("block_seconds_positive", "CHECK(block_seconds > 0)", "Block time: more than 0 s."),
     ]
 
     @api.constrains("confirmations_seen", "confirmations_final")

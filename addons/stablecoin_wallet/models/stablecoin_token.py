@@ -1,9 +1,11 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from decimal import ROUND_CEILING, Decimal
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..chain import InvalidAddress, to_checksum_address
+from ..chain import InvalidAddress, to_checksum_address, to_units
 from ..chain.abi import selector
 from ..chain.rpc import RpcError
 
@@ -31,7 +33,16 @@ class StablecoinToken(models.Model):
         help="The Odoo currency invoices and payments in this token are recorded in.",
     )
 
+    dust_threshold = fields.Float(
+        string="Dust Threshold",
+        default=0.01,
+        digits=(36, 18),
+        help="Transfers of less than this many tokens (and transfers of nothing) are kept "
+        "apart as ignored: address-poisoning scams send them to be copied from the history.",
+    )
+
     _sql_constraints = [  # noqa: RUF012
+        ("dust_threshold_positive", "CHECK(dust_threshold >= 0)", "Dust threshold: 0 or more."),
         (
             "contract_unique",
             "UNIQUE(network_id, contract_address)",
@@ -44,6 +55,14 @@ class StablecoinToken(models.Model):
     def _compute_display_name(self):
         for token in self:
             token.display_name = f"{token.symbol} ({token.network_id.name})"
+
+    def _dust_units(self):
+        """The dust threshold in the token's smallest unit (exact: converted from its text)."""
+        self.ensure_one()
+        amount = Decimal(repr(self.dust_threshold or 0.0)).quantize(
+            Decimal(1).scaleb(-self.decimals), rounding=ROUND_CEILING
+        )
+        return to_units(amount, self.decimals)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -47,7 +47,9 @@ class StablecoinTransfer(models.Model):
         compute="_compute_counterparty",
         help="The other side: sender of a receipt, recipient of a transfer out.",
     )
-    explorer_address_url = fields.Char(compute="_compute_explorer_url")
+    explorer_address_url = fields.Char(
+        compute="_compute_explorer_url", help="The counterparty's address on a block explorer."
+    )
     wallet_id = fields.Many2one(related="address_id.wallet_id", store=True)
     company_id = fields.Many2one(related="address_id.company_id", store=True)
     amount_units = fields.Char(
@@ -65,6 +67,7 @@ class StablecoinTransfer(models.Model):
             ("matched", "Matched"),
             ("unmatched", "Unmatched"),
             ("reverted", "Reverted"),
+            ("ignored", "Ignored"),
         ],
         default="seen",
         required=True,
@@ -72,6 +75,15 @@ class StablecoinTransfer(models.Model):
         index=True,
     )
     explorer_url = fields.Char(compute="_compute_explorer_url")
+    ignore_reason = fields.Selection(
+        [
+            ("zero", "Zero value"),
+            ("dust", "Below the dust threshold"),
+            ("internal", "Between the company's own addresses"),
+        ],
+        readonly=True,
+        help="Why this transfer is no customer receipt: it pays nothing and is not posted.",
+    )
 
     _sql_constraints = [  # noqa: RUF012
         (
@@ -86,19 +98,35 @@ class StablecoinTransfer(models.Model):
         for transfer in self:
             transfer.name = f"{(transfer.tx_hash or '')[:10]}…#{transfer.log_index}"
 
-    @api.depends("tx_hash", "network_id.explorer_tx_url")
-    def _compute_explorer_url(self):
+    @api.depends("direction", "sender", "recipient")
+    def _compute_counterparty(self):
         for transfer in self:
-            template = transfer.network_id.explorer_tx_url
-            transfer.explorer_url = (
-                template.replace("{hash}", transfer.tx_hash) if template else False
+            transfer.counterparty = (
+                transfer.recipient if transfer.direction == "out" else transfer.sender
             )
 
-    @property
-    def units(self):
-        """The exact amount as an int."""
-        self.ensure_one()
-        return int(self.amount_units)
+    @api.depends(
+        "tx_hash",
+        "direction",
+        "sender",
+        "recipient",
+        "network_id.explorer_tx_url",
+        "network_id.explorer_address_url",
+    )
+    def _compute_explorer_url(self):
+        for transfer in self:
+            network = transfer.network_id
+            template = network.explorer_tx_url
+            transfer.explorer_url = (
+                template.replace("{hash}", transfer.tx_hash)
+                if template and transfer.tx_hash
+                else False
+            )
+            other = transfer.recipient if transfer.direction == "out" else transfer.sender
+            template = network.explorer_address_url
+            transfer.explorer_address_url = (
+                template.replace("{address}", other) if template and other else False
+            )
 
     @api.model
     def _record_transfers(
@@ -124,7 +152,7 @@ class StablecoinTransfer(models.Model):
         }
         # Read once what each row needs of its token and address (not 20,000 times).
         tokens = {
-            contract: (token.id, token.currency_id.id or None, token.decimals)
+            contract: (token.id, token.currency_id.id or None, token.decimals, token._dust_units())
             for contract, token in tokens_by_contract.items()
         }
         addresses = {
@@ -153,6 +181,7 @@ class StablecoinTransfer(models.Model):
                 continue
             depth = head - transfer.block_number + 1 if head else 0
             final = depth >= network.confirmations_final and transfer.block_time is not None
+            ignore = self._ignore_reason(transfer, token[3], addresses)
             to_create.append(
                 {
                     "network_id": network.id,
@@ -170,14 +199,31 @@ class StablecoinTransfer(models.Model):
                     "direction": direction,
                     "amount_units": str(transfer.amount),
                     "amount": from_units(transfer.amount, token[2]),
-                    "state": "confirmed" if final else "seen",
-                    "confirmations": depth if final else 0,
+                    "state": "ignored" if ignore else "confirmed" if final else "seen",
+                    "ignore_reason": ignore,
+                    "confirmations": depth,
                     "block_time": block_datetime(transfer.block_time) if final else None,
                 }
             )
         records = self._insert(to_create)
         records._on_recorded()
         return records
+
+    @api.model
+    def _ignore_reason(self, transfer, dust_units, addresses):
+        """Why a transfer is no receipt or payment of ours, or None.
+
+        ``addresses``: watched address -> (id, wallet id, company id)."""
+        if transfer.amount == 0:
+            return "zero"
+        if transfer.amount < dust_units:
+            return "dust"
+        source, target = addresses.get(transfer.sender), addresses.get(transfer.recipient)
+        if source and target and source[2] == target[2]:
+            # A sweep or consolidation between the company's own addresses: the money stays
+            # the company's; it pays no invoice.
+            return "internal"
+        return None
 
     @api.model
     def _insert(self, vals_list):

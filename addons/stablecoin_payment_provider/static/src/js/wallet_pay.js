@@ -49,6 +49,45 @@ publicWidget.registry.StablecoinWalletPay = publicWidget.Widget.extend({
         }
     },
 
+    /**
+     * Tell the server which transaction paid this invoice: it reads the transaction from the
+     * chain itself (this page's word counts for nothing) and binds it to the invoice. Retried
+     * while the transaction is not mined yet.
+     */
+    async _claim(txHash) {
+        const data = this.el.dataset;
+        if (!data.claimUrl) {
+            return;
+        }
+        const body = new URLSearchParams({
+            tx_hash: txHash,
+            access_token: data.accessToken || "",
+            csrf_token: data.csrfToken || "",
+        });
+        for (let attempt = 0; attempt < 8; attempt++) {
+            let answer;
+            try {
+                const response = await fetch(data.claimUrl, {
+                    method: "POST",
+                    body,
+                    headers: { Accept: "application/json" },
+                    credentials: "same-origin",
+                });
+                answer = await response.json();
+            } catch {
+                answer = { ok: false, retry: true };
+            }
+            if (answer.ok || !answer.retry) {
+                this.el.dataset.claimed = answer.ok ? "1" : "0";
+                if (answer.message) {
+                    this._setStatus(answer.message, !answer.ok);
+                }
+                return;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 4000));
+        }
+    },
+
     async _onClickPay(ev) {
         const button = ev.currentTarget;
         const data = this.el.dataset;
@@ -74,6 +113,7 @@ publicWidget.registry.StablecoinWalletPay = publicWidget.Widget.extend({
             this._setStatus(
                 _t("Payment sent (transaction %s). This invoice shows it as paid once the network confirms it.", txHash)
             );
+            await this._claim(txHash);
         } catch (error) {
             button.disabled = false;
             this._setStatus(_t("The wallet did not send the payment: %s", (error && error.message) || error), true);

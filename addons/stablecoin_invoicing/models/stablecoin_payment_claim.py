@@ -1,0 +1,233 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.stablecoin_wallet.chain import TRANSFER_TOPIC, decode_transfer_log
+from odoo.addons.stablecoin_wallet.chain.logs import MalformedLog
+from odoo.addons.stablecoin_wallet.chain.rpc import RpcError
+
+
+class ClaimNotMinedYet(UserError):
+    """The transaction is not (yet) known on the invoice's networks: worth asking again."""
+
+
+TX_HASH = re.compile(r"^0x[0-9a-f]{64}$")
+# Claims are read from the chain (an RPC call or three each): bounded per invoice and per client.
+CLAIM_WINDOW = timedelta(minutes=10)
+CLAIMS_PER_INVOICE = 20
+CLAIMS_PER_CLIENT = 40
+
+
+class StablecoinPaymentClaim(models.Model):
+    """The payer says "I paid this invoice with transaction 0x…".
+
+    The server reads that transaction's receipt and logs from the chain itself, never the
+    browser's word: each transfer of an accepted token to one of this invoice's receiving
+    addresses is recorded (once, as the watcher would) and bound to the invoice, so that a
+    partial payment or an amount typed by hand on a shared address pays the right invoice.
+    The matcher pays it once the transfer is final, as any other.
+    """
+
+    _name = "stablecoin.payment.claim"
+    _description = "Stablecoin Payment Claim"
+    _order = "id desc"
+
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="move_id.company_id", store=True)
+    tx_hash = fields.Char(string="Transaction", readonly=True)
+    client_key = fields.Char(readonly=True, index=True, help="A hash of the client's address.")
+    state = fields.Selection(
+        [("bound", "Bound"), ("refused", "Refused")], required=True, readonly=True
+    )
+    message = fields.Text(readonly=True)
+    transfer_ids = fields.Many2many("stablecoin.transfer", string="Transfers", readonly=True)
+
+    @api.model
+    def _submit(self, invoice, tx_hash, client_key=None):
+        """Check and bind the claim of ``tx_hash`` for ``invoice``; return the claim.
+
+        Raises :class:`UserError` with the reason when it binds nothing; the refusal is kept
+        (it counts against the rate limits)."""
+        invoice.ensure_one()
+        self._check_rate(invoice, client_key)
+        vals = {"move_id": invoice.id, "tx_hash": (tx_hash or "")[:100], "client_key": client_key}
+        try:
+            with self.env.cr.savepoint():
+                transfers, message = self._bind_transaction(invoice, tx_hash)
+        except UserError as exc:
+            self.sudo().create({**vals, "state": "refused", "message": str(exc)})
+            raise
+        return self.sudo().create(
+            {**vals, "state": "bound", "message": message, "transfer_ids": transfers.ids}
+        )
+
+    @api.model
+    def _check_rate(self, invoice, client_key):
+        since = fields.Datetime.now() - CLAIM_WINDOW
+        Claim = self.sudo()
+        if (
+            Claim.search_count([("move_id", "=", invoice.id), ("create_date", ">=", since)])
+            >= CLAIMS_PER_INVOICE
+        ) or (
+            client_key
+            and Claim.search_count([("client_key", "=", client_key), ("create_date", ">=", since)])
+            >= CLAIMS_PER_CLIENT
+        ):
+            raise UserError(
+                self.env._("Too many payment claims in a short time: try again in a few minutes.")
+            )
+
+    @api.model
+    def _bind_transaction(self, invoice, tx_hash):
+        tx_hash = (tx_hash or "").strip().lower()
+        if not TX_HASH.match(tx_hash):
+            raise UserError(
+                self.env._(
+                    "Transaction hash: expected 0x followed by 64 hexadecimal characters, as "
+                    "your wallet shows it."
+                )
+            )
+        if invoice.state != "posted" or not invoice.stablecoin_request_ids:
+            raise UserError(self.env._("This invoice takes no stablecoin payment."))
+        if invoice.stablecoin_reject_reason:
+            raise UserError(self.env._("You rejected this invoice: it takes no payment."))
+        addresses = {a.address: a for a in invoice.stablecoin_request_ids.address_id}
+        tokens = invoice._stablecoin_tokens() | invoice.stablecoin_request_ids.token_id
+        current = invoice.stablecoin_request_id.network_id
+        networks = current | (tokens.network_id - current)
+        for network in networks:
+            found = self._read_transaction(network, tx_hash)
+            if found:
+                break
+        else:
+            raise ClaimNotMinedYet(
+                self.env._(
+                    "Transaction %(tx)s is not known on %(networks)s. If you have just sent "
+                    "it, wait until it is mined and try again; a transaction on another network "
+                    "cannot pay this invoice.",
+                    tx=tx_hash,
+                    networks=", ".join(networks.mapped("name")),
+                )
+            )
+        receipt, head, client = found
+        if int(receipt.get("status") or "0x0", 16) != 1:
+            raise UserError(
+                self.env._("Transaction %s failed on chain: it moved no tokens.", tx_hash)
+            )
+        by_contract = {t.contract_address: t for t in tokens if t.network_id == network}
+        logs = []
+        for log in receipt.get("logs") or []:
+            try:
+                if str((log.get("topics") or [""])[0]).lower() != TRANSFER_TOPIC:
+                    continue
+                decoded = decode_transfer_log(log)
+            except (MalformedLog, AttributeError, TypeError, ValueError):
+                continue
+            if decoded.token in by_contract and decoded.recipient in addresses:
+                logs.append(decoded)
+        if not logs:
+            raise UserError(
+                self.env._(
+                    "Transaction %s sends no accepted token to this invoice's receiving address.",
+                    tx_hash,
+                )
+            )
+        Transfer = self.env["stablecoin.transfer"].sudo()
+        # Recorded exactly as the watcher records them (once per transaction and log index).
+        Transfer._record_transfers(
+            network, logs, by_contract, self._watched_addresses(network), head=head
+        )
+        found = Transfer.search(
+            [
+                ("network_id", "=", network.id),
+                ("tx_hash", "=", tx_hash),
+                ("log_index", "in", [log.log_index for log in logs]),
+            ]
+        )
+        return self._bind_transfers(invoice, found, client, head)
+
+    @api.model
+    def _read_transaction(self, network, tx_hash):
+        """(receipt, head, client) of ``tx_hash`` on ``network``, or None if it has none."""
+        try:
+            client = network.sudo()._rpc_client()
+            network._check_chain_id(client)
+            receipt = client.call("eth_getTransactionReceipt", tx_hash)
+            if not isinstance(receipt, dict):
+                return None
+            return receipt, client.block_number(), client
+        except RpcError as exc:
+            raise UserError(
+                self.env._(
+                    "The %(network)s network cannot be reached right now (%(error)s): try "
+                    "again in a minute.",
+                    network=network.name,
+                    error=exc,
+                )
+            ) from exc
+
+    @api.model
+    def _watched_addresses(self, network):
+        return {
+            a.address: a
+            for a in self.env["stablecoin.address"].sudo().search([("active", "=", True)])
+        }
+
+    @api.model
+    def _bind_transfers(self, invoice, transfers, client, head):
+        bound, notes, refusals = transfers.browse(), [], []
+        partner = invoice.commercial_partner_id
+        for transfer in transfers.sorted("log_index"):
+            owner = transfer.request_id.move_id or transfer.move_id
+            if transfer.state == "ignored":
+                refusals.append(
+                    self.env._(
+                        "%(amount)s %(symbol)s is not a payment (%(reason)s).",
+                        amount=transfer.amount,
+                        symbol=transfer.token_id.symbol,
+                        reason=dict(transfer._fields["ignore_reason"].selection).get(
+                            transfer.ignore_reason
+                        ),
+                    )
+                )
+            elif transfer.state == "reverted":
+                refusals.append(self.env._("The transfer is no longer on chain."))
+            elif owner == invoice:
+                bound |= transfer
+            elif owner and owner.commercial_partner_id == partner:
+                # One transaction paying several invoices of one customer: this transfer is
+                # exactly what another of their invoices asks.
+                notes.append(owner.name)
+                bound |= transfer
+            elif owner or transfer.payment_id:
+                refusals.append(
+                    self.env._(
+                        "The transfer of %(amount)s %(symbol)s already pays another invoice.",
+                        amount=transfer.amount,
+                        symbol=transfer.token_id.symbol,
+                    )
+                )
+            else:
+                transfer._bind(invoice.stablecoin_request_id or invoice.stablecoin_request_ids[:1])
+                if transfer.state == "unmatched":
+                    transfer.state = "confirmed"  # the matcher pays it at its next run
+                bound |= transfer
+        if not bound:
+            raise UserError(" ".join(refusals))
+        bound._schedule_match()
+        message = self.env._(
+            "Received: %(amount)s %(symbol)s in transaction %(tx)s. This invoice shows it as "
+            "paid once the network has confirmed it.",
+            amount=sum(bound.filtered(lambda t: t.move_id == invoice).mapped("amount")),
+            symbol=bound.token_id[:1].symbol,
+            tx=bound[:1].tx_hash,
+        )
+        if notes:
+            message += " " + self.env._("It also pays %s.", ", ".join(notes))
+        return bound, message

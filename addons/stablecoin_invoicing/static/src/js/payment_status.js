@@ -1,0 +1,74 @@
+/** @odoo-module **/
+// The invoice page's stablecoin card follows the payment by itself: it polls the status route
+// (which also asks the watcher for a scan while a payment is awaited) and, when the status or
+// the amount asked changes, swaps in the card as the server renders it now. No full reload.
+
+import publicWidget from "@web/legacy/js/public/public_widget";
+
+const POLL_MS = 2500;
+const MAX_POLL_MS = 30 * 60 * 1000; // a page left open stops asking after half an hour
+const FINAL = new Set(["paid", "paid_late", "overpaid", "rejected"]);
+
+publicWidget.registry.StablecoinPaymentStatus = publicWidget.Widget.extend({
+    selector: ".o_stablecoin_portal_payment",
+
+    start() {
+        this.startedAt = Date.now();
+        if (!FINAL.has(this.el.dataset.status)) {
+            this._schedule();
+        }
+        return this._super(...arguments);
+    },
+
+    destroy() {
+        clearTimeout(this.timer);
+        this._super(...arguments);
+    },
+
+    _schedule() {
+        clearTimeout(this.timer);
+        if (Date.now() - this.startedAt < MAX_POLL_MS) {
+            this.timer = setTimeout(() => this._poll(), POLL_MS);
+        }
+    },
+
+    async _poll() {
+        if (document.hidden) {
+            return this._schedule();
+        }
+        try {
+            const response = await fetch(this.el.dataset.statusUrl, {
+                headers: { Accept: "application/json" },
+                credentials: "same-origin",
+            });
+            const data = response.ok ? await response.json() : null;
+            if (data && data.ok && (data.status !== this.el.dataset.status || data.units !== this.el.dataset.units)) {
+                await this._refreshCard();
+            }
+        } catch {
+            // A network hiccup: the next poll tries again.
+        }
+        if (!FINAL.has(this.el.dataset.status)) {
+            this._schedule();
+        }
+    },
+
+    async _refreshCard() {
+        const response = await fetch(window.location.href, { credentials: "same-origin" });
+        if (!response.ok) {
+            return;
+        }
+        const page = new DOMParser().parseFromString(await response.text(), "text/html");
+        const fresh = page.getElementById("stablecoin_portal_payment");
+        if (!fresh) {
+            return;
+        }
+        // The card's own widgets (browser-wallet button) restart on the new content.
+        this.trigger_up("widgets_stop_request", { $target: $(this.el) });
+        this.el.innerHTML = fresh.innerHTML;
+        for (const name of ["status", "units", "statusUrl"]) {
+            this.el.dataset[name] = fresh.dataset[name] || "";
+        }
+        this.trigger_up("widgets_start_request", { $target: $(this.el).children() });
+    },
+});

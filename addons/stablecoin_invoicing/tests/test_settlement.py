@@ -1,0 +1,316 @@
+"""Settlement arithmetic (settlement.py): exact, and the payment's entry always balances.
+
+Plain pytest: the module is loaded from its file, so these tests need no Odoo (importing
+``odoo.addons.stablecoin_invoicing.settlement`` would load the addon and its models).
+"""
+
+import importlib.util
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+_PATH = Path(__file__).resolve().parent.parent / "settlement.py"
+_SPEC = importlib.util.spec_from_file_location("stablecoin_invoicing_settlement", _PATH)
+settlement = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(settlement)
+
+MAX_UINT256 = 2**256 - 1
+
+decimals = st.integers(min_value=0, max_value=6)
+units = st.integers(min_value=0, max_value=MAX_UINT256)
+minor = st.integers(min_value=0, max_value=10**15)
+
+
+def amount(minor_units, places):
+    """``minor_units`` / 10 ** ``places``, exactly (a string never rounds to a context)."""
+    return Decimal(f"{minor_units}e-{places}")
+
+
+def places_of(value):
+    return max(0, -value.as_tuple().exponent)
+
+
+# -- split_payment -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "paid, requested, due, settled, shortfall, extra",
+    [
+        (60, 100, "100.00", "60.00", "40.00", 0),  # 60 % paid
+        (100, 100, "100.00", "100.00", "0.00", 0),
+        (150, 100, "100.00", "100.00", "0.00", 50),  # overpaid: all settled, 50 units extra
+        (0, 100, "100.00", "0.00", "100.00", 0),
+        (1, 3, "100.00", "33.33", "66.67", 0),
+        (2, 3, "100.00", "66.67", "33.33", 0),
+        (1, 8, "0.01", "0.00", "0.01", 0),  # 0.00125 rounds down
+        (1, 2, "0.01", "0.01", "0.00", 0),  # 0.005 rounds half up
+        (1, 2, "1", "1", "0", 0),  # a currency without decimals
+        (59_999_999, 100_000_000, "100.00", "60.00", "40.00", 0),
+        (60, None, "100.00", "100.00", "0.00", 0),  # no request: the receipt is the amount
+        (60, 0, "100.00", "100.00", "0.00", 0),
+    ],
+)
+def test_split_payment_examples(paid, requested, due, settled, shortfall, extra):
+    places = 0 if "." not in due else len(due.split(".")[1])
+    got = settlement.split_payment(paid, requested, Decimal(due), places)
+    assert got == (Decimal(settled), Decimal(shortfall), extra)
+
+
+def test_split_payment_rounds_exactly_where_floats_would_not():
+    # 18-decimal token units: due * paid / requested is far beyond a float's 53 bits.
+    requested = 10**30 + 1
+    settled, shortfall, _extra = settlement.split_payment(
+        requested // 2 + 1, requested, Decimal("0.01"), 2
+    )
+    assert (settled, shortfall) == (Decimal("0.01"), Decimal("0.00"))
+    settled, shortfall, _extra = settlement.split_payment(
+        requested // 2, requested, Decimal("0.01"), 2
+    )
+    assert (settled, shortfall) == (Decimal("0.00"), Decimal("0.01"))
+
+
+@pytest.mark.parametrize(
+    "args, error",
+    [
+        ((60, 100, 100.0, 2), TypeError),  # a float amount
+        ((60.0, 100, Decimal(100), 2), TypeError),
+        ((-1, 100, Decimal(100), 2), ValueError),
+        ((60, 100, Decimal(-1), 2), ValueError),
+        ((60, 100, Decimal("100.001"), 2), ValueError),  # more places than the currency
+        ((60, 100, Decimal("NaN"), 2), ValueError),
+        ((60, 100, Decimal(100), -1), ValueError),
+    ],
+)
+def test_split_payment_refuses_invalid_input(args, error):
+    with pytest.raises(error):
+        settlement.split_payment(*args)
+
+
+@given(units, st.one_of(st.none(), units), minor, decimals)
+def test_split_payment_invariants(paid, requested, due_minor, places):
+    due = amount(due_minor, places)
+    settled, shortfall, extra = settlement.split_payment(paid, requested, due, places)
+    assert settled + shortfall == due
+    assert 0 <= settled <= due
+    assert places_of(settled) <= places and places_of(shortfall) <= places
+    asked = paid if not requested else requested
+    if paid >= asked:
+        assert (settled, shortfall, extra) == (due, 0, paid - asked)
+    else:
+        assert extra == 0
+        # At most half a smallest unit from the exact proportion, as the ORM's round.
+        exact_minor_times_asked = due_minor * paid
+        assert abs(int(settled.scaleb(places)) * asked - exact_minor_times_asked) * 2 <= asked
+
+
+@given(units, units, units, minor, decimals)
+def test_split_payment_pays_more_for_more(paid_a, paid_b, requested, due_minor, places):
+    due = amount(due_minor, places)
+    low, high = sorted((paid_a, paid_b))
+    assert (
+        settlement.split_payment(low, requested, due, places)[0]
+        <= settlement.split_payment(high, requested, due, places)[0]
+    )
+
+
+# -- is_tolerated ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "shortfall, due, percent, amount_, expected",
+    [
+        ("1.00", "100.00", "1", "0", True),  # exactly the percentage: tolerated
+        ("1.01", "100.00", "1", "0", False),
+        ("1.00", "100.00", "0", "1.00", True),  # exactly the amount: tolerated
+        ("1.01", "100.00", "0", "1.00", False),
+        ("1.01", "100.00", "1", "1.00", False),  # neither
+        ("1.01", "100.00", "2", "1.00", True),  # the percentage
+        ("0.00", "100.00", "100", "1000", False),  # nothing short: nothing to write off
+        ("-1", "100.00", "100", "1000", False),
+        ("0.01", "0", "100", "0", False),  # no amount due: no share
+        ("0.01", "100.00", "0", "0", False),  # zero settings tolerate nothing...
+        # ...but the ORM's 1e-9 epsilon: up to due * 1e-11 short is tolerated at 0 %.
+        ("0.01", "1000000000.00", "0", "0", True),
+        ("0.01", "999999999.99", "0", "0", False),
+    ],
+)
+def test_is_tolerated_examples(shortfall, due, percent, amount_, expected):
+    got = settlement.is_tolerated(
+        Decimal(shortfall), Decimal(due), Decimal(percent), Decimal(amount_)
+    )
+    assert got is expected
+
+
+def test_is_tolerated_compares_the_amount_in_its_own_currency():
+    # 1.50 short on the invoice, worth 0.90 in the company's currency where 1.00 is tolerated.
+    args = (Decimal("1.50"), Decimal("100.00"), Decimal(0), Decimal("1.00"))
+    assert not settlement.is_tolerated(*args)
+    assert settlement.is_tolerated(*args, shortfall_in_amount_currency=Decimal("0.90"))
+    assert not settlement.is_tolerated(*args, shortfall_in_amount_currency=Decimal("1.01"))
+
+
+def test_is_tolerated_refuses_floats():
+    with pytest.raises(TypeError):
+        settlement.is_tolerated(Decimal(1), Decimal(100), 1.5, Decimal(0))
+
+
+@given(minor, minor, minor, st.integers(min_value=0, max_value=10_000), minor, decimals)
+def test_a_smaller_shortfall_is_tolerated_too(small, big, due_minor, percent_bp, limit, places):
+    small, big = sorted((small + 1, big + 1))
+    due, percent = amount(due_minor, places), amount(percent_bp, 2)
+    tolerance = amount(limit, places)
+    if settlement.is_tolerated(amount(big, places), due, percent, tolerance):
+        assert settlement.is_tolerated(amount(small, places), due, percent, tolerance)
+
+
+# -- cross_currency_lines ----------------------------------------------------------------------
+def test_cross_currency_example():
+    # Invoice 100.00 EUR due, 110.00 USD in the company's books; 60 % of the quoted tokens
+    # arrive, worth 65.00 USD today; the 40.00 EUR short is tolerated.
+    settled, shortfall, _extra = settlement.split_payment(60, 100, Decimal("100.00"), 2)
+    tolerance, exchange = settlement.cross_currency_lines(
+        Decimal("110.00"), Decimal("100.00"), settled, shortfall, True, Decimal("65.00"), 0, 2
+    )
+    assert (tolerance, exchange) == (Decimal("44.00"), Decimal("1.00"))  # 66.00 - 65.00: a loss
+    tolerance, exchange = settlement.cross_currency_lines(
+        Decimal("110.00"), Decimal("100.00"), settled, shortfall, False, Decimal("67.50"), 0, 2
+    )
+    assert (tolerance, exchange) == (Decimal("0.00"), Decimal("-1.50"))  # a gain
+
+
+def test_cross_currency_overpayment():
+    # 150 units for 100 asked: all 100.00 settled (110.00), 50 units extra worth 55.50.
+    settled, shortfall, extra = settlement.split_payment(150, 100, Decimal("100.00"), 2)
+    assert extra == 50
+    tolerance, exchange = settlement.cross_currency_lines(
+        Decimal("110.00"), Decimal("100.00"), settled, shortfall, False, Decimal("166.50"), 55, 2
+    )
+    assert (tolerance, exchange) == (Decimal("0.00"), Decimal("-1.50"))
+
+
+def test_cross_currency_nothing_due():
+    assert settlement.cross_currency_lines(0, 0, 0, 0, False, Decimal("1.00"), 0, 2) == (
+        Decimal("0.00"),
+        Decimal("-1.00"),
+    )
+
+
+@given(
+    units,
+    units,
+    minor,
+    decimals,
+    minor,
+    decimals,
+    st.booleans(),
+    minor,
+    minor,
+)
+def test_the_payment_entry_balances(
+    paid,
+    requested,
+    due_minor,
+    inv_places,
+    due_company_minor,
+    comp_places,
+    tolerated,
+    paid_company_minor,
+    extra_company_minor,
+):
+    due, due_company = amount(due_minor, inv_places), amount(due_company_minor, comp_places)
+    settled, shortfall, extra = settlement.split_payment(paid, requested, due, inv_places)
+    tolerated = tolerated and shortfall > 0
+    paid_company = amount(paid_company_minor, comp_places)
+    extra_company = amount(extra_company_minor, comp_places) if extra else Decimal(0)
+    tolerance, exchange = settlement.cross_currency_lines(
+        due_company, due, settled, shortfall, tolerated, paid_company, extra_company, comp_places
+    )
+    settled_company = settlement.company_share(settled, due, due_company, comp_places)
+    debit = paid_company + tolerance + exchange
+    credit = settled_company + tolerance + extra_company
+    assert debit == credit
+    assert places_of(tolerance) <= comp_places and places_of(exchange) <= comp_places
+    if tolerated:
+        assert tolerance == settlement.company_share(shortfall, due, due_company, comp_places)
+        # Settled and written off together clear the receivable, give or take one rounding.
+        assert abs(settled_company + tolerance - due_company) <= Decimal(1).scaleb(-comp_places)
+    else:
+        assert tolerance == 0
+    if paid_company == settled_company + extra_company:
+        assert exchange == 0
+
+
+# -- unique tags -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "token_decimals, currency_decimals, cap, room",
+    [
+        (6, 2, 999, 999),
+        (6, 2, None, 4999),
+        (18, 2, 999, 999),
+        (18, 2, None, (10**16 - 1) // 2),
+        (3, 2, 999, 4),
+        (2, 2, 999, 0),
+        (0, 2, 999, 0),
+        (6, 0, None, 499_999),
+        (6, 2, 0, 0),
+    ],
+)
+def test_unique_tag_room_examples(token_decimals, currency_decimals, cap, room):
+    assert settlement.unique_tag_room(token_decimals, currency_decimals, cap) == room
+
+
+def test_unique_tag_room_default_cap():
+    assert settlement.unique_tag_room(6, 2) == 999
+    assert settlement.unique_tag_room(18, 2) == 999
+    assert settlement.unique_tag_room(2, 2) == 0
+
+
+@given(
+    st.integers(min_value=0, max_value=24),
+    st.integers(min_value=0, max_value=8),
+    st.integers(min_value=0, max_value=10**20),
+    st.data(),
+)
+def test_a_tag_within_the_room_keeps_the_rounded_amount(token_dec, currency_dec, whole, data):
+    room = settlement.unique_tag_room(token_dec, currency_dec, cap=None)
+    step = 10 ** max(0, token_dec - currency_dec)
+    base = whole * step  # a whole number of the currency's smallest unit
+    tag = data.draw(st.integers(min_value=0, max_value=room))
+    shown = settlement.round_half_up(amount(base + tag, token_dec), currency_dec)
+    assert shown == settlement.round_half_up(amount(base, token_dec), currency_dec)
+    if token_dec > currency_dec:
+        # The room is the largest: one unit more can round up (exactly half does).
+        beyond = settlement.round_half_up(amount(base + room + 1, token_dec), currency_dec)
+        assert beyond != shown
+    assert room == settlement.unique_tag_room(token_dec, currency_dec, cap=None)
+    assert settlement.unique_tag_room(token_dec, currency_dec) == min(room, 999)
+
+
+@pytest.mark.parametrize(
+    "base, taken, room, tag",
+    [
+        (1000, set(), 999, 0),
+        (1000, {1000}, 999, 1),
+        (1000, {1000, 1001, 1003}, 999, 2),
+        (1000, {999, 1002}, 999, 0),  # amounts of other bases do not matter
+        (1000, {1000, 1001}, 1, None),  # the room is full
+        (1000, {1000}, 0, None),
+        (1000, set(), 0, 0),
+    ],
+)
+def test_pick_tag_examples(base, taken, room, tag):
+    assert settlement.pick_tag(base, taken, room) == tag
+
+
+@given(
+    st.integers(min_value=0, max_value=MAX_UINT256),
+    st.sets(st.integers(min_value=0, max_value=40)),
+    st.integers(min_value=0, max_value=40),
+)
+def test_pick_tag_is_the_smallest_free(base, taken_tags, room):
+    taken = {base + t for t in taken_tags}
+    tag = settlement.pick_tag(base, taken, room)
+    if tag is None:
+        assert all(base + t in taken for t in range(room + 1))
+    else:
+        assert 0 <= tag <= room and base + tag not in taken
+        assert all(base + t in taken for t in range(tag))
