@@ -228,6 +228,15 @@ class DevChain:
         data = encode_call("transfer(address,uint256)", ["address", "uint256"], [to, amount])
         return self.send(sender, token, data, wait=wait)
 
+    def transfer_batch(self, token, sender, transfers, wait=True):
+        """Several transfers in one transaction: ``transfers`` is [(to, amount), ...]."""
+        data = encode_call(
+            "transferBatch(address[],uint256[])",
+            ["address[]", "uint256[]"],
+            [[to for to, _ in transfers], [amount for _, amount in transfers]],
+        )
+        return self.send(sender, token, data, wait=wait)
+
     def balance_of(self, token, owner, block="latest"):
         data = encode_call("balanceOf(address)", ["address"], [owner])
         return decode(["uint256"], bytes.fromhex(self.call(token, data, block)[2:]))[0]

@@ -35,6 +35,16 @@ contract TestStablecoin {
         return true;
     }
 
+    /// @notice Several transfers in one transaction (as a multisend contract or a wallet's
+    /// batch does): one Transfer log each.
+    function transferBatch(address[] calldata to, uint256[] calldata amounts) external returns (bool) {
+        require(to.length == amounts.length, "lengths differ");
+        for (uint256 i = 0; i < to.length; i++) {
+            _transfer(msg.sender, to[i], amounts[i]);
+        }
+        return true;
+    }
+
     function approve(address spender, uint256 amount) external returns (bool) {
         allowance[msg.sender][spender] = amount;
         emit Approval(msg.sender, spender, amount);

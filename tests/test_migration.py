@@ -1,0 +1,121 @@
+"""Upgrading a database of the quote era (18.0.1.0.0) to payment requests (18.0.1.1.0).
+
+The previous release of the addons is taken from git (the last commit before payment
+requests) and installed in a fresh database; invoices are posted there as its users did, two
+of one amount on the demo's shared address (the ambiguity this release removes). Then the
+database is upgraded with the addons of this checkout, by Odoo's own `-u`.
+"""
+
+import os
+import subprocess
+import uuid
+
+import odoodb
+import pytest
+
+# The last commit whose stablecoin_invoicing had `stablecoin.quote` (version 18.0.1.0.0).
+QUOTE_ERA = "2ad214e"
+
+
+@pytest.fixture
+def old_addons(tmp_path):
+    target = tmp_path / "old"
+    target.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(odoodb.ROOT), "archive", QUOTE_ERA, "addons"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    odoo_paths = [p for p in os.environ["ODOO_ADDONS_PATH"].split(",") if "/addons" in p]
+    ours = str(odoodb.ADDONS)
+    return ",".join([*(p for p in odoo_paths if p != ours), str(target / "addons")])
+
+
+@pytest.fixture
+def old_db():
+    name = f"scoin_migrate_{uuid.uuid4().hex[:8]}"
+    odoodb.copy(odoodb.deps_template(), name)
+    yield name
+    odoodb.drop(name)
+
+
+def old_shell(db, addons_path, script):
+    proc = subprocess.run(
+        [*odoodb.shell_cmd(db), f"--addons-path={addons_path}"],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=dict(os.environ, TZ="UTC"),
+        check=False,
+    )
+    assert proc.returncode == 0 and " ERROR " not in proc.stderr, proc.stderr[-3000:]
+    return proc.stdout
+
+
+POST_TWO_OF_ONE_AMOUNT = """
+token = env.ref('stablecoin_wallet.stablecoin_token_usdc_local')
+wallet = env.ref('stablecoin_wallet.stablecoin_wallet_demo')
+partner = env['res.partner'].create({'name': 'Migrated customer'})
+for amount in (40.0, 40.0):
+    inv = env['account.move'].create({
+        'move_type': 'out_invoice', 'partner_id': partner.id, 'currency_id': token.currency_id.id,
+        'stablecoin_token_id': token.id, 'stablecoin_wallet_id': wallet.id,
+        'invoice_line_ids': [(0, 0, {'name': 'fee', 'price_unit': amount, 'tax_ids': []})]})
+    inv.action_post()
+    q = inv.stablecoin_quote_id
+    print('OLD', inv.id, q.id, q.amount_units, q.state)
+env.cr.commit()
+"""
+
+READ_BACK = """
+for inv in env['account.move'].search([('partner_id.name', '=', 'Migrated customer')], order='id'):
+    r = inv.stablecoin_request_id
+    print('NEW', inv.id, r.id, r.amount_units, r.state, r.shared, len(inv.stablecoin_request_ids),
+          inv.stablecoin_payment_status, inv.stablecoin_payment_uri or '-')
+print('MODEL', env['ir.model'].search_count([('model', '=', 'stablecoin.quote')]))
+"""
+
+
+def test_quotes_become_payment_requests(old_db, old_addons, tmp_path):
+    odoodb.odoo(
+        "-d",
+        old_db,
+        f"--addons-path={old_addons}",
+        "-i",
+        "stablecoin_invoicing",
+        "--stop-after-init",
+        "--no-http",
+        "--log-level=warn",
+        log_file=tmp_path / "install.log",
+    )
+    old = [
+        line.split()[1:]
+        for line in old_shell(old_db, old_addons, POST_TWO_OF_ONE_AMOUNT).splitlines()
+        if line.startswith("OLD")
+    ]
+    assert [row[2:] for row in old] == [["40000000", "active"], ["40000000", "active"]]
+
+    odoodb.odoo(
+        "-d",
+        old_db,
+        "-u",
+        "stablecoin_wallet,stablecoin_invoicing",
+        "--stop-after-init",
+        "--no-http",
+        "--log-level=warn",
+        log_file=tmp_path / "upgrade.log",
+    )
+    out = odoodb.shell(old_db, READ_BACK)
+    new = [line.split() for line in out.splitlines() if line.startswith("NEW")]
+    assert "MODEL 0" in out
+    (first_inv, first_quote, *_), (second_inv, second_quote, *_) = old
+    first, second = new
+    # The first invoice keeps its record, id and amount: what its customer was told holds.
+    assert first[1:7] == [first_inv, first_quote, "40000000", "awaiting", "True", "1"]
+    # The second had the same amount: it now asks for an amount of its own.
+    assert second[1] == second_inv and second[2] != second_quote
+    assert second[3:7] == ["40000001", "awaiting", "True", "2"]
+    assert first[7] == second[7] == "awaiting"
+    assert "uint256=40000001" in second[8]
