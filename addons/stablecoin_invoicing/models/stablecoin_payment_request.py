@@ -193,7 +193,9 @@ class StablecoinPaymentRequest(models.Model):
         """A newer request replaces these (new rate, other token, remainder after a payment).
         Their amounts stay reserved: a payer who follows an old QR code still pays this
         invoice (flagged late)."""
-        self.filtered(lambda r: r.state in OPEN_STATES).sudo().state = "superseded"
+        self.filtered(
+            lambda r: r.state in ("awaiting", "seen", "expired")
+        ).sudo().state = "superseded"
 
     def _cancel(self):
         """The invoice takes no more payments through these (draft, cancelled, rejected,

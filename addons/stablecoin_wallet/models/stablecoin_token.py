@@ -1,6 +1,6 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -59,9 +59,9 @@ class StablecoinToken(models.Model):
     def _dust_units(self):
         """The dust threshold in the token's smallest unit (exact: converted from its text)."""
         self.ensure_one()
-        amount = Decimal(repr(self.dust_threshold or 0.0)).quantize(
-            Decimal(1).scaleb(-self.decimals), rounding=ROUND_CEILING
-        )
+        # The stored float, back to the decimal text it was typed as.
+        amount = Decimal(repr(round(self.dust_threshold or 0.0, min(self.decimals, 15))))
+        amount = amount.quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP)
         return to_units(amount, self.decimals)
 
     @api.model_create_multi

@@ -30,8 +30,7 @@ def migrate(cr, version):
         "ALTER INDEX IF EXISTS stablecoin_quote_pkey RENAME TO stablecoin_payment_request_pkey"
     )
     for sql in (
-        "UPDATE ir_model SET model = 'stablecoin.payment.request' "
-        "WHERE model = 'stablecoin.quote'",
+        "UPDATE ir_model SET model = 'stablecoin.payment.request' WHERE model = 'stablecoin.quote'",
         "UPDATE ir_model_fields SET model = 'stablecoin.payment.request' "
         "WHERE model = 'stablecoin.quote'",
         "UPDATE ir_model_fields SET relation = 'stablecoin.payment.request' "

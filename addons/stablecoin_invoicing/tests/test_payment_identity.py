@@ -1,0 +1,186 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Every receipt finds its one invoice: what is and is not a customer receipt, invoices of one
+amount, several transfers in one transaction, and invoices posted by a billing clerk in a
+database with a second company."""
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+from .common import StablecoinInvoiceMixin
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentIdentity(StablecoinInvoiceMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_company = cls.env["res.company"].create({"name": "Second Company"})
+        cls.clerk = new_test_user(
+            cls.env,
+            login="scoin_clerk",
+            groups="account.group_account_invoice",
+            company_ids=[Command.set((cls.env.company | cls.other_company).ids)],
+            company_id=cls.env.company.id,
+        )
+
+    def transfers(self):
+        return self.env["stablecoin.transfer"].search(
+            [("network_id", "=", self.network.id)], order="block_number, log_index"
+        )
+
+    def clerk_invoice(self, amount, wallet=None):
+        """An invoice created and posted by the billing clerk, as in the Invoicing app."""
+        invoice = (
+            self.env["account.move"]
+            .with_user(self.clerk)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner.id,
+                    "currency_id": self.usdc_currency.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"product_id": self.product.id, "price_unit": amount, "tax_ids": []}
+                        )
+                    ],
+                }
+            )
+        )
+        invoice.stablecoin_token_id = self.token_usdc
+        invoice.sudo().stablecoin_wallet_id = wallet or self.wallet  # the shared address
+        invoice.action_post()
+        return invoice
+
+    def test_clerk_posts_two_invoices_of_one_amount_each_paid(self):
+        first = self.clerk_invoice(120.0)
+        second = self.clerk_invoice(120.0)
+        self.assertEqual(
+            [first.stablecoin_amount_due_units, second.stablecoin_amount_due_units],
+            ["120000000", "120000001"],
+        )
+        self.assertEqual(second.with_user(self.clerk).stablecoin_request_id.tag_units, 1)
+        second_tx = self.pay(120_000_001)
+        first_tx = self.pay(120_000_000)
+        self.run_crons()
+        # The last one is seen, not yet final: its own invoice shows it in progress.
+        self.assertEqual(first.stablecoin_payment_status, "in_progress")
+        self.assertEqual(first.stablecoin_request_id.state, "seen")
+        self.settle()
+        self.assertEqual(first.stablecoin_transfer_ids.payment_id.memo, first_tx)
+        self.assertEqual(second.stablecoin_transfer_ids.payment_id.memo, second_tx)
+        for invoice in (first, second):
+            self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+            self.assertEqual(invoice.amount_residual, 0.0)
+        self.assertFalse(self.transfers().filtered(lambda t: t.state == "unmatched"))
+
+    def test_zero_value_and_dust_are_ignored(self):
+        invoice = self.make_invoice(0.01)  # the smallest invoice: one cent is no dust
+        self.chain.transfer(self.usdc, self.customer, self.merchant, 0)  # address poisoning
+        self.pay(9_999)  # 0.009999 USDC: below the 0.01 threshold
+        one_cent = self.pay(10_000)
+        self.settle()
+        transfers = self.transfers()
+        self.assertEqual(
+            [(t.amount_units, t.state, t.ignore_reason) for t in transfers],
+            [("0", "ignored", "zero"), ("9999", "ignored", "dust"), ("10000", "matched", False)],
+        )
+        self.assertFalse(transfers.filtered(lambda t: t.state == "ignored").payment_id)
+        self.assertEqual(invoice.stablecoin_transfer_ids.payment_id.memo, one_cent)
+        # Not in the accountants' unmatched queue.
+        unmatched = self.env["stablecoin.transfer"].search([("state", "=", "unmatched")])
+        self.assertFalse(unmatched & transfers)
+
+    def test_dust_threshold_is_per_token(self):
+        self.token_usdc.dust_threshold = 1.5
+        self.assertEqual(self.token_usdc._dust_units(), 1_500_000)
+        self.pay(1_499_999)
+        self.settle()
+        self.assertEqual(self.transfers().ignore_reason, "dust")
+
+    def test_sweep_between_own_addresses_pays_nothing(self):
+        invoice = self.make_invoice(100.0, wallet=self.hd_wallet)  # a derived address
+        open_request = self.make_invoice(77.0)  # shared address, asks for 77
+        # The merchant consolidates: the derived address sends 77 to the shared one (its key
+        # is in the merchant's wallet app; on the test chain, anvil impersonates it).
+        derived = invoice.stablecoin_address
+        self.chain.rpc("anvil_impersonateAccount", derived)
+        self.chain.rpc("anvil_setBalance", derived, hex(10**18))
+        self.chain.mint(self.usdc, derived, 77_000_000)
+        self.chain.transfer(self.usdc, derived, self.merchant, 77_000_000)
+        self.settle()
+        transfers = self.transfers()
+        sweep = transfers.filtered(lambda t: t.recipient == self.merchant)
+        self.assertEqual((sweep.state, sweep.ignore_reason), ("ignored", "internal"))
+        self.assertEqual(open_request.payment_state, "not_paid")
+        self.assertEqual(open_request.stablecoin_payment_status, "awaiting")
+        self.assertFalse(sweep.payment_id)
+
+    def test_transfer_from_another_company_address_is_a_receipt(self):
+        """Not a sweep: the address belongs to another company of the database."""
+        other_wallet = self.env["stablecoin.wallet"].create(
+            {
+                "name": "Other company's wallet",
+                "company_id": self.other_company.id,
+                "address": self.chain.accounts[7],
+                "token_ids": [Command.set(self.token_usdc.ids)],
+            }
+        )
+        invoice = self.make_invoice(33.0)
+        self.pay(33_000_000, sender=other_wallet.address)
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+
+    def test_two_transfers_in_one_transaction_each_count_once(self):
+        first = self.make_invoice(10.0)
+        second = self.make_invoice(10.0)
+        self.chain.mint(self.usdc, self.customer, 20_000_001)
+        tx_hash = self.chain.transfer_batch(
+            self.usdc, self.customer, [(self.merchant, 10_000_000), (self.merchant, 10_000_001)]
+        )
+        self.settle()
+        self.run_crons()  # again: nothing more
+        transfers = self.transfers()
+        self.assertEqual(len(transfers), 2)
+        self.assertEqual(set(transfers.mapped("tx_hash")), {tx_hash})
+        self.assertEqual(transfers.mapped("state"), ["matched", "matched"])
+        self.assertEqual(first.stablecoin_transfer_ids, transfers[0])
+        self.assertEqual(second.stablecoin_transfer_ids, transfers[1])
+        payments = self.env["account.payment"].search([("memo", "=", tx_hash)])
+        self.assertEqual(len(payments), 2, "one payment per transfer, none twice")
+
+    def test_cancelled_invoice_frees_its_amount_and_its_receipt_waits(self):
+        first = self.make_invoice(25.0)
+        second = self.make_invoice(25.0)
+        self.assertEqual(second.stablecoin_amount_due_units, "25000001")
+        self.pay(25_000_001)
+        self.run_crons()  # seen: bound to the second invoice
+        second.button_draft()
+        second.button_cancel()
+        self.assertEqual(set(second.stablecoin_request_ids.mapped("state")), {"cancelled"})
+        third = self.make_invoice(12.5)
+        self.settle()
+        # The receipt of a cancelled invoice waits for an accountant; the others go on.
+        receipt = self.transfers()
+        self.assertEqual(receipt.state, "unmatched")
+        self.assertEqual(first.payment_state, "not_paid")
+        self.assertEqual(third.payment_state, "not_paid")
+        self.assertEqual(self.make_invoice(25.0).stablecoin_amount_due_units, "25000001")
+
+    def test_request_history_and_states(self):
+        invoice = self.make_invoice(90.0, wallet=self.hd_wallet)
+        first_request = invoice.stablecoin_request_id
+        self.assertEqual((first_request.state, first_request.shared), ("awaiting", False))
+        self.pay(54_000_000, to=invoice.stablecoin_address)  # 60 %
+        self.run_crons()
+        self.assertEqual(first_request.state, "seen")
+        self.settle()
+        self.assertEqual(first_request.state, "partial")
+        remainder = invoice.stablecoin_request_id
+        self.assertNotEqual(remainder, first_request)
+        self.assertEqual((remainder.state, remainder.amount_units), ("awaiting", "36000000"))
+        self.pay(36_000_000, to=invoice.stablecoin_address)
+        self.settle()
+        self.assertEqual(remainder.state, "paid")
+        self.assertEqual(invoice.stablecoin_request_ids, first_request | remainder)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
