@@ -30,16 +30,27 @@ def migrate(cr, version):
         "ALTER INDEX IF EXISTS stablecoin_quote_pkey RENAME TO stablecoin_payment_request_pkey"
     )
     for sql in (
-        "UPDATE ir_model SET model = 'stablecoin.payment.request' WHERE model = 'stablecoin.quote'",
-        "UPDATE ir_model_fields SET model = 'stablecoin.payment.request' "
-        "WHERE model = 'stablecoin.quote'",
-        "UPDATE ir_model_fields SET relation = 'stablecoin.payment.request' "
-        "WHERE relation = 'stablecoin.quote'",
-        "UPDATE ir_model_data SET name = 'model_stablecoin_payment_request' "
-        "WHERE module = 'stablecoin_invoicing' AND name = 'model_stablecoin_quote'",
-        "UPDATE ir_model_data SET name = replace(name, 'field_stablecoin_quote__', "
-        "'field_stablecoin_payment_request__') "
-        "WHERE module = 'stablecoin_invoicing' AND name LIKE 'field_stablecoin_quote__%'",
+        (
+            "UPDATE ir_model SET model = 'stablecoin.payment.request' "
+            "WHERE model = 'stablecoin.quote'"
+        ),
+        (
+            "UPDATE ir_model_fields SET model = 'stablecoin.payment.request' "
+            "WHERE model = 'stablecoin.quote'"
+        ),
+        (
+            "UPDATE ir_model_fields SET relation = 'stablecoin.payment.request' "
+            "WHERE relation = 'stablecoin.quote'"
+        ),
+        (
+            "UPDATE ir_model_data SET name = 'model_stablecoin_payment_request' "
+            "WHERE module = 'stablecoin_invoicing' AND name = 'model_stablecoin_quote'"
+        ),
+        (
+            "UPDATE ir_model_data SET name = replace(name, 'field_stablecoin_quote__', "
+            "'field_stablecoin_payment_request__') "
+            "WHERE module = 'stablecoin_invoicing' AND name LIKE 'field_stablecoin_quote__%'"
+        ),
     ):
         cr.execute(sql)
     # The states of a quote, as the request's: set before the new constraints are checked.

@@ -1,0 +1,240 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The payer's claim of a transaction, from the portal page as the payer (a visitor holding
+the invoice's link): the server reads the chain, never the browser."""
+
+import json
+from datetime import timedelta
+
+from lxml import html
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
+from odoo.addons.stablecoin_wallet.chain.devchain import DevChain, encode_call
+
+from .common import StablecoinInvoiceMixin
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentClaims(StablecoinInvoiceMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.eur = cls.env.ref("base.EUR")
+        cls.eur.active = True
+        Rate = cls.env["res.currency.rate"]
+        Rate.search([("currency_id", "=", cls.eur.id)]).unlink()
+        Rate.create(
+            {
+                "name": fields.Date.today() - timedelta(days=30),
+                "currency_id": cls.eur.id,
+                "rate": 1 / 1.20,
+                "company_id": cls.env.company.id,
+            }
+        )
+
+    def page(self, invoice, **params):
+        response = self.url_open(invoice.get_portal_url(**params))
+        self.assertEqual(response.status_code, 200)
+        return html.fromstring(response.content)
+
+    def asked(self, invoice):
+        """What the invoice's page tells the payer to send (its EIP-681 link)."""
+        uri = self.page(invoice).xpath(
+            "//div[@id='stablecoin_portal_payment']//a[hasclass('o_stablecoin_uri')]/@href"
+        )
+        self.assertEqual(len(uri), 1, "one payment link on the page")
+        return parse_erc20_transfer_uri(uri[0])
+
+    def claim(self, invoice, tx_hash):
+        """The payer fills in the claim form on the invoice page; returns the page after it."""
+        page = self.page(invoice)
+        form = page.xpath("//*[hasclass('o_stablecoin_claim')]//form")[0]
+        data = {i.get("name"): i.get("value") for i in form.xpath(".//input[@name]")}
+        data["tx_hash"] = tx_hash
+        response = self.url_open(form.get("action"), data=data)
+        self.assertEqual(response.status_code, 200)
+        return html.fromstring(response.content)
+
+    def error_of(self, page):
+        return page.xpath("string(//*[hasclass('o_stablecoin_error')])").strip()
+
+    def eur_invoice(self, amount, wallet=None):
+        invoice = self.make_invoice(amount, post=False, wallet=wallet)
+        invoice.write({"currency_id": self.eur.id})
+        invoice.stablecoin_token_id = self.token_usdc
+        invoice.action_post()
+        return invoice
+
+    def test_sixty_percent_then_the_remainder_on_every_kind_of_address(self):
+        cases = [
+            ("USDC, shared address", lambda: self.make_invoice(200.0)),
+            ("USDC, per-invoice address", lambda: self.make_invoice(200.0, wallet=self.hd_wallet)),
+            ("EUR, shared address", lambda: self.eur_invoice(200.0)),
+            ("EUR, per-invoice address", lambda: self.eur_invoice(200.0, wallet=self.hd_wallet)),
+        ]
+        for label, make in cases:
+            with self.subTest(label):
+                # Another open invoice of the same amount shares the address.
+                make()
+                invoice = make()
+                asked = self.asked(invoice)
+                part = asked.amount * 60 // 100
+                tx_hash = self.pay(part, to=asked.recipient)
+                page = self.claim(invoice, tx_hash)
+                self.assertFalse(self.error_of(page), label)
+                self.assertTrue(page.xpath("//*[hasclass('o_stablecoin_notice')]"))
+                self.settle()
+                self.assertEqual(invoice.payment_state, "partial", label)
+                self.assertEqual(invoice.stablecoin_payment_status, "partial", label)
+                self.assertAlmostEqual(invoice.amount_residual, 80.0, places=2, msg=label)
+                self.assertEqual(invoice.stablecoin_transfer_ids.payment_id.memo, tx_hash)
+                # The page now asks for the remainder, an amount of its own.
+                remainder = self.asked(invoice)
+                self.assertEqual(remainder.recipient, asked.recipient)
+                self.assertLess(abs(remainder.amount - (asked.amount - part)), 1_000, label)
+                self.pay(remainder.amount, to=remainder.recipient)
+                self.settle()
+                self.assertIn(invoice.payment_state, ("paid", "in_payment"), label)
+                self.assertEqual(invoice.stablecoin_payment_status, "paid", label)
+                self.assertEqual(len(invoice.stablecoin_transfer_ids.payment_id), 2)
+
+    def test_one_transaction_pays_several_invoices_of_one_customer(self):
+        first = self.make_invoice(30.0)
+        second = self.make_invoice(45.0)
+        self.chain.mint(self.usdc, self.customer, 100_000_000)
+        # The exact amount of the second, and part of the first, in one transaction.
+        tx_hash = self.chain.transfer_batch(
+            self.usdc, self.customer, [(self.merchant, 45_000_000), (self.merchant, 10_000_000)]
+        )
+        page = self.claim(first, tx_hash)
+        self.assertFalse(self.error_of(page))
+        claim = self.env["stablecoin.payment.claim"].search([("move_id", "=", first.id)])
+        self.assertEqual(claim.state, "bound")
+        self.assertIn(second.name, claim.message)
+        self.settle()
+        self.assertIn(second.payment_state, ("paid", "in_payment"))
+        self.assertEqual(first.payment_state, "partial")
+        self.assertEqual(first.amount_residual, 20.0)
+
+    def test_claim_of_a_receipt_already_in_the_unmatched_queue(self):
+        invoice = self.make_invoice(50.0)
+        tx_hash = self.pay(12_000_000)  # an amount nobody asked for
+        self.settle()
+        receipt = self.env["stablecoin.transfer"].search([("tx_hash", "=", tx_hash)])
+        self.assertEqual(receipt.state, "unmatched")
+        self.claim(invoice, tx_hash)
+        self.env["stablecoin.transfer"]._cron_match()
+        self.assertEqual(receipt.state, "matched")
+        self.assertEqual(invoice.amount_residual, 38.0)
+
+    def test_the_wallet_button_claims_as_json(self):
+        invoice = self.make_invoice(5.0)
+        tx_hash = self.pay(2_000_000)
+        page = self.page(invoice)
+        button = page.xpath("//*[hasclass('o_stablecoin_wallet_pay')]")[0]
+        response = self.url_open(
+            button.get("data-claim-url"),
+            data={
+                "tx_hash": tx_hash,
+                "access_token": button.get("data-access-token"),
+                "csrf_token": button.get("data-csrf-token"),
+            },
+            headers={"Accept": "application/json"},
+        )
+        answer = json.loads(response.text)
+        self.assertTrue(answer["ok"], answer)
+        self.assertEqual(invoice.stablecoin_transfer_ids.tx_hash, tx_hash)
+        # Not mined (unknown): the button is told to ask again.
+        response = self.url_open(
+            button.get("data-claim-url"),
+            data={
+                "tx_hash": "0x" + "ab" * 32,
+                "access_token": button.get("data-access-token"),
+                "csrf_token": button.get("data-csrf-token"),
+            },
+            headers={"Accept": "application/json"},
+        )
+        self.assertEqual(json.loads(response.text)["retry"], True)
+
+    def test_bad_claims_get_a_clear_message_and_change_nothing(self):
+        invoice = self.make_invoice(40.0)
+        stranger = self.env["res.partner"].create({"name": "Someone else"})
+        others = self.make_invoice(40.0, post=False)
+        others.partner_id = stranger
+        others.action_post()
+        paid_tx = self.pay(int(others.stablecoin_amount_due_units))  # pays the stranger's
+        other_company = self.env["res.company"].create({"name": "Company B"})
+        self.env["stablecoin.wallet"].create(
+            {
+                "name": "B's wallet",
+                "company_id": other_company.id,
+                "address": self.chain.accounts[8],
+                "token_ids": [Command.set(self.token_usdc.ids)],
+            }
+        )
+        to_b = self.pay(40_000_000, to=self.chain.accounts[8])
+        # A transfer that fails on chain: more than the sender holds (mined, status 0).
+        failed = self.chain.rpc(
+            "eth_sendTransaction",
+            {
+                "from": self.chain.accounts[5],
+                "to": self.usdc,
+                "gas": hex(100_000),
+                "data": encode_call(
+                    "transfer(address,uint256)",
+                    ["address", "uint256"],
+                    [self.merchant, 10**30],
+                ),
+            },
+        )
+        self.chain.wait_receipt(failed)
+        # A transaction on another chain.
+        with DevChain(chain_id=31339) as elsewhere:
+            token = elsewhere.deploy_token()
+            elsewhere.mint(token, elsewhere.accounts[2], 40_000_000)
+            foreign = elsewhere.transfer(token, elsewhere.accounts[2], self.merchant, 40_000_000)
+        self.settle()
+        cases = [
+            ("not a hash", "Transaction hash: expected 0x"),
+            ("0x" + "12" * 31, "Transaction hash: expected 0x"),
+            ("0x" + "cd" * 32, "is not known on"),
+            (foreign, "is not known on"),
+            (failed, "failed on chain"),
+            (paid_tx, "already pays another invoice"),
+            (to_b, "sends no accepted token to this invoice's receiving address"),
+        ]
+        for tx_hash, message in cases:
+            with self.subTest(tx_hash):
+                page = self.claim(invoice, tx_hash)
+                self.assertIn(message, self.error_of(page))
+        self.assertFalse(invoice.stablecoin_transfer_ids)
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertIn(others.payment_state, ("paid", "in_payment"))
+        refused = self.env["stablecoin.payment.claim"].search([("move_id", "=", invoice.id)])
+        self.assertEqual(set(refused.mapped("state")), {"refused"})
+        # Claims are rate-limited per invoice.
+        for _ in range(20):
+            page = self.claim(invoice, "junk")
+        self.assertIn("Too many payment claims", self.error_of(page))
+
+    def test_status_route_follows_the_payment_and_wakes_the_watcher(self):
+        invoice = self.make_invoice(8.0)
+        token = invoice._portal_ensure_token()
+        url = f"/my/invoices/{invoice.id}/stablecoin/status?access_token={token}"
+        self.assertEqual(self.url_open(url.split("?")[0]).status_code, 404, "no token: nothing")
+        scan = self.env.ref("stablecoin_wallet.ir_cron_stablecoin_scan")
+        Trigger = self.env["ir.cron.trigger"]
+        Trigger.search([("cron_id", "=", scan.id)]).unlink()
+        self.network.last_success = fields.Datetime.now() - timedelta(minutes=5)
+        answer = json.loads(self.url_open(url).text)
+        self.assertEqual((answer["status"], answer["units"]), ("awaiting", "8000000"))
+        self.assertEqual(Trigger.search_count([("cron_id", "=", scan.id)]), 1)
+        self.url_open(url)  # a scan is already asked for: no second one
+        self.assertEqual(Trigger.search_count([("cron_id", "=", scan.id)]), 1)
+        self.pay(8_000_000)
+        self.settle()
+        answer = json.loads(self.url_open(url).text)
+        self.assertEqual((answer["status"], answer["units"]), ("paid", ""))
