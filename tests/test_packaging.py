@@ -1,5 +1,6 @@
 """Each addon builds as a wheel with whool (OCA's packaging), carrying its data files."""
 
+import ast
 import subprocess
 import sys
 import zipfile
@@ -39,7 +40,8 @@ def wheels(tmp_path_factory):
 @pytest.mark.parametrize("addon", ADDONS)
 def test_wheel_is_built_with_the_manifest_version(wheels, addon):
     wheel = wheels[f"odoo_addon_{addon}"]
-    assert wheel.name.split("-")[1].startswith("18.0.1.0.0")
+    manifest = ast.literal_eval((ROOT / "addons" / addon / "__manifest__.py").read_text())
+    assert wheel.name.split("-")[1].startswith(manifest["version"])
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()

@@ -3,11 +3,13 @@
 import os
 import subprocess
 import tempfile
+from datetime import timedelta
 
 import zxingcpp
 from lxml import html
 from PIL import Image
 
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
@@ -185,7 +187,7 @@ class TestPortalActions(StablecoinInvoiceMixin, HttpCase):
         invoice.action_post()
         old = invoice.stablecoin_request_id
         self.assertTrue(old.expires_at)
-        old.expires_at = old.create_date
+        old.expires_at = fields.Datetime.now() - timedelta(seconds=1)
         page = self.page(invoice)
         self.assertNotEqual(invoice.stablecoin_request_id, old)
         self.assertTrue(page.xpath("//*[hasclass('o_stablecoin_quote_expiry')]"))

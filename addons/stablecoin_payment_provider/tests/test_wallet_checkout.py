@@ -42,9 +42,9 @@ CLICK_AND_WAIT = """
     card.querySelector('.o_stablecoin_wallet_button').click();
     const status = card.querySelector('.o_stablecoin_wallet_status');
     for (let i = 0; i < 150; i++) {
-        if (status.textContent.includes('Payment sent')) {
-            const sent = card.dataset.txHash;
-            console.log('SENT ' + sent);
+        // The button sends, then claims the transaction for this invoice by itself.
+        if (card.dataset.claimed === '1') {
+            console.log('SENT ' + card.dataset.txHash);
             // Let the page finish loading (the portal chatter loads lazily) before ending.
             if (odoo.portalChatterReady) { await odoo.portalChatterReady; }
             console.log('test successful');
@@ -77,6 +77,11 @@ class TestWalletCheckout(StablecoinCheckoutMixin, HttpCase):
             ready="!!document.querySelector("
             "'#stablecoin_portal_payment .o_stablecoin_wallet_pay[data-ready]')",
         )
+        # The button's claim bound the transfer the server read from the chain to this invoice.
+        claim = self.env["stablecoin.payment.claim"].search([("move_id", "=", invoice.id)])
+        self.assertEqual(claim.state, "bound")
+        self.assertEqual(invoice.stablecoin_transfer_ids, claim.transfer_ids)
+        self.assertEqual(invoice.stablecoin_transfer_ids.tx_hash, claim.tx_hash)
         # The browser's word changed nothing: only the chain does.
         self.assertEqual(tx.state, "pending")
         self.assertEqual(invoice.payment_state, "not_paid")

@@ -34,7 +34,6 @@ class StablecoinToken(models.Model):
     )
 
     dust_threshold = fields.Float(
-        string="Dust Threshold",
         default=0.01,
         digits=(36, 18),
         help="Transfers of less than this many tokens (and transfers of nothing) are kept "
