@@ -11,11 +11,18 @@ from odoo.tools import SQL, split_every
 from odoo.addons.stablecoin_wallet.chain import from_units
 from odoo.addons.stablecoin_wallet.models.stablecoin_network import try_lock_row
 
+from .. import settlement as arithmetic
 from .stablecoin_payment_request import RESERVING_STATES
 
 _logger = logging.getLogger(__name__)
 
 MATCH_BATCH = 100
+
+
+def _exact(amount, currency):
+    """A float amount of ``currency`` as the exact decimal it stands for (for the pure
+    :mod:`..settlement` arithmetic)."""
+    return Decimal(f"{currency.round(amount):.{currency.decimal_places}f}")
 
 
 class StablecoinTransfer(models.Model):
@@ -279,11 +286,11 @@ class StablecoinTransfer(models.Model):
                 if request.amount_due > 0
                 else 0
             )
-        if paid_units >= quoted_units:
-            settled, shortfall, extra_units = due, 0.0, paid_units - quoted_units
-        else:
-            settled = inv_cur.round(due * paid_units / quoted_units)
-            shortfall, extra_units = inv_cur.round(due - settled), 0
+        due_exact = _exact(due, inv_cur)
+        settled, shortfall, extra_units = arithmetic.split_payment(
+            paid_units, quoted_units, max(due_exact, Decimal(0)), inv_cur.decimal_places
+        )
+        settled, shortfall = float(settled), float(shortfall)
         tolerated = shortfall > 0 and (
             company._stablecoin_tolerates(shortfall, inv_cur, date)
             or company._stablecoin_tolerates_share(shortfall, due)
@@ -313,17 +320,23 @@ class StablecoinTransfer(models.Model):
                     )
                 )
         else:
-            to_company = comp_cur.round
-            settled_company = to_company(due_company * settled / due) if due else 0.0
-            tolerance_company = to_company(due_company * shortfall / due) if tolerated else 0.0
             extra_company = tok_cur._convert(
                 float(from_units(extra_units, token.decimals)), comp_cur, company, date
             )
             paid_company = tok_cur._convert(
                 float(from_units(paid_units, token.decimals)), comp_cur, company, date
             )
-            needed = settled_company + tolerance_company + extra_company
-            exchange = to_company(needed - paid_company - tolerance_company)
+            tolerance_company, exchange = arithmetic.cross_currency_lines(
+                _exact(due_company, comp_cur),
+                max(due_exact, Decimal(0)),
+                _exact(settled, inv_cur),
+                _exact(shortfall, inv_cur),
+                tolerated,
+                _exact(paid_company, comp_cur),
+                _exact(extra_company, comp_cur),
+                comp_cur.decimal_places,
+            )
+            tolerance_company, exchange = float(tolerance_company), float(exchange)
             if tolerated:
                 write_offs.append(
                     line(
