@@ -188,7 +188,9 @@ def main(argv):
  Demo USDC      {token}   (6 decimals, open mint)
  Invoice to pay {url + invoice_url if invoice_url else "(none)"}
    (1,250 USDC to the demo wallet: scan its QR code, or "Pay with browser wallet").
-   The scheduled actions see the payment within a minute and mark the invoice paid.
+   With its page open, the invoice shows the payment a few seconds after it is final
+   (otherwise the scheduled actions see it within a minute). Paid another amount, or
+   part of it? Give the transaction hash under "Already paid?" on the page.
 
  Demo tokens to pay with:
    anvil's dev accounts 2..9 hold {balance} USDC each, for example

@@ -494,11 +494,16 @@ class AccountMove(models.Model):
         if not network or not scan or not network.sudo().rpc_url:
             return False
         now = fields.Datetime.now()
-        quiet = timedelta(seconds=max(network.block_seconds, 1.0))
+        # Half a block: a block made final is seen within about one block of waiting.
+        quiet = timedelta(seconds=max(network.block_seconds / 2, 1.0))
         if network.last_success and network.last_success > now - quiet:
             return False
+        # Someone asked within a block time and the cron worker has not run yet: enough. An
+        # older due trigger is no reason to wait: a trigger set for a later moment (when a
+        # receipt should be final) wakes no worker when that moment comes; this one does.
         Trigger = self.env["ir.cron.trigger"].sudo()
-        if Trigger.search_count([("cron_id", "=", scan.id), ("call_at", "<=", now)], limit=1):
+        recent = [("cron_id", "=", scan.id), ("call_at", "<=", now), ("call_at", ">", now - quiet)]
+        if Trigger.search_count(recent, limit=1):
             return False
         scan.sudo()._trigger()
         return True

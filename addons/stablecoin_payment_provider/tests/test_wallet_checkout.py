@@ -61,6 +61,28 @@ CLICK_AND_WAIT = """
 """
 
 
+# Pay with the button, then wait, without reloading, until the card's own status badge says the
+# payment is on its way (the card polls the status route and swaps itself in place).
+PAY_AND_WATCH_THE_CARD = """
+(async () => {
+    window.__sameDocument = true;
+    const card = document.querySelector('#stablecoin_portal_payment .o_stablecoin_wallet_pay');
+    card.querySelector('.o_stablecoin_wallet_button').click();
+    for (let i = 0; i < 300; i++) {
+        const badge = document.querySelector('#stablecoin_portal_payment .o_stablecoin_status');
+        if (badge && badge.textContent.includes('In progress')) {
+            if (!window.__sameDocument) { console.error('the page was reloaded'); return; }
+            console.log('test successful');
+            return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const badge = document.querySelector('#stablecoin_portal_payment .o_stablecoin_status');
+    console.error('the card did not follow the payment: ' + (badge && badge.textContent));
+})();
+"""
+
+
 @tagged("post_install", "-at_install")
 class TestWalletCheckout(StablecoinCheckoutMixin, HttpCase):
     def test_browser_wallet_pays_the_invoice(self):
@@ -95,6 +117,21 @@ class TestWalletCheckout(StablecoinCheckoutMixin, HttpCase):
         self.assertEqual(
             self.env["account.payment"].search_count([("partner_id", "=", self.partner.id)]), 1
         )
+
+    def test_the_card_follows_the_payment_without_a_reload(self):
+        invoice = self.make_invoice(12.34)
+        self.chain.mint(self.usdc, self.customer, 12_340_000)
+        code = INJECTED_WALLET % {
+            "rpc": json.dumps(self.chain.url),
+            "account": json.dumps(self.customer),
+        }
+        self.browser_js(
+            invoice.get_portal_url(),
+            code + PAY_AND_WATCH_THE_CARD,
+            ready="!!document.querySelector("
+            "'#stablecoin_portal_payment .o_stablecoin_wallet_pay[data-ready]')",
+        )
+        self.assertEqual(invoice.stablecoin_payment_status, "in_progress")
 
     def test_pay_now_dialog_shows_the_request(self):
         invoice = self.make_invoice(55.0)

@@ -107,6 +107,11 @@ class StablecoinNetwork(models.Model):
         "reorganisation deeper than the confirmations reverses what they paid.",
     )
     head_block = fields.Integer(readonly=True, copy=False)
+    last_verified_block = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Head at the last re-check of accepted transfers (deep reorganisations).",
+    )
     lag_blocks = fields.Integer(compute="_compute_lag_blocks", string="Lag (blocks)")
     health = fields.Selection(
         [("unknown", "Not checked"), ("ok", "Healthy"), ("error", "Failing")],
@@ -274,7 +279,7 @@ class StablecoinNetwork(models.Model):
         self._check_chain_id(client)
         head = client.block_number()
         self.head_block = head
-        self._detect_checkpoint_reorg(client)
+        reorganised = self._detect_checkpoint_reorg(client)
         tokens = self.token_ids.filtered("active")
         addresses = self.env["stablecoin.address"].sudo().search([("active", "=", True)])
         if not self.last_scanned_block:
@@ -301,12 +306,18 @@ class StablecoinNetwork(models.Model):
             self.last_scanned_block = head
         self.last_scanned_hash = client.block_hash(self.last_scanned_block)
         self.env["stablecoin.transfer"]._update_confirmations(self, client, head)
-        self.env["stablecoin.transfer"]._verify_settled(self, client, head)
+        # A reorganisation that removes an accepted transfer replaces every later block, the
+        # checkpoint's included: re-check them when the checkpoint moved, and every
+        # confirmation depth of blocks besides (not at every scan: RPC calls cost).
+        since = head - (self.last_verified_block or 0)
+        if reorganised or since >= self.confirmations_final or since < 0:
+            self.env["stablecoin.transfer"]._verify_settled(self, client, head)
+            self.last_verified_block = head
 
     def _detect_checkpoint_reorg(self, client):
         """If the block at the checkpoint changed, step back and rescan the unsure blocks."""
         if not self.last_scanned_block or not self.last_scanned_hash:
-            return
+            return False
         if client.block_hash(self.last_scanned_block) != self.last_scanned_hash:
             back = max(0, self.last_scanned_block - self.confirmations_final - 1)
             _logger.warning(
@@ -316,6 +327,8 @@ class StablecoinNetwork(models.Model):
                 back + 1,
             )
             self.write({"last_scanned_block": back, "last_scanned_hash": False})
+            return True
+        return False
 
     def _rewind_to(self, block):
         """Make the next scan start again at ``block`` (after a reorganisation)."""

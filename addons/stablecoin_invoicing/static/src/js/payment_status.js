@@ -5,7 +5,8 @@
 
 import publicWidget from "@web/legacy/js/public/public_widget";
 
-const POLL_MS = 2500;
+const POLL_MS = 2000;
+const POLL_MS_IN_PROGRESS = 1000; // a payment is on its way: show it paid as soon as it is
 const MAX_POLL_MS = 30 * 60 * 1000; // a page left open stops asking after half an hour
 const FINAL = new Set(["paid", "paid_late", "overpaid", "rejected"]);
 
@@ -28,7 +29,8 @@ publicWidget.registry.StablecoinPaymentStatus = publicWidget.Widget.extend({
     _schedule() {
         clearTimeout(this.timer);
         if (Date.now() - this.startedAt < MAX_POLL_MS) {
-            this.timer = setTimeout(() => this._poll(), POLL_MS);
+            const fast = this.el.dataset.status === "in_progress";
+            this.timer = setTimeout(() => this._poll(), fast ? POLL_MS_IN_PROGRESS : POLL_MS);
         }
     },
 

@@ -1,0 +1,217 @@
+"""Payment latency benchmark: from the block where a payment reaches the network's final depth
+to the invoice paid and its portal page showing it, with Odoo's real cron runner; and what an
+idle network costs in RPC calls.
+
+Run by setup/bench.sh (PAYMENTS, default 20) on a throwaway database: starts anvil mining a
+block every 2 s (as the demo chain does) behind a counting JSON-RPC proxy, and an Odoo HTTP
+server with its cron thread, as in production. Each payer opens their invoice page (a client
+polling the page's status route at the page script's pace) and pays the amount the page asks
+from their wallet. A watcher thread notes when each block number first appears.
+
+    latency = (portal status route answers "paid") - (final-depth block first seen)
+
+The idle figure counts the proxy's JSON-RPC calls while no page is open, over IDLE seconds
+(default 180), scaled to an hour; then the same with one invoice page open and polling.
+"""
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import odoodb
+import requests
+
+# The pure chain package (no Odoo import): the dev chain helper the tests use.
+sys.path.insert(0, str(odoodb.ADDONS / "stablecoin_wallet"))
+from chain.devchain import DevChain
+
+PAYMENTS = int(os.environ.get("PAYMENTS", "20"))
+IDLE = int(os.environ.get("IDLE", "180"))
+POLL_S = 1.0  # the page script's pace once a payment is on its way (2 s before)
+DB = sys.argv[1]
+
+
+class CountingProxy:
+    """Forwards JSON-RPC to anvil and counts the calls (a batch counts each call, as hosted
+    providers bill them)."""
+
+    def __init__(self, upstream):
+        self.calls = 0
+        self.lock = threading.Lock()
+        session = requests.Session()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                parsed = json.loads(body)
+                with proxy.lock:
+                    proxy.calls += len(parsed) if isinstance(parsed, list) else 1
+                answer = session.post(
+                    upstream, data=body, headers={"Content-Type": "application/json"}
+                )
+                self.send_response(answer.status_code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+chain = DevChain(block_time=2).start()
+proxy = CountingProxy(chain.url)
+token = chain.deploy_token("USD Coin (demo)", "USDC")
+customers = chain.accounts[2:6]
+for customer in customers:
+    chain.mint(token, customer, 10**12)
+
+out = odoodb.shell(
+    DB,
+    f"""
+from odoo import Command
+net = env.ref('stablecoin_wallet.stablecoin_network_local')
+net.write({{'rpc_url': {proxy.url!r}, 'start_block': 1, 'last_scanned_block': 0,
+            'last_scanned_hash': False}})
+env.ref('stablecoin_wallet.stablecoin_token_usdc_local').contract_address = {token!r}
+token = env.ref('stablecoin_wallet.stablecoin_token_usdc_local')
+wallet = env.ref('stablecoin_wallet.stablecoin_wallet_demo')
+partner = env['res.partner'].create({{'name': 'Latency bench'}})
+for i in range({PAYMENTS} + 1):
+    inv = env['account.move'].create({{
+        'move_type': 'out_invoice', 'partner_id': partner.id, 'currency_id': token.currency_id.id,
+        'stablecoin_token_id': token.id, 'stablecoin_wallet_id': wallet.id,
+        'invoice_line_ids': [Command.create({{'name': 'Fee', 'price_unit': 50, 'tax_ids': []}})]}})
+    inv.action_post()
+    print('INVOICE', inv.id, inv._portal_ensure_token(), inv.stablecoin_amount_due_units,
+          inv.stablecoin_address)
+print('CONFIRMATIONS', net.confirmations_final)
+env.cr.commit()
+""",
+)
+invoices = [line.split()[1:] for line in out.splitlines() if line.startswith("INVOICE")]
+final_depth = int(next(line.split()[1] for line in out.splitlines() if line.startswith("CONF")))
+port = free_port()
+base = f"http://127.0.0.1:{port}"
+
+# When each block number first appeared (polled every 50 ms).
+first_seen = {}
+stop = threading.Event()
+
+
+def watch_blocks():
+    session = requests.Session()
+    while not stop.is_set():
+        number = int(
+            session.post(
+                chain.url,
+                json={"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": []},
+            ).json()["result"],
+            16,
+        )
+        first_seen.setdefault(number, time.monotonic())
+        time.sleep(0.05)
+
+
+def status(session, invoice_id, access_token):
+    response = session.get(
+        f"{base}/my/invoices/{invoice_id}/stablecoin/status",
+        params={"access_token": access_token},
+        timeout=30,
+    )
+    return response.json()["status"]
+
+
+def pay_and_wait(args):
+    """One payer: the page is open (polling), they pay what it asks, the page shows paid."""
+    index, (invoice_id, access_token, units, address) = args
+    session = requests.Session()
+    time.sleep(index * 0.7)  # payers arrive one after the other
+    customer = customers[index % len(customers)]
+    tx_hash = chain.transfer(token, customer, address, int(units), wait=False)
+    receipt = chain.wait_receipt(tx_hash, timeout=60)
+    final_block = int(receipt["blockNumber"], 16) + final_depth - 1
+    deadline = time.monotonic() + 300
+    while status(session, invoice_id, access_token) != "paid":
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"invoice {invoice_id} not paid 5 minutes after its transfer")
+        time.sleep(POLL_S)
+    paid_at = time.monotonic()
+    while final_block not in first_seen:
+        time.sleep(0.05)
+    return paid_at - first_seen[final_block]
+
+
+def idle_calls(seconds, open_page=None):
+    before = proxy.calls
+    deadline = time.monotonic() + seconds
+    session = requests.Session()
+    while time.monotonic() < deadline:
+        if open_page:
+            status(session, *open_page)
+            time.sleep(2.0)  # the page script's pace while awaiting
+        else:
+            time.sleep(1.0)
+    return (proxy.calls - before) * 3600 / seconds
+
+
+LOG = os.environ.get("SERVER_LOG")  # a file: keep the server's log (info level) there
+server = subprocess.Popen(  # pylint: disable=consider-using-with
+    odoodb.server_cmd(DB, port, "--max-cron-threads=1")
+    + ([f"--logfile={LOG}", "--log-level=info"] if LOG else []),
+    stdout=subprocess.DEVNULL,
+    stderr=subprocess.DEVNULL,
+)
+watcher = threading.Thread(target=watch_blocks, daemon=True)
+watcher.start()
+try:
+    for _ in range(240):
+        try:
+            if requests.get(base + "/web/login", timeout=5).status_code == 200:
+                break
+        except requests.RequestException:
+            time.sleep(0.5)
+    time.sleep(5)  # the cron thread's first round (scan from block 1)
+    spare = invoices.pop()
+    started = time.monotonic()
+    with ThreadPoolExecutor(PAYMENTS) as pool:
+        latencies = sorted(pool.map(pay_and_wait, enumerate(invoices)))
+    elapsed = time.monotonic() - started
+    p50 = statistics.median(latencies)
+    p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
+    print(
+        f"BENCH latency: {len(latencies)} payments in {elapsed:.0f} s, block every 2 s, "
+        f"final at {final_depth} confirmations, Odoo's cron thread, pages polling"
+    )
+    print(
+        f"BENCH   final-depth block -> invoice paid on its portal page: p50 {p50:.2f} s  "
+        f"p95 {p95:.2f} s  max {latencies[-1]:.2f} s  (goal p95 <= 5 s)"
+    )
+    time.sleep(65)  # let the last triggers and the minute crons settle
+    idle = idle_calls(IDLE)
+    print(f"BENCH   RPC calls, idle network, no page open: {idle:.0f} per hour ({IDLE} s measured)")
+    waiting = idle_calls(60, open_page=spare[:2])
+    print(f"BENCH   RPC calls with one invoice page open and awaiting: {waiting:.0f} per hour")
+finally:
+    stop.set()
+    server.terminate()
+    server.wait(timeout=30)
+    chain.stop()
