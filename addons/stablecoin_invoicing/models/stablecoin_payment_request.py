@@ -50,7 +50,9 @@ class StablecoinPaymentRequest(models.Model):
     company_id = fields.Many2one(related="move_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="move_id.commercial_partner_id", store=True)
     token_id = fields.Many2one("stablecoin.token", required=True, ondelete="restrict")
-    network_id = fields.Many2one(related="token_id.network_id", store=True)
+    # Not stored: a foreign key to the network row, which the watcher updates at every scan,
+    # would make each new request lock that row (serialization failures in other workers).
+    network_id = fields.Many2one(related="token_id.network_id")
     address_id = fields.Many2one("stablecoin.address", required=True, ondelete="restrict")
     address = fields.Char(related="address_id.address", string="Receiving Address")
     amount_units = fields.Char(

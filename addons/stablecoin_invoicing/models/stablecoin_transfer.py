@@ -5,6 +5,8 @@ import threading
 from datetime import timedelta
 from decimal import Decimal
 
+from psycopg2.errors import TransactionRollbackError
+
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
@@ -128,6 +130,13 @@ class StablecoinTransfer(models.Model):
             try:
                 with self.env.cr.savepoint():
                     batch._match_batch()
+            except TransactionRollbackError:
+                # Another worker changed a row this transaction's snapshot depends on (the
+                # watcher updating its network): nothing is wrong with the receipts; they stay
+                # confirmed and the matcher runs again at once, in a fresh transaction.
+                _logger.info("Matching met a concurrent update; running again")
+                self.env.invalidate_all()
+                self._match_again()
             except Exception:  # pylint: disable=broad-except
                 # One bad receipt must not block the others: retry them one by one.
                 _logger.exception("Batch matching failed; matching one by one")
@@ -139,6 +148,12 @@ class StablecoinTransfer(models.Model):
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(transfers) - done)
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
+    @api.model
+    def _match_again(self):
+        cron = self.env.ref("stablecoin_invoicing.ir_cron_stablecoin_match", False)
+        if cron:
+            cron.sudo()._trigger()
+
     def _match_one(self):
         return self._match_refund() if self.direction == "out" else self._match()
 
@@ -148,6 +163,11 @@ class StablecoinTransfer(models.Model):
         try:
             with self.env.cr.savepoint():
                 return self._match_one()
+        except TransactionRollbackError:
+            _logger.info("Transfer %s met a concurrent update; matching again", self.tx_hash)
+            self.env.invalidate_all()
+            self._match_again()
+            return False
         except Exception as exc:  # pylint: disable=broad-except
             _logger.exception("Transfer %s could not be matched", self.tx_hash)
             self.env.invalidate_all()

@@ -64,6 +64,20 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(
             [inv.stablecoin_request_id.tag_units for inv in (first, second, third)], [0, 1, 2]
         )
+        self.assertFalse(
+            self.env["ir.qweb"]
+            ._render(
+                "stablecoin_invoicing.stablecoin_payment_instructions",
+                {"invoice": first, "report_type": "pdf"},
+            )
+            .count("o_stablecoin_tag_note")
+        )
+        shown = self.env["ir.qweb"]._render(
+            "stablecoin_invoicing.stablecoin_payment_instructions",
+            {"invoice": second, "report_type": "pdf"},
+        )
+        self.assertIn("50.000001 USDC", shown)
+        self.assertIn("o_stablecoin_tag_note", shown)
         for invoice in (first, second, third):
             uri = parse_erc20_transfer_uri(invoice.stablecoin_payment_uri)
             self.assertEqual(
