@@ -184,3 +184,15 @@ class TestPaymentIdentity(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(remainder.state, "paid")
         self.assertEqual(invoice.stablecoin_request_ids, first_request | remainder)
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+
+    def test_in_progress_after_the_confirmations_to_show_it(self):
+        self.network.write({"confirmations_seen": 2, "confirmations_final": 5})
+        invoice = self.make_invoice(21.0)
+        self.pay(21_000_000)  # mined in the last block: one confirmation
+        self.scan()
+        self.assertEqual(invoice.stablecoin_transfer_ids.confirmations, 1)
+        self.assertEqual(invoice.stablecoin_payment_status, "awaiting", "not shown yet")
+        self.chain.mine(1)
+        self.scan()
+        self.assertEqual(invoice.stablecoin_transfer_ids.confirmations, 2)
+        self.assertEqual(invoice.stablecoin_payment_status, "in_progress")

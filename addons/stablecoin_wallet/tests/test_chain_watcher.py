@@ -130,3 +130,27 @@ class TestChainWatcher(StablecoinChainMixin, TransactionCase):
         self.network._scan_guarded()
         self.assertEqual(self.network.error_count, 2)
         self.assertGreater(self.network.next_retry, first_retry)
+
+
+@tagged("post_install", "-at_install")
+class TestTransferDetails(StablecoinChainMixin, TransactionCase):
+    def test_counterparty_and_explorer_links(self):
+        self.network.write(
+            {
+                "explorer_tx_url": "https://explorer.example/tx/{hash}",
+                "explorer_address_url": "https://explorer.example/address/{address}",
+            }
+        )
+        tx_hash = self.pay(5_000_000)
+        self.scan()
+        received = self.env["stablecoin.transfer"].search([("tx_hash", "=", tx_hash)])
+        self.assertEqual(received.counterparty, self.customer)
+        self.assertEqual(received.explorer_url, f"https://explorer.example/tx/{tx_hash}")
+        self.assertEqual(
+            received.explorer_address_url, f"https://explorer.example/address/{self.customer}"
+        )
+        # A transfer out of the wallet: the other side is its recipient.
+        out_hash = self.chain.transfer(self.usdc, self.merchant, self.chain.accounts[6], 1_000_000)
+        self.scan()
+        sent = self.env["stablecoin.transfer"].search([("tx_hash", "=", out_hash)])
+        self.assertEqual((sent.direction, sent.counterparty), ("out", self.chain.accounts[6]))
