@@ -267,28 +267,13 @@ class StablecoinTransfer(models.Model):
             self.env["account.payment"]
             .sudo()
             .create(
-                {
-                    "payment_type": "outbound",
-                    "partner_type": "customer",
-                    "partner_id": refund.commercial_partner_id.id,
-                    "amount": self.currency_id.round(self.amount),
-                    "currency_id": self.currency_id.id,
-                    "journal_id": self.wallet_id._journal_for(self.token_id).id,
-                    "company_id": refund.company_id.id,
-                    "date": (self.block_time and self.block_time.date())
-                    or fields.Date.context_today(self),
-                    "memo": self.tx_hash,
-                }
+                self._payment_vals(
+                    refund.commercial_partner_id, refund.company_id, payment_type="outbound"
+                )
             )
         )
         payment.action_post()
-        payable = refund.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
-        )
-        counterpart = payment.move_id.line_ids.filtered(
-            lambda line: line.account_id in payable.account_id and not line.reconciled
-        )
-        (payable + counterpart).reconcile()
+        self._reconcile_with(payment, self._open_receivable(refund))
         self.write({"state": "matched", "move_id": refund.id, "payment_id": payment.id})
         refund.message_post(body=self.env._("Refunded on chain (transaction %s).", self.tx_hash))
         return True
@@ -313,12 +298,10 @@ class StablecoinTransfer(models.Model):
         payment's write-off lines (tolerated shortfall, exchange difference)."""
         token, company = self.token_id, invoice.company_id
         inv_cur, tok_cur, comp_cur = invoice.currency_id, token.currency_id, company.currency_id
-        date = (self.block_time and self.block_time.date()) or fields.Date.context_today(self)
+        date = self._booking_date()
         paid_units = int(self.amount_units)
         quoted_units = int(request.amount_units) if request else paid_units
-        receivable = invoice.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
-        )
+        receivable = self._open_receivable(invoice)
         due = sum(receivable.mapped("amount_residual_currency"))
         due_company = sum(receivable.mapped("amount_residual"))
         if request and inv_cur.compare_amounts(request.amount_due, due) != 0:
@@ -405,19 +388,46 @@ class StablecoinTransfer(models.Model):
                 )
         return {"date": date, "write_offs": write_offs, "receivable": receivable}
 
-    def _payment_vals(self, invoice, settlement):
+    def _invoice_payment_vals(self, invoice, settlement):
+        return self._payment_vals(
+            invoice.commercial_partner_id, invoice.company_id, settlement["write_offs"]
+        )
+
+    def _booking_date(self):
+        """The payment's date: the block's day (UTC), or today for a block without a time."""
+        return (self.block_time and self.block_time.date()) or fields.Date.context_today(self)
+
+    def _payment_vals(self, partner, company, write_offs=(), payment_type="inbound"):
+        """The one shape of every payment of a transfer: in the wallet's journal for its
+        token, in the token's currency, memo the transaction hash."""
         return {
-            "payment_type": "inbound",
+            "payment_type": payment_type,
             "partner_type": "customer",
-            "partner_id": invoice.commercial_partner_id.id,
+            "partner_id": partner.id,
             "amount": self.currency_id.round(self.amount),
             "currency_id": self.currency_id.id,
             "journal_id": self.wallet_id._journal_for(self.token_id).id,
-            "company_id": invoice.company_id.id,
-            "date": settlement["date"],
+            "company_id": company.id,
+            "date": self._booking_date(),
             "memo": self.tx_hash,
-            "write_off_line_vals": settlement["write_offs"],
+            "write_off_line_vals": list(write_offs),
         }
+
+    @api.model
+    def _open_receivable(self, moves):
+        return moves.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        )
+
+    @api.model
+    def _reconcile_with(self, payment, lines):
+        """Reconcile posted ``payment`` with ``lines`` (open receivable lines), oldest first."""
+        counterpart = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id in lines.account_id and not line.reconciled
+        )
+        (
+            counterpart + lines.sorted(lambda line: (line.date_maturity or line.date, line.id))
+        ).reconcile()
 
     def _pay_invoice(self, invoice, request=None):
         """Post the payment in the wallet's journal and reconcile it with ``invoice``.
@@ -428,7 +438,11 @@ class StablecoinTransfer(models.Model):
         """
         self.ensure_one()
         settlement = self._settlement(invoice, request)
-        payment = self.env["account.payment"].sudo().create(self._payment_vals(invoice, settlement))
+        payment = (
+            self.env["account.payment"]
+            .sudo()
+            .create(self._invoice_payment_vals(invoice, settlement))
+        )
         payment.action_post()
         self._reconcile_payment(invoice, request, settlement, payment)
         return payment
@@ -440,7 +454,7 @@ class StablecoinTransfer(models.Model):
         payments = (
             self.env["account.payment"]
             .sudo()
-            .create([t._payment_vals(inv, st) for t, inv, _q, st in settled])
+            .create([t._invoice_payment_vals(inv, st) for t, inv, _q, st in settled])
         )
         payments.action_post()
         for (transfer, invoice, request, settlement), payment in zip(
@@ -456,11 +470,7 @@ class StablecoinTransfer(models.Model):
         late = bool(request.expires_at) and (
             request.state in ("superseded", "expired") or request._is_expired(self.block_time)
         )
-        receivable = settlement["receivable"]
-        counterpart = payment.move_id.line_ids.filtered(
-            lambda line: line.account_id in receivable.account_id and not line.reconciled
-        )
-        (receivable + counterpart).reconcile()
+        self._reconcile_with(payment, settlement["receivable"])
         self.write(
             {
                 "state": "matched",
@@ -517,21 +527,7 @@ class StablecoinTransfer(models.Model):
         payment = (
             self.env["account.payment"]
             .sudo()
-            .create(
-                {
-                    "payment_type": "inbound",
-                    "partner_type": "customer",
-                    "partner_id": partner.id,
-                    "amount": self.currency_id.round(self.amount),
-                    "currency_id": self.currency_id.id,
-                    "journal_id": self.wallet_id._journal_for(self.token_id).id,
-                    "company_id": self.company_id.id,
-                    "date": (self.block_time and self.block_time.date())
-                    or fields.Date.context_today(self),
-                    "memo": self.tx_hash,
-                    "write_off_line_vals": write_offs or [],
-                }
-            )
+            .create(self._payment_vals(partner, self.company_id, write_offs or ()))
         )
         payment.action_post()
         self.write({"state": "matched", "payment_id": payment.id})
@@ -540,13 +536,7 @@ class StablecoinTransfer(models.Model):
     def _pay_invoices_manually(self, invoices):
         """The same posted and reconciled payment the matcher makes, for chosen invoices."""
         payment = self._manual_payment(invoices.commercial_partner_id)
-        receivable = invoices.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
-        )
-        counterpart = payment.move_id.line_ids.filtered(
-            lambda line: line.account_id in receivable.account_id and not line.reconciled
-        )
-        (counterpart + receivable.sorted(lambda line: line.date_maturity or line.date)).reconcile()
+        self._reconcile_with(payment, self._open_receivable(invoices))
         self.move_id = invoices[:1]
         self._settled(invoices, payment)
         return payment
@@ -558,7 +548,7 @@ class StablecoinTransfer(models.Model):
         """Book the receipt as other income: the whole amount goes to ``account``."""
         partner = self.company_id.partner_id
         company = self.company_id
-        date = (self.block_time and self.block_time.date()) or fields.Date.context_today(self)
+        date = self._booking_date()
         balance = self.currency_id._convert(self.amount, company.currency_id, company, date)
         return self._manual_payment(
             partner,
