@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 
 import odoodb
 
@@ -102,18 +101,6 @@ def faucet(address, amount):
     say(f"minted {amount} USDC to {recipient}: balance {balance} USDC")
 
 
-def wait_http(url, timeout=180):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer 200 within {timeout} s")
-
-
 def main(argv):
     if argv[:1] == ["faucet"] and len(argv) == 3:
         faucet(argv[1], argv[2])
@@ -172,7 +159,7 @@ def main(argv):
         preexec_fn=_die_with_parent,  # noqa: PLW1509
     )
     url = f"http://127.0.0.1:{HTTP_PORT}"
-    wait_http(url + "/web/login")
+    odoodb.wait_http(url + "/web/login")
 
     token = info["token"]
     customer = chain.accounts[2]

@@ -183,12 +183,7 @@ server = subprocess.Popen(  # pylint: disable=consider-using-with
 watcher = threading.Thread(target=watch_blocks, daemon=True)
 watcher.start()
 try:
-    for _ in range(240):
-        try:
-            if requests.get(base + "/web/login", timeout=5).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.5)
+    odoodb.wait_http(base + "/web/login")
     time.sleep(5)  # the cron thread's first round (scan from block 1)
     spare = invoices.pop()
     started = time.monotonic()

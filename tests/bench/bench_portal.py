@@ -76,12 +76,7 @@ def measure(label, stock_has_form):
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(240):
-            try:
-                if requests.get(base + "/web/login", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.5)
+        odoodb.wait_http(base + "/web/login")
         for path in urls.values():  # warm-up: assets, caches
             for _ in range(3):
                 timed(path)
