@@ -7,6 +7,8 @@ database with a second company."""
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from odoo.addons.stablecoin_wallet.tests.rpc_proxy import RpcProxy
+
 from .common import StablecoinInvoiceMixin
 
 
@@ -196,3 +198,43 @@ class TestPaymentIdentity(StablecoinInvoiceMixin, TransactionCase):
         self.scan()
         self.assertEqual(invoice.stablecoin_transfer_ids.confirmations, 2)
         self.assertEqual(invoice.stablecoin_payment_status, "in_progress")
+
+
+@tagged("post_install", "-at_install")
+class TestNodeIsAWitness(StablecoinInvoiceMixin, TransactionCase):
+    """A node's missing answer is "unknown, ask again", never a reorganisation."""
+
+    def scan_through(self, proxy):
+        self.network.rpc_url = proxy.url
+        try:
+            self.network._scan_guarded()
+        finally:
+            self.network.rpc_url = self.chain.url
+        self.assertEqual(self.network.health, "ok", self.network.last_error)
+
+    def test_null_blocks_and_receipts_reverse_nothing(self):
+        invoice = self.make_invoice(42.0)
+        self.pay(42_000_000)
+        self.settle()
+        transfer = invoice.stablecoin_transfer_ids
+        self.assertEqual(transfer.state, "matched")
+        self.chain.mine(self.network.confirmations_final)  # the re-check of accepted blocks is due
+        nulls = ("eth_getBlockByNumber", "eth_getTransactionReceipt")
+        with RpcProxy(self.chain.url, null_methods=nulls) as proxy:
+            self.scan_through(proxy)
+        self.assertEqual(transfer.state, "matched")
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertFalse(transfer.payment_id.move_id.reversal_move_ids)
+
+    def test_null_block_keeps_a_seen_transfer_waiting(self):
+        invoice = self.make_invoice(17.0)
+        self.pay(17_000_000)
+        self.scan()
+        transfer = invoice.stablecoin_transfer_ids
+        self.assertEqual(transfer.state, "seen")
+        self.mine_to_depth()
+        with RpcProxy(self.chain.url, null_methods=("eth_getBlockByNumber",)) as proxy:
+            self.scan_through(proxy)
+        self.assertEqual(transfer.state, "seen", "not reverted on a null answer")
+        self.settle()  # the node answers again
+        self.assertEqual(transfer.state, "matched")

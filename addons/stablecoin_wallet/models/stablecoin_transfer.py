@@ -5,7 +5,7 @@ import logging
 from odoo import api, fields, models
 from odoo.tools import split_every
 
-from ..chain.logs import block_datetime
+from ..chain.logs import MalformedLog, block_datetime, decode_transfer_log
 from ..chain.units import from_units
 
 _logger = logging.getLogger(__name__)
@@ -300,7 +300,11 @@ class StablecoinTransfer(models.Model):
         ).items():
             depth = head - number + 1
             block = blocks.get(number)
-            if block and block[0] == block_hash:
+            if not block:
+                # No answer is no proof: the node may lag or fail. Ask again at the next scan.
+                _logger.info("No block %s from %s's node; retrying later", number, network.name)
+                continue
+            if block[0] == block_hash:
                 same_block.write(
                     {
                         "confirmations": depth,
@@ -309,6 +313,8 @@ class StablecoinTransfer(models.Model):
                     }
                 )
                 continue
+            if not self._hash_differs(client, number, block_hash, block[0]):
+                continue  # answers that disagree with each other: unknown, ask again later
             _logger.warning(
                 "Transfers %s on %s were reorganised away (block %s)",
                 ", ".join(same_block.mapped("tx_hash")),
@@ -335,17 +341,16 @@ class StablecoinTransfer(models.Model):
         hashes = {number: block and block[0] for number, block in blocks.items()}
         for transfer in accepted:
             number = transfer.block_number
-            if hashes.get(number) == transfer.block_hash:
-                continue
+            seen = hashes.get(number)
+            if not seen or not self._hash_differs(client, number, transfer.block_hash, seen):
+                continue  # the same block, or no answer (unknown: never a reorganisation)
             receipt = client.call("eth_getTransactionReceipt", transfer.tx_hash)
             if receipt and int(receipt.get("status", "0x0"), 16) == 1 and receipt.get("blockHash"):
-                # Re-included in another block: same transfer, new place.
-                transfer.write(
-                    {
-                        "block_number": int(receipt["blockNumber"], 16),
-                        "block_hash": receipt["blockHash"].lower(),
-                    }
-                )
+                # Re-included in another block: same transfer, new place (and perhaps another
+                # log index: the rescan must find it as this row, not a new receipt).
+                transfer.write(transfer._placement_in(receipt))
+                continue
+            if receipt is None and not self._absent_twice(client, transfer.tx_hash):
                 continue
             evidence = self.env._(
                 "Transaction %(tx)s was in block %(block)s (hash %(old)s); that block is now "
@@ -362,6 +367,42 @@ class StablecoinTransfer(models.Model):
             transfer._on_deep_reorg(previous, evidence)
             network._rewind_to(number)
         return accepted
+
+    @api.model
+    def _hash_differs(self, client, number, recorded, answered):
+        """True only if the node says twice, consistently, that block ``number`` is not the
+        block ``recorded``: a reorganisation is proven by the chain, not by one odd answer."""
+        if answered == recorded:
+            return False
+        again = client.block_hash(number)
+        return bool(again) and again == answered
+
+    @api.model
+    def _absent_twice(self, client, tx_hash):
+        """The node has no receipt for ``tx_hash``, asked twice."""
+        return client.call("eth_getTransactionReceipt", tx_hash) is None
+
+    def _placement_in(self, receipt):
+        """This transfer's block and log index in ``receipt`` (a re-inclusion)."""
+        self.ensure_one()
+        vals = {
+            "block_number": int(receipt["blockNumber"], 16),
+            "block_hash": receipt["blockHash"].lower(),
+        }
+        for log in receipt.get("logs") or []:
+            try:
+                decoded = decode_transfer_log(log)
+            except MalformedLog:
+                continue
+            if (
+                decoded.token == self.token_id.contract_address
+                and decoded.sender == self.sender
+                and decoded.recipient == self.recipient
+                and str(decoded.amount) == self.amount_units
+            ):
+                vals["log_index"] = decoded.log_index
+                break
+        return vals
 
     def _on_deep_reorg(self, previous_state, evidence):
         """Hook: undo what this transfer had paid (invoicing reverses its payment)."""
