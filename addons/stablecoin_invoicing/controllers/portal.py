@@ -29,9 +29,10 @@ class StablecoinPortal(PortalAccount):
         values["stablecoin_credit"] = (
             invoice.sudo()._stablecoin_credit_lines() if open_stablecoin else None
         )
-        values["stablecoin_error"] = kwargs.get("stablecoin_error")
-        # Fixed codes only: a link cannot put words of its own on the payment card.
-        notice = kwargs.get("stablecoin_notice")
+        # What the last action said, kept in this visitor's session, never read from the URL:
+        # a crafted link cannot put words of its own ("send to 0x... instead") on the card.
+        values["stablecoin_error"] = request.session.pop("stablecoin_error", None)
+        notice = request.session.pop("stablecoin_notice", None)
         values["stablecoin_notice"] = notice if notice in ("claimed",) else None
         return values
 
@@ -41,9 +42,9 @@ class StablecoinPortal(PortalAccount):
     def _stablecoin_back(self, invoice, access_token, error=None, notice=None):
         params = {"access_token": access_token} if access_token else {}
         if error:
-            params["stablecoin_error"] = error
+            request.session["stablecoin_error"] = error
         if notice:
-            params["stablecoin_notice"] = notice
+            request.session["stablecoin_notice"] = notice
         return request.redirect(f"/my/invoices/{invoice.id}?{url_encode(params)}")
 
     def _stablecoin_action(self, invoice_id, access_token, action):

@@ -8,6 +8,7 @@ from datetime import timedelta
 import zxingcpp
 from lxml import html
 from PIL import Image
+from werkzeug.urls import url_encode
 
 from odoo import fields
 from odoo.tests import HttpCase, tagged
@@ -127,6 +128,16 @@ class TestPortalActions(StablecoinInvoiceMixin, HttpCase):
         # The issuer can still reset to draft (and fix the invoice).
         invoice.button_draft()
         self.assertFalse(invoice.stablecoin_reject_reason)
+
+    def test_a_link_cannot_write_on_the_payment_card(self):
+        invoice = self.make_invoice(15.0)
+        phishing = "Send the funds to 0x000000000000000000000000000000000000dEaD instead"
+        for name in ("stablecoin_error", "stablecoin_notice"):
+            response = self.url_open(invoice.get_portal_url() + "&" + url_encode({name: phishing}))
+            page = html.fromstring(response.content)
+            card = page.xpath("string(//div[@id='stablecoin_portal_payment'])")
+            self.assertNotIn("dEaD", card)
+            self.assertFalse(page.xpath("//*[hasclass('o_stablecoin_error')]"))
 
     def test_reject_needs_a_reason(self):
         invoice = self.make_invoice(15.0)
