@@ -9,6 +9,9 @@ from bip_utils import Base58ChecksumError, Bip32KeyError, Bip32Secp256k1, EthAdd
 
 from .address import to_checksum_address
 
+# m/44'/60'/0': purpose, coin type, account.
+ACCOUNT_DEPTH = 3
+
 
 class InvalidExtendedKey(ValueError):
     """The text is not a usable extended public key."""
@@ -31,6 +34,13 @@ def _load(xpub):
         ) from exc
     if not key.IsPublicOnly():
         raise InvalidExtendedKey("Only an extended public key (xpub) is accepted.")
+    depth = key.Depth().ToInt()
+    if depth != ACCOUNT_DEPTH:
+        raise InvalidExtendedKey(
+            f"This extended public key is at depth {depth}; export the account's key "
+            f"(m/44'/60'/0', depth {ACCOUNT_DEPTH}), whose children 0/i are the addresses "
+            "your wallet shows."
+        )
     return key
 
 

@@ -1,5 +1,6 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import ipaddress
 import logging
 import threading
 from datetime import timedelta
@@ -33,6 +34,14 @@ def try_lock_row(cr, table, row_id, condition=None):
             return bool(cr.fetchone())
     except psycopg2.errors.SerializationFailure:
         return False
+
+
+def _is_local_host(host):
+    """Loopback, or a single-label name (a container or host of a private network)."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost" or "." not in host
 
 
 # A network that fails is retried after 1, 2, 4 ... minutes, at most every hour.
@@ -106,6 +115,13 @@ class StablecoinNetwork(models.Model):
         help="Transfers in these last blocks are re-checked after they were accepted: a "
         "reorganisation deeper than the confirmations reverses what they paid.",
     )
+    rescan_overlap_blocks = fields.Integer(
+        string="Rescan Overlap",
+        default=12,
+        help="Blocks below the checkpoint read again at every scan: a load-balanced provider "
+        "whose logs lag behind its head answers nothing for the newest blocks; the next scan "
+        "finds what it missed. Transfers are recorded once whatever the overlap.",
+    )
     head_block = fields.Integer(readonly=True, copy=False)
     last_verified_block = fields.Integer(
         readonly=True,
@@ -150,7 +166,10 @@ class StablecoinNetwork(models.Model):
     def _check_rpc_url(self):
         for network in self.sudo():
             url = network.rpc_url
-            if url and (urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc):
+            if not url:
+                continue
+            parts = urlparse(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise ValidationError(
                     self.env._(
                         "Network %(name)s: the RPC endpoint %(url)s is not an http(s) URL.",
@@ -158,6 +177,50 @@ class StablecoinNetwork(models.Model):
                         url=url,
                     )
                 )
+            if parts.scheme == "http" and not _is_local_host(parts.hostname):
+                raise ValidationError(
+                    self.env._(
+                        "Network %(name)s: the RPC endpoint must use https:// (its address "
+                        "often carries an API key); plain http:// is accepted only for this "
+                        "machine or a host of a private network (a name without dots).",
+                        name=network.name,
+                    )
+                )
+
+    @api.constrains(
+        "rpc_timeout",
+        "scan_chunk_size",
+        "max_chunk_size",
+        "start_block",
+        "reorg_window_blocks",
+        "rescan_overlap_blocks",
+    )
+    def _check_watcher_settings(self):
+        for network in self:
+            problems = [
+                (not 1 <= network.rpc_timeout <= 300, self.env._("RPC Timeout: 1 to 300 s.")),
+                (network.scan_chunk_size < 1, self.env._("Scan chunk size: at least 1 block.")),
+                (
+                    network.max_chunk_size < max(network.scan_chunk_size, 1),
+                    self.env._("Max chunk size: at least the scan chunk size."),
+                ),
+                (network.start_block < 0, self.env._("Start Block: 0 or more.")),
+                (
+                    network.reorg_window_blocks < 0,
+                    self.env._("Deep Reorg Window: 0 blocks or more."),
+                ),
+                (
+                    network.rescan_overlap_blocks < 0,
+                    self.env._("Rescan Overlap: 0 blocks or more."),
+                ),
+            ]
+            for bad, message in problems:
+                if bad:
+                    raise ValidationError(
+                        self.env._(
+                            "Network %(name)s: %(problem)s", name=network.name, problem=message
+                        )
+                    )
 
     @api.depends("head_block", "last_scanned_block")
     def _compute_lag_blocks(self):
@@ -292,7 +355,7 @@ class StablecoinNetwork(models.Model):
                 client,
                 list(by_contract),
                 list(by_address),
-                self.last_scanned_block + 1,
+                max(self.last_scanned_block + 1 - self.rescan_overlap_blocks, self.start_block, 0),
                 head,
                 chunk_size=self.scan_chunk_size,
                 max_chunk=self.max_chunk_size,

@@ -55,6 +55,22 @@ class StablecoinToken(models.Model):
         for token in self:
             token.display_name = f"{token.symbol} ({token.network_id.name})"
 
+    @api.constrains("decimals", "currency_id")
+    def _check_decimals(self):
+        for token in self:
+            if token.decimals < token.currency_id.decimal_places:
+                raise ValidationError(
+                    self.env._(
+                        "Token %(token)s: Decimals (%(decimals)s) cannot be fewer than its "
+                        "currency's (%(currency)s has %(places)s): amounts could not be paid "
+                        "exactly.",
+                        token=token.display_name,
+                        decimals=token.decimals,
+                        currency=token.currency_id.name,
+                        places=token.currency_id.decimal_places,
+                    )
+                )
+
     def _dust_units(self):
         """The dust threshold in the token's smallest unit (exact: converted from its text)."""
         self.ensure_one()

@@ -20,6 +20,7 @@ class RpcProxy:
         # Methods answered with a null result, as a node that lacks the data (pruned, lagging
         # behind its load balancer's other nodes) answers.
         self.null_methods = set(null_methods)
+        self.empty_logs = False
         self.max_log_range = max_log_range
         self.fault = fault
         self.lag = lag
@@ -63,6 +64,9 @@ class RpcProxy:
 
     def _answer_one(self, body):
         answer = self._refusal(body)
+        if self.empty_logs and body.get("method") == "eth_getLogs":
+            # A logs node lagging behind the head its load balancer reports: nothing yet.
+            return {"jsonrpc": "2.0", "id": body.get("id"), "result": []}
         if body.get("method") in self.null_methods:
             return {"jsonrpc": "2.0", "id": body.get("id"), "result": None}
         if answer is None:

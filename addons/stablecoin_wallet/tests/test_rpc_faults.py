@@ -71,3 +71,14 @@ class TestRpcFaults(StablecoinChainMixin, TransactionCase):
         self.network.write({"last_scanned_block": 1, "last_scanned_hash": False})
         self.scan()
         self.assertEqual(len(self.transfers()), 2)
+
+    def test_logs_node_lagging_behind_the_head_loses_nothing(self):
+        tx_hash = self.pay(7_000_000)
+        with RpcProxy(self.chain.url) as proxy:
+            proxy.empty_logs = True
+            self.scan_through(proxy)  # the checkpoint passes the block: its logs came back empty
+        self.assertEqual(self.network.health, "ok")
+        self.assertFalse(self.transfers())
+        self.network.rpc_url = self.chain.url
+        self.scan()  # the next scan reads the overlap below the checkpoint again
+        self.assertEqual(self.transfers().tx_hash, tx_hash)

@@ -43,3 +43,55 @@ class TestStablecoinNetwork(TransactionCase):
         with self.assertRaises(AccessError):
             network.read(["rpc_url"])
         self.assertEqual(self.network.rpc_url, "https://rpc.example/key123")
+
+    def test_remote_endpoint_must_use_https(self):
+        with self.assertRaisesRegex(ValidationError, "must use https"):
+            self.network.rpc_url = "http://eth-mainnet.example.com/v2/secret"
+        for url in (
+            "http://127.0.0.1:8545",
+            "http://localhost:8545",
+            "http://[::1]:8545",
+            "http://chain:8545",  # a container of a private network (docker compose)
+            "https://eth-mainnet.example.com/v2/secret",
+        ):
+            self.network.rpc_url = url
+            self.assertEqual(self.network.sudo().rpc_url, url)
+
+    def test_watcher_settings_are_checked(self):
+        for vals, message in (
+            ({"rpc_timeout": 0}, "RPC Timeout: 1 to 300"),
+            ({"rpc_timeout": 301}, "RPC Timeout: 1 to 300"),
+            ({"scan_chunk_size": 0}, "Scan chunk size"),
+            ({"scan_chunk_size": 500, "max_chunk_size": 100}, "Max chunk size"),
+            ({"start_block": -1}, "Start Block"),
+            ({"reorg_window_blocks": -5}, "Deep Reorg Window"),
+            ({"rescan_overlap_blocks": -1}, "Rescan Overlap"),
+        ):
+            with (
+                self.subTest(vals),
+                self.assertRaisesRegex(ValidationError, message),
+                self.env.cr.savepoint(),
+            ):
+                self.network.write(vals)
+
+    def test_token_decimals_cover_the_currency(self):
+        usdc = self.env.ref("stablecoin_wallet.currency_usdc")
+        with self.assertRaisesRegex(ValidationError, "Decimals \\(1\\) cannot be fewer"):
+            self.env["stablecoin.token"].create(
+                {
+                    "name": "Odd coin",
+                    "symbol": "ODD",
+                    "network_id": self.network.id,
+                    "contract_address": "0x" + "12" * 20,
+                    "decimals": 1,
+                    "currency_id": usdc.id,
+                }
+            )
+
+    def test_neutralize_clears_the_endpoints(self):
+        from odoo.modules.neutralize import get_neutralization_queries
+
+        for query in get_neutralization_queries(["stablecoin_wallet"]):
+            self.env.cr.execute(query)
+        self.env.invalidate_all()
+        self.assertFalse(self.network.sudo().rpc_url)

@@ -66,6 +66,14 @@ class TestStablecoinWallet(StablecoinChainMixin, TransactionCase):
             with self.subTest(bad=bad[:12]), self.assertRaisesRegex(ValidationError, message):
                 self.env["stablecoin.wallet"].create({"name": "Bad", "kind": "xpub", "xpub": bad})
 
+    def test_xpub_of_another_depth_is_refused(self):
+        from bip_utils import Bip32Secp256k1
+
+        # The key of the external chain (m/44'/60'/0'/0): one level too deep.
+        deeper = Bip32Secp256k1.FromExtendedKey(ANVIL_XPUB).ChildKey(0).PublicKey().ToExtended()
+        with self.assertRaisesRegex(ValidationError, "at depth 4"):
+            self.env["stablecoin.wallet"].create({"name": "Deep", "kind": "xpub", "xpub": deeper})
+
     def test_bad_token_contract_is_refused(self):
         with self.assertRaisesRegex(ValidationError, "Token contract"):
             self.env["stablecoin.token"].create(

@@ -1,0 +1,4 @@
+-- A copied database (test, staging) must not watch the production chain with the production
+-- node's API key: RPC endpoints are cleared (the watcher then skips every network).
+UPDATE stablecoin_network
+   SET rpc_url = NULL;
