@@ -199,6 +199,7 @@ class StablecoinAttestationLine(models.Model):
     _order = "id"
 
     attestation_id = fields.Many2one("stablecoin.attestation", required=True, ondelete="cascade")
+    company_id = fields.Many2one(related="attestation_id.company_id", store=True)
     currency_id = fields.Many2one(related="attestation_id.currency_id")
     kind = fields.Selection(
         [

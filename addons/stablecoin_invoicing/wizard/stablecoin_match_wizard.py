@@ -47,35 +47,46 @@ class StablecoinMatchWizard(models.TransientModel):
         return values
 
     def action_confirm(self):
+        """The accountant's decision. The receipt's chain fields are written by this code only
+        (users have no write access to transfers): checked here as the user, done as the
+        system."""
         self.ensure_one()
         transfer = self.transfer_id
+        transfer.check_access("read")  # another company's receipt: refused by its rule
         if transfer.state not in ("unmatched", "confirmed") or transfer.direction != "in":
             raise UserError(self.env._("Only a confirmed, unmatched receipt can be matched."))
+        transfer_sudo = transfer.sudo()
         if self.mode == "invoices":
             if not self.invoice_ids:
                 raise UserError(self.env._("Choose the invoices this receipt pays."))
+            self.invoice_ids.check_access("write")
+            if self.invoice_ids.company_id != transfer.company_id:
+                raise UserError(self.env._("Choose invoices of the receipt's company."))
             if len(self.invoice_ids.commercial_partner_id) > 1:
                 raise UserError(
                     self.env._("One receipt pays invoices of one customer: split the choice.")
                 )
-            transfer._pay_invoices_manually(self.invoice_ids)
+            transfer_sudo._pay_invoices_manually(self.invoice_ids.sudo())
             decision = self.env._("paid %s", ", ".join(self.invoice_ids.mapped("display_name")))
         elif self.mode == "credit":
             if not self.partner_id:
                 raise UserError(self.env._("Choose the customer to credit."))
-            transfer._record_as_credit(self.partner_id)
+            transfer_sudo._record_as_credit(self.partner_id)
             decision = self.env._("recorded as credit of %s", self.partner_id.display_name)
         else:
             if not self.account_id:
                 raise UserError(self.env._("Choose the income account."))
-            transfer._record_as_income(self.account_id)
+            if transfer.company_id not in self.account_id.company_ids:
+                raise UserError(self.env._("Income Account: choose one of the receipt's company."))
+            transfer_sudo._record_as_income(self.account_id)
             decision = self.env._("recorded as other income (%s)", self.account_id.display_name)
-        transfer.message_post(
+        transfer_sudo.message_post(
+            author_id=self.env.user.partner_id.id,
             body=self.env._(
                 "Matched by hand by %(user)s: %(decision)s.%(note)s",
                 user=self.env.user.name,
                 decision=decision,
                 note=(" " + self.note) if self.note else "",
-            )
+            ),
         )
         return {"type": "ir.actions.act_window_close"}

@@ -1,6 +1,7 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class StablecoinAddress(models.Model):
@@ -23,3 +24,28 @@ class StablecoinAddress(models.Model):
     _sql_constraints = [  # noqa: RUF012
         ("address_wallet_unique", "UNIQUE(wallet_id, address)", "This address is already watched."),
     ]
+
+    @api.constrains("address", "active", "wallet_id")
+    def _check_watched_once(self):
+        """An address is watched by one active wallet of one company: a second one (another
+        company's, or a second wallet of the same) would capture or hide its receipts."""
+        for record in self.filtered(lambda a: a.active and a.wallet_id.active):
+            others = (
+                self.sudo()
+                .search(
+                    [
+                        ("address", "=", record.address),
+                        ("active", "=", True),
+                        ("id", "!=", record.id),
+                    ]
+                )
+                .filtered(lambda a: a.wallet_id.active)
+            )
+            if others:
+                raise ValidationError(
+                    self.env._(
+                        "Receiving address %s is already watched by another wallet: an address "
+                        "can belong to one wallet only.",
+                        record.address,
+                    )
+                )

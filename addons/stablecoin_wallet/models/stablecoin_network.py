@@ -51,14 +51,16 @@ MAX_BACKOFF_MINUTES = 60
 class StablecoinNetwork(models.Model):
     _name = "stablecoin.network"
     _description = "Blockchain Network"
+    _inherit = "mail.thread"
     _order = "sequence, name"
 
-    name = fields.Char(required=True)
+    name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(default=True, tracking=True)
     chain_id = fields.Integer(
         string="Chain ID",
         required=True,
+        tracking=True,
         help="EIP-155 chain id, as the network's nodes answer to eth_chainId.",
     )
     rpc_url = fields.Char(
@@ -81,11 +83,13 @@ class StablecoinNetwork(models.Model):
     confirmations_seen = fields.Integer(
         string="Confirmations to Show In Progress",
         default=1,
+        tracking=True,
         help="Blocks on top of a transfer before the payer sees it as in progress.",
     )
     confirmations_final = fields.Integer(
         string="Confirmations to Accept",
         default=12,
+        tracking=True,
         help="Blocks on top of a transfer before it is final and reconciled.",
     )
 

@@ -13,28 +13,33 @@ from ..chain.rpc import RpcError
 class StablecoinToken(models.Model):
     _name = "stablecoin.token"
     _description = "Stablecoin Token"
+    _inherit = "mail.thread"
     _order = "network_id, sequence, symbol"
 
     name = fields.Char(required=True, help="e.g. USD Coin")
     symbol = fields.Char(required=True, help="e.g. USDC")
     sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(default=True, tracking=True)
     network_id = fields.Many2one(
         "stablecoin.network", required=True, ondelete="cascade", index=True
     )
     chain_id = fields.Integer(related="network_id.chain_id")
     contract_address = fields.Char(
-        required=True, help="The token's ERC-20 contract address (EIP-55 checksummed)."
+        required=True,
+        tracking=True,
+        help="The token's ERC-20 contract address (EIP-55 checksummed).",
     )
-    decimals = fields.Integer(required=True, default=6)
+    decimals = fields.Integer(required=True, default=6, tracking=True)
     currency_id = fields.Many2one(
         "res.currency",
         required=True,
+        tracking=True,
         help="The Odoo currency invoices and payments in this token are recorded in.",
     )
 
     dust_threshold = fields.Float(
         default=0.01,
+        tracking=True,
         digits=(36, 18),
         help="Transfers of less than this many tokens (and transfers of nothing) are kept "
         "apart as ignored: address-poisoning scams send them to be copied from the history.",

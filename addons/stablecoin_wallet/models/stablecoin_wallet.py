@@ -64,6 +64,10 @@ class StablecoinWallet(models.Model):
                     self.env._("Wallet %s: enter the extended public key (xpub).", wallet.name)
                 )
 
+    @api.constrains("active")
+    def _check_addresses_watched_once(self):
+        self.address_ids._check_watched_once()
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -154,7 +158,13 @@ class StablecoinWallet(models.Model):
             "SELECT next_index FROM stablecoin_wallet WHERE id = %s FOR UPDATE", [self.id]
         )
         index = self.env.cr.fetchone()[0]
+        Address = self.env["stablecoin.address"].sudo()
         address = derive_address(self.sudo().xpub, index)
+        # Never hand out an address another wallet already watches (the same key imported
+        # twice, or a fixed address of this key): its receipts would belong to that wallet.
+        while Address.search_count([("address", "=", address), ("active", "=", True)], limit=1):
+            index += 1
+            address = derive_address(self.sudo().xpub, index)
         self.sudo().next_index = index + 1
         return (
             self.env["stablecoin.address"]

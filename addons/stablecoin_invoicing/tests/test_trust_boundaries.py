@@ -1,0 +1,148 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Companies and roles, as their users reach the models (the ORM as XML-RPC calls it)."""
+
+from odoo import Command
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import StablecoinInvoiceMixin
+
+
+@tagged("post_install", "-at_install")
+class TestTrustBoundaries(StablecoinInvoiceMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_a = cls.env.company
+        cls.company_b = cls.env["res.company"].create({"name": "Company B"})
+
+        def user(login, groups, companies):
+            return new_test_user(
+                cls.env,
+                login=login,
+                groups=groups,
+                company_id=companies[0].id,
+                company_ids=[Command.set([c.id for c in companies])],
+            )
+
+        cls.b_manager = user("scoin_b_mgr", "account.group_account_manager", [cls.company_b])
+        cls.a_manager = user("scoin_a_mgr", "account.group_account_manager", [cls.company_a])
+        cls.a_accountant = user(
+            "scoin_a_acc",
+            "account.group_account_user,account.group_account_invoice",
+            [cls.company_a],
+        )
+        cls.a_billing = user("scoin_a_bill", "account.group_account_invoice", [cls.company_a])
+        cls.invoice = cls.make_invoice(60.0)
+
+    def test_another_company_manager_sees_and_changes_nothing_of_a(self):
+        request = self.invoice.stablecoin_request_id
+        address = request.address_id
+        for model, record in (
+            ("stablecoin.wallet", self.wallet),
+            ("stablecoin.address", address),
+            ("stablecoin.payment.request", request),
+        ):
+            as_b = self.env[model].with_user(self.b_manager)
+            self.assertFalse(as_b.search([("id", "=", record.id)]), model)
+            with self.assertRaises(AccessError, msg=model), mute_logger("odoo.models"):
+                as_b.browse(record.id).read(["id"])
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            address.with_user(self.b_manager).write({"address": "0x" + "66" * 20})
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            request.with_user(self.b_manager).write({"address_id": False})
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.wallet.with_user(self.b_manager).write({"address": self.chain.accounts[9]})
+        self.assertEqual(self.invoice.stablecoin_address, self.merchant)
+
+    def test_nobody_writes_what_the_chain_says(self):
+        self.pay(60_000_000)
+        self.settle()
+        transfer = self.invoice.stablecoin_transfer_ids
+        for user in (self.a_manager, self.a_accountant, self.a_billing):
+            with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                transfer.with_user(user).write({"amount_units": "1", "state": "confirmed"})
+            with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                self.invoice.stablecoin_request_id.with_user(user).write({"amount_units": "1"})
+            with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                self.invoice.stablecoin_address_id.with_user(user).write(
+                    {"address": "0x" + "7" * 40}
+                )
+
+    def test_networks_and_tokens_change_only_by_system_administrators(self):
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.token_usdc.with_user(self.a_manager).write({"decimals": 4})
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.network.with_user(self.b_manager).write({"confirmations_final": 1})
+        admin = new_test_user(
+            self.env,
+            login="scoin_sysadmin",
+            groups="base.group_system,account.group_account_manager",
+        )
+        self.token_usdc.with_user(admin).write({"dust_threshold": 0.5})
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # tracking is written when the transaction commits
+        self.assertIn(
+            "Dust Threshold",
+            " ".join(
+                self.token_usdc.message_ids.tracking_value_ids.field_id.mapped("field_description")
+            ),
+            "the change is tracked",
+        )
+
+    def test_accountant_and_administrator_match_a_receipt(self):
+        for user in (self.a_accountant, self.a_manager):
+            with self.subTest(user.login):
+                invoice = self.make_invoice(31.0)
+                self.pay(31_500_000)  # an amount nobody asked for
+                self.settle()
+                receipt = self.env["stablecoin.transfer"].search(
+                    [("state", "=", "unmatched"), ("amount_units", "=", "31500000")]
+                )
+                wizard = (
+                    self.env["stablecoin.match.wizard"]
+                    .with_user(user)
+                    .with_context(active_id=receipt.id)
+                    .create({"mode": "invoices", "invoice_ids": [Command.set(invoice.ids)]})
+                )
+                wizard.action_confirm()
+                self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+                self.assertEqual(receipt.state, "matched")
+                self.assertIn(user.name, receipt.message_ids[0].body)
+
+    def test_another_company_cannot_match_a_receipt(self):
+        self.pay(12_000_000)
+        self.settle()
+        receipt = self.env["stablecoin.transfer"].search([("state", "=", "unmatched")])
+        b_accountant = new_test_user(
+            self.env,
+            login="scoin_b_acc",
+            groups="account.group_account_user",
+            company_id=self.company_b.id,
+            company_ids=[Command.set(self.company_b.ids)],
+        )
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.env["stablecoin.match.wizard"].with_user(b_accountant).with_context(
+                active_id=receipt.id
+            ).create({"mode": "credit", "partner_id": self.partner.id}).action_confirm()
+        self.assertEqual(receipt.state, "unmatched")
+
+    def test_an_address_is_watched_by_one_wallet_only(self):
+        for company in (self.company_a, self.company_b):
+            with (
+                self.subTest(company.name),
+                self.assertRaisesRegex(ValidationError, "already watched by another wallet"),
+                self.env.cr.savepoint(),
+            ):
+                self.env["stablecoin.wallet"].create(
+                    {"name": "Copycat", "company_id": company.id, "address": self.merchant}
+                )
+
+    def test_billing_user_invoices_and_sees_statuses(self):
+        invoice = self.make_invoice(14.0).with_user(self.a_billing)
+        self.assertEqual(invoice.stablecoin_payment_status, "awaiting")
+        self.assertEqual(invoice.stablecoin_request_id.amount_units, "14000000")
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.env["stablecoin.match.wizard"].with_user(self.a_billing).create({"mode": "credit"})
