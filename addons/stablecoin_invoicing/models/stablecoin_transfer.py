@@ -8,6 +8,7 @@ from decimal import Decimal
 from psycopg2.errors import TransactionRollbackError
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, mute_logger, split_every
 
 from odoo.addons.stablecoin_wallet.chain import from_units
@@ -44,6 +45,11 @@ class StablecoinTransfer(models.Model):
     )
     partner_id = fields.Many2one(related="move_id.partner_id", store=True)
     payment_id = fields.Many2one("account.payment", readonly=True, copy=False)
+    match_error = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Why the matcher could not book this receipt: fix the cause, then Retry.",
+    )
 
     def _on_recorded(self):
         self._link_requests()
@@ -139,7 +145,7 @@ class StablecoinTransfer(models.Model):
                 self._match_again()
             except Exception:  # pylint: disable=broad-except
                 # One bad receipt must not block the others: retry them one by one.
-                _logger.exception("Batch matching failed; matching one by one")
+                _logger.warning("Batch matching failed; matching one by one", exc_info=True)
                 self.env.invalidate_all()
                 for transfer in batch:
                     transfer._match_one_guarded()
@@ -168,13 +174,23 @@ class StablecoinTransfer(models.Model):
             self.env.invalidate_all()
             self._match_again()
             return False
-        except Exception as exc:  # pylint: disable=broad-except
-            _logger.exception("Transfer %s could not be matched", self.tx_hash)
+        except Exception as exc:  # noqa: BLE001  # pylint: disable=broad-except
+            # A poison receipt: set apart with its error, visible and retryable; the others go
+            # on and the scheduled action does not fail because of it.
+            _logger.warning("Transfer %s could not be booked: %s", self.tx_hash, exc)
             self.env.invalidate_all()
             if self.state == "confirmed":
-                self.state = "unmatched"
+                self.write({"state": "attention", "match_error": str(exc)[:2000]})
                 self.message_post(body=self.env._("Could not be booked automatically: %s", exc))
             return False
+
+    def action_retry_match(self):
+        """Accountants: match again a receipt that needed attention (its cause fixed)."""
+        self.check_access("read")
+        for transfer in self.sudo().filtered(lambda t: t.state == "attention"):
+            transfer.write({"state": "confirmed", "match_error": False})
+            transfer._match_one_guarded()
+        return True
 
     def _match_batch(self):
         """Match these transfers: receipts for distinct invoices are paid in one batch; the
@@ -400,13 +416,23 @@ class StablecoinTransfer(models.Model):
     def _payment_vals(self, partner, company, write_offs=(), payment_type="inbound"):
         """The one shape of every payment of a transfer: in the wallet's journal for its
         token, in the token's currency, memo the transaction hash."""
+        journal = self.wallet_id._journal_for(self.token_id)
+        if not journal:
+            raise UserError(
+                self.env._(
+                    "Wallet %(wallet)s has no journal for %(token)s: add the token to the "
+                    "wallet's accepted tokens (its journal is then created), then retry.",
+                    wallet=self.wallet_id.display_name,
+                    token=self.token_id.display_name,
+                )
+            )
         return {
             "payment_type": payment_type,
             "partner_type": "customer",
             "partner_id": partner.id,
             "amount": self.currency_id.round(self.amount),
             "currency_id": self.currency_id.id,
-            "journal_id": self.wallet_id._journal_for(self.token_id).id,
+            "journal_id": journal.id,
             "company_id": company.id,
             "date": self._booking_date(),
             "memo": self.tx_hash,

@@ -146,3 +146,25 @@ class TestTrustBoundaries(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(invoice.stablecoin_request_id.amount_units, "14000000")
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
             self.env["stablecoin.match.wizard"].with_user(self.a_billing).create({"mode": "credit"})
+
+    def test_a_poison_receipt_is_set_apart_and_the_others_are_paid(self):
+        """USDT sent to a per-invoice address whose wallet has no USDT journal cannot be
+        posted: it needs attention; the good receipt of the same batch is paid, the job runs."""
+        poisoned = self.make_invoice(20.0, wallet=self.hd_wallet)
+        good = self.make_invoice(33.0)
+        self.pay(20_000_000, token=self.usdt, to=poisoned.stablecoin_address)
+        self.pay(33_000_000)
+        self.mine_to_depth()
+        self.scan()
+        with mute_logger("odoo.addons.stablecoin_invoicing.models.stablecoin_transfer"):
+            self.env["stablecoin.transfer"]._cron_match()
+        self.assertIn(good.payment_state, ("paid", "in_payment"))
+        bad = self.env["stablecoin.transfer"].search([("token_id", "=", self.token_usdt.id)])
+        self.assertEqual(bad.state, "attention")
+        self.assertIn("has no journal for USDT", bad.match_error)
+        self.assertEqual(poisoned.payment_state, "not_paid")
+        # The administrator gives the wallet USDT (and so its journal); the accountant retries.
+        self.hd_wallet.with_user(self.a_manager).token_ids = [Command.link(self.token_usdt.id)]
+        bad.with_user(self.a_accountant).action_retry_match()
+        self.assertEqual(bad.state, "matched")
+        self.assertIn(poisoned.payment_state, ("paid", "in_payment"))

@@ -53,7 +53,10 @@ class StablecoinMatchWizard(models.TransientModel):
         self.ensure_one()
         transfer = self.transfer_id
         transfer.check_access("read")  # another company's receipt: refused by its rule
-        if transfer.state not in ("unmatched", "confirmed") or transfer.direction != "in":
+        if (
+            transfer.state not in ("unmatched", "attention", "confirmed")
+            or transfer.direction != "in"
+        ):
             raise UserError(self.env._("Only a confirmed, unmatched receipt can be matched."))
         transfer_sudo = transfer.sudo()
         if self.mode == "invoices":

@@ -66,6 +66,7 @@ class StablecoinTransfer(models.Model):
             ("confirmed", "Confirmed"),
             ("matched", "Matched"),
             ("unmatched", "Unmatched"),
+            ("attention", "Needs attention"),
             ("reverted", "Reverted"),
             ("ignored", "Ignored"),
         ],
@@ -333,7 +334,7 @@ class StablecoinTransfer(models.Model):
         accepted = self.search(
             [
                 ("network_id", "=", network.id),
-                ("state", "in", ("confirmed", "matched", "unmatched")),
+                ("state", "in", ("confirmed", "matched", "unmatched", "attention")),
                 ("block_number", ">", window_start),
             ]
         )
