@@ -9,12 +9,14 @@ ones on chain, and each has exactly one payment.
 import os
 import random
 import signal
+import socket
 import subprocess
 import time
 import uuid
 
 import odoodb
 import pytest
+import requests
 
 from odoo.addons.stablecoin_wallet.chain import TRANSFER_TOPIC
 from odoo.addons.stablecoin_wallet.chain.devchain import DevChain
@@ -171,3 +173,86 @@ def test_two_workers_at_once(world):
     assert [proc.returncode for proc, _script in procs] == [0, 0], outs
     run(db, JOBS)
     check_exactly_once(db, chain, token, merchant)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_two_servers_in_multi_worker_mode(world, tmp_path):
+    """How Odoo scales: two servers, each with HTTP and cron worker processes, on one
+    database, both running the scheduled jobs while payments arrive and payers' pages poll.
+    Nothing lost, nothing doubled, no failed job, no ERROR line."""
+    db, chain, token, merchant, customer = world
+    out = run(
+        db,
+        """
+token = env.ref('stablecoin_wallet.stablecoin_token_usdc_local')
+wallet = env.ref('stablecoin_wallet.stablecoin_wallet_demo')
+partner = env['res.partner'].create({'name': 'Fault customer'})
+for amount in (31, 32, 33, 34, 35, 36):
+    inv = env['account.move'].create({
+        'move_type': 'out_invoice', 'partner_id': partner.id, 'currency_id': token.currency_id.id,
+        'stablecoin_token_id': token.id, 'stablecoin_wallet_id': wallet.id,
+        'invoice_line_ids': [(0, 0, {'name': 'x', 'price_unit': amount, 'tax_ids': []})]})
+    inv.action_post()
+    print('INVOICE', inv.id, inv._portal_ensure_token(), inv.stablecoin_request_id.amount_units)
+env.cr.commit()
+""",
+    )
+    invoices = [line.split()[1:] for line in out.splitlines() if line.startswith("INVOICE")]
+    servers, logs, bases = [], [], []
+    try:
+        for i in range(2):
+            port, log = free_port(), tmp_path / f"server{i}.log"
+            servers.append(
+                subprocess.Popen(  # pylint: disable=consider-using-with
+                    odoodb.server_cmd(
+                        db,
+                        port,
+                        "--workers=2",
+                        "--max-cron-threads=2",
+                        f"--gevent-port={free_port()}",
+                        f"--logfile={log}",
+                        "--log-level=info",
+                    ),
+                    env=dict(os.environ, TZ="UTC"),
+                    start_new_session=True,
+                )
+            )
+            logs.append(log)
+            bases.append(f"http://127.0.0.1:{port}")
+        for base in bases:
+            odoodb.wait_http(base + "/web/login")
+        session = requests.Session()
+        for invoice_id, access_token, units in invoices:
+            chain.transfer(token, customer, merchant, int(units))
+            chain.mine(2)
+            deadline = time.monotonic() + 120
+            status = None
+            while status != "paid":
+                assert time.monotonic() < deadline, f"invoice {invoice_id} not paid: {status}"
+                for base in bases:  # the payer's page, served by either server
+                    status = session.get(
+                        f"{base}/my/invoices/{invoice_id}/stablecoin/status",
+                        params={"access_token": access_token},
+                        timeout=30,
+                    ).json()["status"]
+                time.sleep(0.5)
+    finally:
+        for proc in servers:
+            os.killpg(proc.pid, signal.SIGTERM)
+        for proc in servers:
+            proc.wait(timeout=60)
+    check_exactly_once(db, chain, token, merchant)
+    failures = odoodb.psql(
+        "SELECT cron_name, failure_count FROM ir_cron "
+        "WHERE cron_name LIKE 'Stablecoin%' AND failure_count > 0",
+        dbname=db,
+    )
+    assert failures == "", failures
+    for log in logs:
+        errors = [line for line in log.read_text().splitlines() if " ERROR " in line]
+        assert not errors, "\n".join(errors[:5])

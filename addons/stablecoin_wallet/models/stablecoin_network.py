@@ -304,8 +304,14 @@ class StablecoinNetwork(models.Model):
             _logger.info("Network %s is being scanned by another worker", self.name)
             return False
         try:
-            with self.env.cr.savepoint():
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                 self._scan()
+        except psycopg2.errors.TransactionRollbackError:
+            # Another worker changed what this scan read (its own scan or match committed in
+            # between): nothing is wrong with the network; the next scan does it.
+            _logger.info("Scan of %s met a concurrent update; retrying later", self.name)
+            self.env.invalidate_all()
+            return False
         except (RpcError, UserError) as exc:
             self._record_failure(str(exc))
         except Exception as exc:  # pylint: disable=broad-except
