@@ -4,4 +4,5 @@ from . import stablecoin_payment_request
 from . import stablecoin_payment_claim
 from . import account_move
 from . import stablecoin_transfer
+from . import stablecoin_wallet
 from . import stablecoin_attestation

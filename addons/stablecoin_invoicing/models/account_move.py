@@ -182,10 +182,12 @@ class AccountMove(models.Model):
                 move.stablecoin_payment_uri = request.payment_uri
 
     def _stablecoin_request_is_current(self, request):
-        """The request still asks for what is due now (open, residual unchanged)."""
+        """The request still asks for what is due now (open, residual unchanged, on an address
+        still watched)."""
         return (
             bool(request)
             and self.state == "posted"
+            and request.address_id.active
             and request.state in ("awaiting", "seen", "partial")
             and self.currency_id.compare_amounts(request.amount_due, self.amount_residual) == 0
         )
@@ -242,9 +244,20 @@ class AccountMove(models.Model):
         token, else one from a wallet of the company that does (derived or fixed)."""
         self.ensure_one()
         wallet = self.stablecoin_wallet_id
-        if wallet and token in wallet.token_ids and self.stablecoin_address_id:
-            return self.stablecoin_address_id
+        own = self.stablecoin_address_id
+        if wallet and token in wallet.token_ids and own.active:
+            return own
         wallet = self._stablecoin_wallet_for(token)
+        # Back to a wallet this invoice already had an address of (the payer switching
+        # tokens to and fro): the same address, not one more derived child each time.
+        earlier = self.sudo().stablecoin_request_ids.address_id.filtered(
+            lambda a: a.wallet_id == wallet and a.active
+        )[:1]
+        if wallet.kind == "xpub" and earlier:
+            self.sudo().write(
+                {"stablecoin_wallet_id": wallet.id, "stablecoin_address_id": earlier.id}
+            )
+            return earlier
         address = wallet._new_receiving_address()
         if not address:
             raise UserError(self.env._("Wallet %s has no receiving address.", wallet.name))
@@ -279,7 +292,11 @@ class AccountMove(models.Model):
         self.ensure_one()
         if token not in self.stablecoin_token_ids:
             raise UserError(self.env._("%s is not accepted for this invoice.", token.display_name))
-        if self.stablecoin_payment_status in ("paid", "paid_late", "overpaid", "rejected"):
+        if (
+            self.state != "posted"
+            or self.payment_state not in ("not_paid", "partial")
+            or self.stablecoin_payment_status in ("paid", "paid_late", "overpaid", "rejected")
+        ):
             raise UserError(self.env._("This invoice takes no more payments."))
         self.sudo().stablecoin_token_id = token
         return self._stablecoin_new_request(token)
@@ -481,7 +498,8 @@ class AccountMove(models.Model):
             "mail.mail_activity_data_todo",
             summary=self.env._("Invoice rejected by the customer"),
             note=reason[:2000],
-            user_id=(self.invoice_user_id or self.env.user).id,
+            # The salesperson, or whoever created the invoice: never the portal's public user.
+            user_id=(self.invoice_user_id or self.create_uid).id,
         )
         return True
 

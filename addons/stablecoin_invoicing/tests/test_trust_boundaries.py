@@ -3,7 +3,7 @@
 """Companies and roles, as their users reach the models (the ORM as XML-RPC calls it)."""
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -168,3 +168,38 @@ class TestTrustBoundaries(StablecoinInvoiceMixin, TransactionCase):
         bad.with_user(self.a_accountant).action_retry_match()
         self.assertEqual(bad.state, "matched")
         self.assertIn(poisoned.payment_state, ("paid", "in_payment"))
+
+    def test_changing_the_wallet_address_moves_open_requests_to_the_new_one(self):
+        invoice = self.make_invoice(18.0)
+        self.assertEqual(invoice.stablecoin_address, self.merchant)
+        new_address = self.chain.accounts[5]
+        self.wallet.with_user(self.a_manager).address = new_address
+        self.assertIn(f"address={new_address}", invoice.stablecoin_payment_uri)
+        self.assertEqual(invoice.stablecoin_request_id.address, new_address)
+        self.pay(18_000_000, to=new_address)
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+
+    def test_switching_tokens_to_and_fro_derives_no_new_addresses(self):
+        self.wallet.token_ids = self.token_usdt  # the shop wallet: USDT; the HD wallet: USDC
+        invoice = self.make_invoice(9.0, wallet=self.hd_wallet)
+        derived = invoice.stablecoin_address_id
+        used = self.hd_wallet.next_index
+        for token in (self.token_usdt, self.token_usdc, self.token_usdt, self.token_usdc):
+            invoice._stablecoin_select_token(token)
+        self.assertEqual(invoice.stablecoin_address_id, derived, "back to its own address")
+        self.assertEqual(self.hd_wallet.next_index, used, "no child derived for nothing")
+
+    def test_a_closed_invoice_takes_no_token_switch(self):
+        invoice = self.make_invoice(9.0)
+        invoice.button_draft()
+        with self.assertRaisesRegex(UserError, "takes no more payments"):
+            invoice._stablecoin_select_token(self.token_usdt)
+
+    def test_rejection_activity_goes_to_a_person(self):
+        invoice = self.make_invoice(9.0)
+        invoice.invoice_user_id = False
+        public = self.env.ref("base.public_user")
+        invoice.with_user(public).sudo()._stablecoin_reject("Not ours")
+        self.assertEqual(invoice.activity_ids.user_id, invoice.create_uid)
+        self.assertNotEqual(invoice.activity_ids.user_id, public)

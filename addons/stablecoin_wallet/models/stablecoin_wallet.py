@@ -103,7 +103,7 @@ class StablecoinWallet(models.Model):
         for wallet in self.filtered(lambda w: w.kind == "address" and w.address):
             fixed = wallet.address_ids.filtered(lambda a: a.derivation_index == -1)
             if fixed.address != wallet.address:
-                fixed.active = False
+                fixed.sudo().active = False
                 Address.create(
                     {"wallet_id": wallet.id, "address": wallet.address, "derivation_index": -1}
                 )
