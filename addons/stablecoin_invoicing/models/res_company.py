@@ -19,6 +19,12 @@ class ResCompany(models.Model):
         default=15,
         help="How long the token amount quoted for an invoice in another currency is held.",
     )
+    stablecoin_quote_grace_minutes = fields.Integer(
+        string="Late Payment Grace (minutes)",
+        default=60,
+        help="A payment of an expired quote's amount mined within this time after the expiry "
+        "settles at the quoted rate; later, at the rate of its day, any difference left open.",
+    )
     stablecoin_tolerance_percent = fields.Float(
         string="Underpayment Tolerance (%)",
         help="An underpayment up to this share of the amount due is written off and the invoice "
@@ -36,12 +42,17 @@ class ResCompany(models.Model):
     )
 
     @api.constrains(
-        "stablecoin_quote_minutes", "stablecoin_tolerance_percent", "stablecoin_tolerance_amount"
+        "stablecoin_quote_minutes",
+        "stablecoin_quote_grace_minutes",
+        "stablecoin_tolerance_percent",
+        "stablecoin_tolerance_amount",
     )
     def _check_stablecoin_settings(self):
         for company in self:
             if company.stablecoin_quote_minutes < 1:
                 raise ValidationError(self.env._("The quote validity must be at least 1 minute."))
+            if company.stablecoin_quote_grace_minutes < 0:
+                raise ValidationError(self.env._("The late payment grace cannot be negative."))
             if not 0 <= company.stablecoin_tolerance_percent <= 100:
                 raise ValidationError(
                     self.env._("The underpayment tolerance must be between 0 and 100%.")

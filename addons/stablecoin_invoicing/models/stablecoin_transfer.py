@@ -320,6 +320,13 @@ class StablecoinTransfer(models.Model):
         receivable = self._open_receivable(invoice)
         due = sum(receivable.mapped("amount_residual_currency"))
         due_company = sum(receivable.mapped("amount_residual"))
+        if request and request.expires_at and self.block_time:
+            grace = timedelta(minutes=company.stablecoin_quote_grace_minutes)
+            if self.block_time > request.expires_at + grace:
+                # Long after the quote expired: the tokens are worth what they are worth on
+                # their day, not what an old quote promised; any difference stays open.
+                quoted_units = invoice._stablecoin_units_in(due, token, date)
+                request = request.browse()
         if request and inv_cur.compare_amounts(request.amount_due, due) != 0:
             # The request priced another amount due (paid in part since): what it asks for
             # what is due now, at its rate.

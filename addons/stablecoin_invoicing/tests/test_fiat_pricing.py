@@ -245,6 +245,23 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(invoice.stablecoin_payment_status, "paid_late")
         self.assertIn("after the quote expired", " ".join(invoice.message_ids.mapped("body")))
 
+    def test_payment_long_after_the_quote_expired_settles_at_the_day_rate(self):
+        self.env.company.stablecoin_quote_grace_minutes = 60
+        invoice = self.eur_invoice(100.0)
+        old = invoice.stablecoin_request_id
+        self.assertEqual(old.amount_units, "120000000")
+        old.expires_at = fields.Datetime.now() - timedelta(hours=2)  # past the grace
+        self.env["res.currency.rate"].search(
+            [("currency_id", "=", self.eur.id), ("name", "=", fields.Date.today())]
+        ).write({"rate": 1 / 1.25})
+        self.pay(120_000_000)  # the old QR code, two hours too late
+        self.settle()
+        # 120 USDC at today's 1.25 is 96 EUR: the 4 EUR left stay due.
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertAlmostEqual(invoice.amount_residual, 4.0, places=2)
+        self.assertEqual(invoice.stablecoin_payment_status, "partial")
+        self.assertEqual(invoice.stablecoin_request_id.amount_units, "5000000")
+
     def test_status_changes_are_tracked_on_the_chatter(self):
         invoice = self.eur_invoice(100.0)
         self.pay(120_000_000)
