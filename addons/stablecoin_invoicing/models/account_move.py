@@ -94,8 +94,18 @@ class AccountMove(models.Model):
     stablecoin_refund_address = fields.Char(
         compute="_compute_stablecoin_refund",
         store=True,
+        readonly=False,
+        copy=False,
         string="Refund To",
-        help="The payer's address, from the transfer that paid the original invoice.",
+        help="Proposed: the payer of the original invoice (its first payment). It can be "
+        "changed to another address that paid the invoice, then must be confirmed.",
+    )
+    stablecoin_refund_confirmed = fields.Boolean(
+        string="Refund Address Confirmed",
+        copy=False,
+        tracking=True,
+        help="An accountant confirmed the refund address: only then is the refund request "
+        "(amount, URI) shown and matched.",
     )
     stablecoin_refund_units = fields.Char(
         compute="_compute_stablecoin_refund_request", string="Refund (token units)"
@@ -107,26 +117,67 @@ class AccountMove(models.Model):
     @api.depends("reversed_entry_id.stablecoin_transfer_ids.state", "move_type")
     def _compute_stablecoin_refund(self):
         for move in self:
-            paid_by = move.reversed_entry_id.stablecoin_transfer_ids.filtered(
-                lambda t: t.state == "matched" and t.direction == "in"
+            # The original payer (the first payment), never silently the last sender: anyone
+            # can send a unit to a paid invoice's address.
+            first = move._stablecoin_refund_senders()[:1]
+            is_refund = move.move_type == "out_refund"
+            move.stablecoin_refund_token_id = first.token_id if is_refund else False
+            move.stablecoin_refund_address = first.sender if is_refund else False
+
+    def _stablecoin_refund_senders(self):
+        """The matched receipts of the invoice this credit note reverses, oldest first."""
+        self.ensure_one()
+        return self.reversed_entry_id.stablecoin_transfer_ids.filtered(
+            lambda t: t.state == "matched" and t.direction == "in"
+        ).sorted(lambda t: (t.block_number, t.log_index))
+
+    @api.constrains("stablecoin_refund_address")
+    def _check_stablecoin_refund_address(self):
+        for move in self.filtered("stablecoin_refund_address"):
+            senders = set(move._stablecoin_refund_senders().mapped("sender"))
+            if move.stablecoin_refund_address not in senders:
+                raise ValidationError(
+                    self.env._(
+                        "Refund To: %(address)s did not pay %(invoice)s; choose one of its "
+                        "payers: %(payers)s.",
+                        address=move.stablecoin_refund_address,
+                        invoice=move.reversed_entry_id.display_name,
+                        payers=", ".join(sorted(senders)) or "-",
+                    )
+                )
+
+    def action_stablecoin_confirm_refund_address(self):
+        for move in self:
+            if not move.stablecoin_refund_address:
+                raise UserError(self.env._("This credit note has no refund address to confirm."))
+            move.stablecoin_refund_confirmed = True
+            move.message_post(
+                body=self.env._(
+                    "Refund address %(address)s confirmed by %(user)s.",
+                    address=move.stablecoin_refund_address,
+                    user=self.env.user.name,
+                )
             )
-            last = paid_by.sorted(lambda t: (t.block_number, t.log_index))[-1:]
-            move.stablecoin_refund_token_id = (
-                last.token_id if move.move_type == "out_refund" else False
-            )
-            move.stablecoin_refund_address = (
-                last.sender if move.move_type == "out_refund" else False
-            )
+        return True
 
     @api.depends(
-        "stablecoin_refund_token_id", "stablecoin_refund_address", "amount_residual", "state"
+        "stablecoin_refund_token_id",
+        "stablecoin_refund_address",
+        "stablecoin_refund_confirmed",
+        "amount_residual",
+        "state",
     )
     def _compute_stablecoin_refund_request(self):
         for move in self:
             token = move.stablecoin_refund_token_id
             move.stablecoin_refund_units = False
             move.stablecoin_refund_uri = False
-            if not token or move.state != "posted" or not move.amount_residual:
+            if (
+                not token
+                or move.state != "posted"
+                or not move.amount_residual
+                or not move.stablecoin_refund_confirmed
+            ):
                 continue
             units = move._stablecoin_units_in(move.amount_residual, token)
             move.stablecoin_refund_units = str(units)

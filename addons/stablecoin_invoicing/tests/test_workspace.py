@@ -1,6 +1,7 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
@@ -112,6 +113,30 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
         )
         self.assertIn(out_tx, pdf.decode())
 
+    def test_refund_goes_to_the_original_payer_not_the_last_sender(self):
+        invoice = self.make_invoice(25.0, wallet=self.hd_wallet)
+        self.pay(25_000_000, to=invoice.stablecoin_address)
+        self.settle()
+        stranger = self.chain.accounts[7]
+        self.pay(10_000, to=invoice.stablecoin_address, sender=stranger)  # a cent, as bait
+        self.settle()
+        reversal = Form(
+            self.env["account.move.reversal"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            )
+        ).save()
+        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        credit_note.action_post()
+        self.assertEqual(credit_note.stablecoin_refund_address, self.customer)
+        with self.assertRaisesRegex(ValidationError, "did not pay"), self.env.cr.savepoint():
+            credit_note.stablecoin_refund_address = self.chain.accounts[8]
+        with self.assertRaisesRegex(ValidationError, "did not pay"), self.env.cr.savepoint():
+            credit_note.stablecoin_refund_address = stranger  # sent to a paid invoice: no payer
+        bait = self.env["stablecoin.transfer"].search([("sender", "=", stranger)])
+        self.assertEqual(bait.state, "unmatched", "an accountant decides, not the matcher")
+        credit_note.action_stablecoin_confirm_refund_address()
+        self.assertIn(f"address={self.customer}", credit_note.stablecoin_refund_uri)
+
     def test_refund_end_to_end(self):
         invoice = self.make_invoice(30.0)
         self.pay(30_000_000)
@@ -125,6 +150,8 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
         credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
         credit_note.action_post()
         self.assertEqual(credit_note.stablecoin_refund_address, self.customer)
+        self.assertFalse(credit_note.stablecoin_refund_uri, "not before the address is confirmed")
+        credit_note.action_stablecoin_confirm_refund_address()
         request = parse_erc20_transfer_uri(credit_note.stablecoin_refund_uri)
         self.assertEqual(
             (request.token, request.recipient, request.amount),
