@@ -238,3 +238,29 @@ class TestNodeIsAWitness(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(transfer.state, "seen", "not reverted on a null answer")
         self.settle()  # the node answers again
         self.assertEqual(transfer.state, "matched")
+
+    def test_an_endpoint_down_another_up(self):
+        invoice = self.make_invoice(11.0)
+        self.pay(11_000_000)
+        self.network.sudo().write(
+            {"rpc_url": "http://127.0.0.1:9", "rpc_fallback_urls": self.chain.url}
+        )
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(self.network.health, "ok")
+        self.assertIn("endpoint #1 failed", self.network.last_error)
+
+    def test_a_lying_node_disagreeing_with_a_second_reverses_nothing(self):
+        invoice = self.make_invoice(42.0)
+        self.pay(42_000_000)
+        self.settle()
+        transfer = invoice.stablecoin_transfer_ids
+        self.chain.mine(self.network.confirmations_final)
+        # The first endpoint says the block is another and the transaction unknown.
+        with RpcProxy(self.chain.url, null_methods=("eth_getTransactionReceipt",)) as liar:
+            liar.lie_about_blocks = True
+            self.network.sudo().write({"rpc_url": liar.url, "rpc_fallback_urls": self.chain.url})
+            self.network._scan_guarded()
+            self.network.sudo().write({"rpc_url": self.chain.url, "rpc_fallback_urls": False})
+        self.assertEqual(transfer.state, "matched")
+        self.assertFalse(transfer.payment_id.move_id.reversal_move_ids)

@@ -137,3 +137,98 @@ class JsonRpcClient:
             return int(value, 16)
         except (TypeError, ValueError) as exc:
             raise RpcError(f"{what}: {value!r} is not a hex quantity.") from exc
+
+
+class FailoverClient:
+    """Several endpoints of one network (providers are often several, and each fails at
+    times): every call goes to the first endpoint that answers. An endpoint that fails
+    (unreachable, HTTP error, nonsense) or serves another chain is passed over for the rest of
+    this client's life (one scan), and its error kept in :attr:`failures`. A refused log
+    range is the node's answer, not a failure: it is raised to the caller (who shrinks it).
+
+    Same methods as :class:`JsonRpcClient`; :meth:`second_opinion` asks another endpoint.
+    """
+
+    def __init__(self, urls, timeout=20, chain_id=None, session=None):
+        if not urls:
+            raise RpcError("No RPC endpoint.")
+        session = session or requests.Session()
+        self.clients = [JsonRpcClient(url, timeout=timeout, session=session) for url in urls]
+        self.expected_chain_id = chain_id
+        self.failures = {}  # endpoint index -> error text
+        self.used = None  # index of the endpoint that answered last
+        self._checked = set()
+
+    def _run(self, method, *args):
+        last = None
+        for index, client in enumerate(self.clients):
+            if index in self.failures:
+                continue
+            try:
+                self._check(index, client)
+                result = getattr(client, method)(*args)
+            except RpcRangeTooLarge:
+                raise
+            except RpcError as exc:
+                self.failures[index] = str(exc)
+                last = exc
+                continue
+            self.used = index
+            return result
+        if len(self.clients) > 1:
+            raise RpcError(
+                "every RPC endpoint failed: "
+                + "; ".join(f"#{i + 1}: {error}" for i, error in sorted(self.failures.items()))
+            )
+        raise last
+
+    def _check(self, index, client):
+        if self.expected_chain_id is None or index in self._checked:
+            return
+        answered = client.chain_id()
+        if answered != self.expected_chain_id:
+            raise RpcError(
+                f"the endpoint answers chain id {answered}, not {self.expected_chain_id}: it "
+                "is a node of another network."
+            )
+        self._checked.add(index)
+
+    def call(self, method, *params):
+        return self._run("call", method, *params)
+
+    def batch(self, calls):
+        return self._run("batch", calls)
+
+    def blocks(self, numbers, chunk=500):
+        return self._run("blocks", numbers, chunk)
+
+    def chain_id(self):
+        return self._run("chain_id")
+
+    def block_number(self):
+        return self._run("block_number")
+
+    def block_hash(self, number):
+        return self._run("block_hash", number)
+
+    def block_timestamp(self, number):
+        return self._run("block_timestamp", number)
+
+    def get_logs(self, filter_params):
+        return self._run("get_logs", filter_params)
+
+    def eth_call(self, to, data, block="latest"):
+        return self._run("eth_call", to, data, block)
+
+    def second_opinion(self, method, *args):
+        """The answer of another healthy endpoint than the last one used, or None if there is
+        none (or it fails): a witness to confirm what one node alone says."""
+        for index, client in enumerate(self.clients):
+            if index == self.used or index in self.failures:
+                continue
+            try:
+                self._check(index, client)
+                return getattr(client, method)(*args)
+            except RpcError as exc:
+                self.failures[index] = str(exc)
+        return None

@@ -12,7 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, mute_logger
 
-from ..chain.rpc import JsonRpcClient, RpcError
+from ..chain.rpc import FailoverClient, RpcError
 from ..chain.scanner import scan_transfers
 
 _logger = logging.getLogger(__name__)
@@ -68,6 +68,13 @@ class StablecoinNetwork(models.Model):
         groups="base.group_system",
         help="JSON-RPC endpoint of a node of this network. It may embed an API key, so only "
         "administrators can read it.",
+    )
+    rpc_fallback_urls = fields.Text(
+        string="Fallback RPC Endpoints",
+        groups="base.group_system",
+        help="Other endpoints of this network, one per line, tried in order when the first "
+        "fails or serves another chain; a second endpoint also confirms a reorganisation "
+        "before anything is reversed.",
     )
     rpc_timeout = fields.Integer(
         string="RPC Timeout (s)", default=20, help="Seconds to wait for the node's answer."
@@ -166,12 +173,15 @@ class StablecoinNetwork(models.Model):
                     )
                 )
 
-    @api.constrains("rpc_url")
+    @api.constrains("rpc_url", "rpc_fallback_urls")
     def _check_rpc_url(self):
         for network in self.sudo():
-            url = network.rpc_url
-            if not url:
-                continue
+            for url in network._rpc_urls():
+                network._check_one_rpc_url(url)
+
+    def _check_one_rpc_url(self, url):
+        network = self
+        if url:
             parts = urlparse(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise ValidationError(
@@ -232,12 +242,19 @@ class StablecoinNetwork(models.Model):
             network.lag_blocks = max(0, network.head_block - network.last_scanned_block)
 
     # -- RPC ---------------------------------------------------------------------------------
-    def _rpc_client(self):
+    def _rpc_urls(self):
         self.ensure_one()
-        url = self.sudo().rpc_url
-        if not url:
+        network = self.sudo()
+        extra = (network.rpc_fallback_urls or "").split()
+        return [url for url in [network.rpc_url, *extra] if url]
+
+    def _rpc_client(self):
+        """A client of this network's endpoints, in order, each checked to serve this chain."""
+        self.ensure_one()
+        urls = self._rpc_urls()
+        if not urls:
             raise UserError(self.env._("Network %s has no RPC endpoint.", self.name))
-        return JsonRpcClient(url, timeout=self.rpc_timeout or 20)
+        return FailoverClient(urls, timeout=self.rpc_timeout or 20, chain_id=self.chain_id)
 
     def _check_chain_id(self, client):
         answered = client.chain_id()
@@ -305,7 +322,7 @@ class StablecoinNetwork(models.Model):
             return False
         try:
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
-                self._scan()
+                client = self._scan()
         except psycopg2.errors.TransactionRollbackError:
             # Another worker changed what this scan read (its own scan or match committed in
             # between): nothing is wrong with the network; the next scan does it.
@@ -318,11 +335,16 @@ class StablecoinNetwork(models.Model):
             _logger.exception("Unexpected error while scanning %s", self.name)
             self._record_failure(f"{exc.__class__.__name__}: {exc}")
         else:
+            # Healthy through a fallback: say which endpoint failed and why.
+            failed = "; ".join(
+                self.env._("endpoint #%(n)s failed: %(error)s", n=index + 1, error=error)
+                for index, error in sorted(client.failures.items())
+            )
             self.write(
                 {
                     "health": "ok",
                     "last_success": fields.Datetime.now(),
-                    "last_error": False,
+                    "last_error": failed or False,
                     "error_count": 0,
                     "next_retry": False,
                 }
@@ -386,6 +408,7 @@ class StablecoinNetwork(models.Model):
         if reorganised or since >= self.confirmations_final or since < 0:
             self.env["stablecoin.transfer"]._verify_settled(self, client, head)
             self.last_verified_block = head
+        return client
 
     def _detect_checkpoint_reorg(self, client):
         """If the block at the checkpoint changed, step back and rescan the unsure blocks."""

@@ -21,6 +21,7 @@ class RpcProxy:
         # behind its load balancer's other nodes) answers.
         self.null_methods = set(null_methods)
         self.empty_logs = False
+        self.lie_about_blocks = False  # answers a made-up hash for every block
         self.max_log_range = max_log_range
         self.fault = fault
         self.lag = lag
@@ -71,6 +72,12 @@ class RpcProxy:
             return {"jsonrpc": "2.0", "id": body.get("id"), "result": None}
         if answer is None:
             answer = requests.post(self.upstream, json=body, timeout=30).json()
+        if (
+            self.lie_about_blocks
+            and body.get("method") == "eth_getBlockByNumber"
+            and isinstance(answer.get("result"), dict)
+        ):
+            answer["result"]["hash"] = "0x" + "5e" * 32
         if self.fault == "wrong_chain" and body.get("method") == "eth_chainId":
             answer["result"] = hex(8453)
         if self.lag and body.get("method") == "eth_blockNumber":
