@@ -429,8 +429,9 @@ class AccountMove(models.Model):
         return f"{short if short == amount else amount:f}"
 
     def _stablecoin_credit_lines(self):
-        """The customer's unreconciled credit (overpayments, unallocated receipts) in the
-        invoice's currency or its token's, usable to pay this invoice."""
+        """The customer's unreconciled stablecoin credit (overpayments, unallocated receipts in
+        the wallets' journals) in the invoice's currency or its token's, usable to pay this
+        invoice."""
         self.ensure_one()
         currencies = self.currency_id | self.stablecoin_token_id.currency_id
         # One narrow query, not a fetch of every column of every line of the invoice (this
@@ -458,6 +459,9 @@ class AccountMove(models.Model):
                     ("amount_residual", "<", 0),
                     ("currency_id", "in", currencies.ids),
                     ("company_id", "=", self.company_id.id),
+                    # Only what the customer paid on chain and was not used: a credit note or
+                    # another payment is the accountant's to allocate, not the link holder's.
+                    ("journal_id.stablecoin_wallet_id", "!=", False),
                 ]
             )
         )

@@ -182,6 +182,17 @@ class TestPortalActions(StablecoinInvoiceMixin, HttpCase):
         self.assertEqual(second.payment_state, "paid")
         self.assertIn("applied 12.0 USDC", " ".join(second.message_ids.mapped("body")))
 
+    def test_a_credit_note_is_not_the_link_holders_to_spend(self):
+        """Only stablecoin receipts left unused are offered; a credit note's credit is the
+        accountant's to allocate."""
+        paid = self.make_invoice(40.0)
+        credit_note = paid._reverse_moves([{"ref": "goodwill"}])
+        credit_note.action_post()
+        second = self.make_invoice(12.0)
+        self.assertFalse(second._stablecoin_credit_lines())
+        page = self.page(second)
+        self.assertFalse(page.xpath("//*[hasclass('o_stablecoin_balance')]"))
+
     def test_expired_quote_is_requoted_when_viewed(self):
         eur = self.env.ref("base.EUR")
         eur.active = True
