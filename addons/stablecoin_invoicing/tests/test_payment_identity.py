@@ -264,3 +264,19 @@ class TestNodeIsAWitness(StablecoinInvoiceMixin, TransactionCase):
             self.network.sudo().write({"rpc_url": self.chain.url, "rpc_fallback_urls": False})
         self.assertEqual(transfer.state, "matched")
         self.assertFalse(transfer.payment_id.move_id.reversal_move_ids)
+
+    def test_finality_by_the_nodes_finalized_tag(self):
+        """Depth alone (3 blocks here) is not enough when the network is set to wait for the
+        node's finalized block (anvil finalizes 64 blocks behind its head)."""
+        self.network.finality = "finalized"
+        invoice = self.make_invoice(13.0)
+        self.pay(13_000_000)
+        self.settle()  # 3 confirmations
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(invoice.stablecoin_payment_status, "in_progress")
+        self.chain.mine(64)
+        self.run_crons()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertGreaterEqual(
+            self.network.final_block, invoice.stablecoin_transfer_ids.block_number
+        )

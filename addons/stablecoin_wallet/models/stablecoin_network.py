@@ -106,6 +106,22 @@ class StablecoinNetwork(models.Model):
         help="The network's usual time between blocks: when a transfer is seen, the watcher "
         "is scheduled for the moment it should be final.",
     )
+    finality = fields.Selection(
+        [
+            ("depth", "Confirmations"),
+            ("safe", "Safe block (node's tag)"),
+            ("finalized", "Finalized block (node's tag)"),
+        ],
+        default="depth",
+        required=True,
+        tracking=True,
+        help="When a transfer is final: after the confirmations to accept it, or once the "
+        "node reports its block as safe or finalized (proof-of-stake chains and rollups: "
+        "finality itself, not a count of blocks; slower, e.g. about 13 minutes on Ethereum).",
+    )
+    final_block = fields.Integer(
+        readonly=True, copy=False, help="The node's safe or finalized block at the last scan."
+    )
     token_ids = fields.One2many("stablecoin.token", "network_id", string="Tokens")
     # -- chain watcher state ---------------------------------------------------------------
     start_block = fields.Integer(
@@ -374,6 +390,9 @@ class StablecoinNetwork(models.Model):
         self._check_chain_id(client)
         head = client.block_number()
         self.head_block = head
+        if self.finality != "depth":
+            tagged = client.call("eth_getBlockByNumber", self.finality, False)
+            self.final_block = int(tagged["number"], 16) if isinstance(tagged, dict) else 0
         reorganised = self._detect_checkpoint_reorg(client)
         tokens = self.token_ids.filtered("active")
         addresses = self.env["stablecoin.address"].sudo().search([("active", "=", True)])
@@ -409,6 +428,14 @@ class StablecoinNetwork(models.Model):
             self.env["stablecoin.transfer"]._verify_settled(self, client, head)
             self.last_verified_block = head
         return client
+
+    def _is_final(self, block_number, head):
+        """Whether a transfer of ``block_number`` is final, the head being ``head``."""
+        self.ensure_one()
+        if self.finality == "depth":
+            return head - block_number + 1 >= self.confirmations_final
+        # By the node's tag (never final while the node has not said it): and deep enough.
+        return bool(self.final_block) and block_number <= self.final_block
 
     def _detect_checkpoint_reorg(self, client):
         """If the block at the checkpoint changed, step back and rescan the unsure blocks."""

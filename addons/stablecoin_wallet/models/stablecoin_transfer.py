@@ -181,7 +181,11 @@ class StablecoinTransfer(models.Model):
                     )
                 continue
             depth = head - transfer.block_number + 1 if head else 0
-            final = depth >= network.confirmations_final and transfer.block_time is not None
+            final = (
+                bool(head)
+                and network._is_final(transfer.block_number, head)
+                and transfer.block_time is not None
+            )
             ignore = self._ignore_reason(transfer, token[3], addresses)
             to_create.append(
                 {
@@ -290,7 +294,7 @@ class StablecoinTransfer(models.Model):
         Writes are grouped (one per depth, one per block) rather than one per transfer.
         """
         pending = self.search([("network_id", "=", network.id), ("state", "=", "seen")])
-        deep = pending.filtered(lambda t: head - t.block_number + 1 >= network.confirmations_final)
+        deep = pending.filtered(lambda t: network._is_final(t.block_number, head))
         for depth, shallow in (
             (pending - deep).grouped(lambda t: max(0, head - t.block_number + 1)).items()
         ):
