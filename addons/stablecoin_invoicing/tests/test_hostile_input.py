@@ -117,3 +117,44 @@ class TestHostilePortalInput(StablecoinInvoiceMixin, HttpCase):
         )
         self.assertEqual(response.status_code, 400)
         self.assertFalse(self.invoice.stablecoin_reject_reason)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        tx_hash=st.one_of(
+            junk,
+            st.text(alphabet="0123456789abcdefABCDEF", min_size=64, max_size=64).map(
+                lambda h: "0x" + h
+            ),
+        ),
+        access_token=junk,
+        as_json=st.booleans(),
+    )
+    def test_claim_route(self, tx_hash, access_token, as_json):
+        """Whatever is claimed, with or without the invoice's token: a page or a JSON answer,
+        never a server error, never a transfer bound without a transaction on chain."""
+        self.env["stablecoin.payment.claim"].search([]).unlink()  # no rate limit in the way
+        for invoice, token in (
+            (self.invoice, self.invoice.access_token),
+            (self.other, access_token),
+        ):
+            response = self.url_open(
+                f"/my/invoices/{invoice.id}/stablecoin/claim",
+                data={"csrf_token": self.csrf(), "tx_hash": tx_hash, "access_token": token},
+                headers={"Accept": "application/json"} if as_json else None,
+            )
+            self.assertLess(response.status_code, 500)
+        self.assertFalse((self.invoice | self.other).stablecoin_transfer_ids)
+        self.assertFalse(
+            self.env["stablecoin.payment.claim"].search([("move_id", "=", self.other.id)]),
+            "nothing is recorded for an invoice without its token",
+        )
+
+    def test_status_route_with_junk(self):
+        for path in (
+            f"/my/invoices/{self.other.id}/stablecoin/status?access_token=junk",
+            f"/my/invoices/{self.other.id}/stablecoin/status?access_token=%00",
+            "/my/invoices/999999999/stablecoin/status?access_token=x",
+        ):
+            response = self.url_open(path)
+            self.assertEqual(response.status_code, 404, path)
+            self.assertNotIn(self.other.stablecoin_address, response.text)
