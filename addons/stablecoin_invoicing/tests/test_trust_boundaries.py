@@ -203,3 +203,13 @@ class TestTrustBoundaries(StablecoinInvoiceMixin, TransactionCase):
         invoice.with_user(public).sudo()._stablecoin_reject("Not ours")
         self.assertEqual(invoice.activity_ids.user_id, invoice.create_uid)
         self.assertNotEqual(invoice.activity_ids.user_id, public)
+
+    def test_the_stablecoins_menu_follows_the_roles(self):
+        menu = self.env.ref("stablecoin_invoicing.stablecoin_accounting_menu")
+        for user, visible in (
+            (self.a_manager, True),
+            (self.a_accountant, True),
+            (self.a_billing, False),
+        ):
+            menus = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+            self.assertEqual(menu.id in menus, visible, user.login)
