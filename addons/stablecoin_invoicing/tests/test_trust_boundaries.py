@@ -213,3 +213,25 @@ class TestTrustBoundaries(StablecoinInvoiceMixin, TransactionCase):
         ):
             menus = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
             self.assertEqual(menu.id in menus, visible, user.login)
+
+    def test_accountant_and_administrator_compare_chain_and_ledger(self):
+        self.pay(60_000_000)
+        self.settle()
+        journal = self.wallet._journal_for(self.token_usdc)
+        for user in (self.a_accountant, self.a_manager):
+            with self.subTest(user.login):
+                attestation = (
+                    self.env["stablecoin.attestation"]
+                    .with_user(user)
+                    .create({"journal_id": journal.id, "block_number": self.chain.block_number()})
+                )
+                attestation.action_compute()
+                self.assertEqual(attestation.state, "agrees")
+                self.assertTrue(attestation.line_ids)
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            attestation.with_user(self.b_manager).read(["state"])
+        self.assertFalse(
+            self.env["stablecoin.attestation.line"]
+            .with_user(self.b_manager)
+            .search([("attestation_id", "=", attestation.id)])
+        )
