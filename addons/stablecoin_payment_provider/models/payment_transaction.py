@@ -1,10 +1,15 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from datetime import timedelta
+
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .. import const
 from ..controllers.main import StablecoinController
+
+# A checkout left pending this long without its invoice paid is cancelled.
+PENDING_DAYS = 7
 
 
 class PaymentTransaction(models.Model):
@@ -36,8 +41,28 @@ class PaymentTransaction(models.Model):
         super()._process_notification_data(notification_data)
         if self.provider_code != const.PROVIDER_CODE:
             return
+        if not self.invoice_ids:
+            # The provider pays invoices (their requests, their addresses): nothing else.
+            raise ValidationError(
+                self.env._("Stablecoin: transaction %s pays no invoice.", self.reference)
+            )
         if self.state == "draft":
             self._set_pending()
+
+    @api.model
+    def _stablecoin_expire_pending(self, days=PENDING_DAYS):
+        """Pending stablecoin transactions whose invoice was not paid within ``days`` are
+        cancelled: the checkout was abandoned (a later payment on chain still pays the invoice
+        through its request)."""
+        stale = self.search(
+            [
+                ("provider_code", "=", const.PROVIDER_CODE),
+                ("state", "=", "pending"),
+                ("last_state_change", "<", fields.Datetime.now() - timedelta(days=days)),
+            ]
+        )
+        stale._set_canceled(self.env._("No payment arrived within %s days.", days))
+        return stale
 
     def _stablecoin_confirm(self, payment):
         """The chain confirmed a transfer paying these transactions' invoice with ``payment``."""

@@ -3,7 +3,11 @@
 """One path for every settlement: the portal transaction follows the invoice whether the
 matcher, an accountant or a deep reorganisation decides."""
 
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import StablecoinCheckoutMixin
 
@@ -49,3 +53,35 @@ class TestSettlementHooks(StablecoinCheckoutMixin, HttpCase):
         self.assertEqual(invoice.payment_state, "not_paid")
         self.assertEqual(tx.state, "error")
         self.assertIn("reorganisation", tx.state_message)
+
+    def test_an_abandoned_checkout_is_cancelled_after_a_week(self):
+        invoice = self.make_invoice(8.0)
+        tx = self.create_pending_tx(invoice)
+        self.env["stablecoin.transfer"]._cron_match()
+        self.assertEqual(tx.state, "pending", "not before the week is over")
+        tx.last_state_change = fields.Datetime.now() - timedelta(days=8)
+        self.env["stablecoin.transfer"]._cron_match()
+        self.assertEqual(tx.state, "cancel")
+        # A payment on chain still pays the invoice through its request.
+        self.pay(8_000_000)
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+
+    def test_the_public_route_turns_only_invoice_checkouts_pending(self):
+        tx = self.env["payment.transaction"].create(
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.method.id,
+                "reference": "no-invoice-scoin",
+                "amount": 5.0,
+                "currency_id": self.usdc_currency.id,
+                "partner_id": self.partner.id,
+                "operation": "online_redirect",
+            }
+        )
+        with mute_logger("odoo.http", "odoo.addons.payment.models.payment_transaction"):
+            response = self.url_open(
+                "/payment/stablecoin/process", data={"reference": tx.reference}
+            )
+        self.assertLess(response.status_code, 500)
+        self.assertEqual(tx.state, "draft")

@@ -79,6 +79,17 @@ class StablecoinWallet(models.Model):
 
     def write(self, vals):
         self._normalize(vals)
+        if "company_id" in vals:
+            moved = self.filtered(lambda w: w.company_id.id != vals["company_id"])
+            if moved and self.env["stablecoin.transfer"].sudo().search_count(
+                [("wallet_id", "in", moved.ids)], limit=1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Company: a wallet that has received transfers stays with its company "
+                        "(its books are there). Create a new wallet for the other company."
+                    )
+                )
         res = super().write(vals)
         if {"address", "kind", "xpub"} & set(vals):
             self._sync_addresses()
@@ -113,7 +124,7 @@ class StablecoinWallet(models.Model):
         Journal = self.env["account.journal"].sudo()
         for wallet in self:
             for token in wallet.token_ids:
-                if wallet.journal_ids.filtered(lambda j, t=token: j.stablecoin_token_id == t):
+                if wallet._journal_for(token):
                     continue
                 journal = Journal.create(
                     {
@@ -144,8 +155,11 @@ class StablecoinWallet(models.Model):
         return next(f"SC{i}" for i in range(1, 1000) if f"SC{i}" not in used)
 
     def _journal_for(self, token):
+        """The wallet's journal for ``token`` in the wallet's company."""
         self.ensure_one()
-        return self.journal_ids.filtered(lambda j: j.stablecoin_token_id == token)[:1]
+        return self.journal_ids.sudo().filtered(
+            lambda j: j.stablecoin_token_id == token and j.company_id == self.company_id
+        )[:1]
 
     def _new_receiving_address(self):
         """The address for one new payment request: derived (xpub) or the fixed one."""

@@ -101,6 +101,25 @@ class TestStablecoinWallet(StablecoinChainMixin, TransactionCase):
         self.assertGreaterEqual(len(tokens), 9)
         self.assertEqual(set(tokens.mapped("decimals")), {6})
 
+    def test_a_wallet_with_receipts_stays_with_its_company(self):
+        other = self.env["res.company"].create({"name": "Other Co"})
+        self.pay(1_000_000)
+        self.scan()
+        with self.assertRaisesRegex(ValidationError, "stays with its company"):
+            self.wallet.company_id = other
+
+    def test_a_new_wallet_moved_gets_journals_in_its_new_company(self):
+        other = self.env["res.company"].create({"name": "Other Co"})
+        wallet = self.env["stablecoin.wallet"].create(
+            {
+                "name": "Moving",
+                "address": self.chain.accounts[4],
+                "token_ids": [(6, 0, self.token_usdc.ids)],
+            }
+        )
+        wallet.company_id = other
+        self.assertEqual(wallet._journal_for(self.token_usdc).company_id, other)
+
 
 @tagged("post_install", "-at_install")
 class TestStablecoinPeg(TransactionCase):
