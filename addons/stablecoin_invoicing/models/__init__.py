@@ -5,4 +5,5 @@ from . import stablecoin_payment_claim
 from . import account_move
 from . import stablecoin_transfer
 from . import stablecoin_wallet
+from . import account_move_send
 from . import stablecoin_attestation

@@ -195,3 +195,13 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
         png = base64.b64decode(data_uri.split(",", 1)[1])
         decoded = zxingcpp.read_barcodes(Image.open(BytesIO(png)))
         self.assertEqual([d.text for d in decoded], [invoice.stablecoin_payment_uri])
+
+    def test_invoice_email_says_how_to_pay_with_the_exact_amount(self):
+        self.make_invoice(64.0)
+        second = self.make_invoice(64.0)
+        template = self.env.ref("account.email_template_edi_invoice")
+        body = self.env["account.move.send"]._get_default_mail_body(second, template, "en_US")
+        self.assertIn("64.000001 USDC", body)
+        self.assertIn(second.stablecoin_address, body)
+        self.assertIn(second.get_portal_url(), body)
+        self.assertIn("last digits", body)

@@ -57,6 +57,17 @@ class TestTrustBoundaries(StablecoinInvoiceMixin, TransactionCase):
             self.wallet.with_user(self.b_manager).write({"address": self.chain.accounts[9]})
         self.assertEqual(self.invoice.stablecoin_address, self.merchant)
 
+    def test_another_company_sees_no_receipt_and_no_claim_of_a(self):
+        tx_hash = self.pay(60_000_000)
+        self.env["stablecoin.payment.claim"]._submit(self.invoice, tx_hash, "client")
+        self.settle()
+        for model in ("stablecoin.transfer", "stablecoin.payment.claim"):
+            mine = self.env[model].search([])
+            self.assertTrue(mine, model)
+            self.assertFalse(self.env[model].with_user(self.b_manager).search([]), model)
+            with self.assertRaises(AccessError, msg=model), mute_logger("odoo.models"):
+                mine[:1].with_user(self.b_manager).read(["id"])
+
     def test_nobody_writes_what_the_chain_says(self):
         self.pay(60_000_000)
         self.settle()
