@@ -249,6 +249,10 @@ class TestNodeIsAWitness(StablecoinInvoiceMixin, TransactionCase):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(self.network.health, "ok")
         self.assertIn("endpoint #1 failed", self.network.last_error)
+        status = self.network.endpoint_status.splitlines()
+        self.assertTrue(status[0].startswith("#1: failing:"), status)
+        self.assertEqual(status[1], "#2: answered")
+        self.assertNotIn("127.0.0.1", self.network.endpoint_status, "no address (keys) shown")
 
     def test_a_lying_node_disagreeing_with_a_second_reverses_nothing(self):
         invoice = self.make_invoice(42.0)

@@ -164,6 +164,9 @@ class StablecoinNetwork(models.Model):
     )
     last_success = fields.Datetime(readonly=True, copy=False)
     last_error = fields.Text(readonly=True, copy=False)
+    endpoint_status = fields.Text(
+        string="Endpoints", readonly=True, copy=False, help="Each RPC endpoint at the last scan."
+    )
     error_count = fields.Integer(readonly=True, copy=False)
     next_retry = fields.Datetime(readonly=True, copy=False)
 
@@ -363,8 +366,23 @@ class StablecoinNetwork(models.Model):
                     "last_error": failed or False,
                     "error_count": 0,
                     "next_retry": False,
+                    "endpoint_status": self._endpoint_status(client),
                 }
             )
+
+    def _endpoint_status(self, client):
+        """One line per endpoint (by position, never its address: it may hold a key): answered,
+        failed with its error, or not needed in this scan."""
+        lines = []
+        for index in range(len(client.clients)):
+            if index in client.failures:
+                state = self.env._("failing: %s", client.failures[index])
+            elif index == client.used:
+                state = self.env._("answered")
+            else:
+                state = self.env._("standing by")
+            lines.append(f"#{index + 1}: {state}")
+        return "\n".join(lines)
 
     def _record_failure(self, message):
         count = self.error_count + 1
