@@ -7,6 +7,7 @@ database with a second company."""
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from odoo.addons.stablecoin_wallet.chain.devchain import encode_call
 from odoo.addons.stablecoin_wallet.tests.rpc_proxy import RpcProxy
 
 from .common import StablecoinInvoiceMixin
@@ -284,3 +285,44 @@ class TestNodeIsAWitness(StablecoinInvoiceMixin, TransactionCase):
         self.assertGreaterEqual(
             self.network.final_block, invoice.stablecoin_transfer_ids.block_number
         )
+
+    def test_a_transaction_re_included_after_a_deep_reorg_counts_once(self):
+        invoice = self.make_invoice(5.0)
+        self.chain.mint(self.usdc, self.customer, 5_000_000)
+        tx_hash = self.chain.transfer(self.usdc, self.customer, self.merchant, 5_000_000)
+        tx = self.chain.rpc("eth_getTransactionByHash", tx_hash)
+        mined = self.chain.rpc("eth_getTransactionReceipt", tx_hash)
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.chain.mine(self.network.confirmations_final + 2)
+        self.run_crons()
+        # A reorganisation deeper than the confirmations re-includes the same signed
+        # transaction, after another transfer of the token in the same block: same hash, new
+        # block, log index 1 instead of 0.
+        replay = {
+            key: tx[key]
+            for key in ("from", "to", "input", "nonce", "gas", "value", "chainId", "type")
+        }
+        replay.update(
+            maxFeePerGas=tx["maxFeePerGas"], maxPriorityFeePerGas=tx["maxPriorityFeePerGas"]
+        )
+        depth = self.chain.block_number() - int(mined["blockNumber"], 16) + 1
+        first = {
+            "from": self.chain.accounts[0],
+            "to": self.usdc,
+            "input": encode_call(
+                "mint(address,uint256)", ["address", "uint256"], [self.chain.accounts[5], 7]
+            ),
+        }
+        self.chain.rpc("anvil_reorg", depth, [[first, 0], [replay, 0]])
+        again = self.chain.rpc("eth_getTransactionReceipt", tx_hash)
+        self.assertNotEqual(again["blockHash"], mined["blockHash"])
+        self.assertEqual(int(again["logs"][0]["logIndex"], 16), 1)
+        self.chain.mine(self.network.confirmations_final)
+        self.run_crons()
+        self.run_crons()
+        transfers = self.env["stablecoin.transfer"].search([("tx_hash", "=", tx_hash)])
+        self.assertEqual(len(transfers), 1, "one transfer, not two")
+        self.assertEqual((transfers.log_index, transfers.state), (1, "matched"))
+        self.assertEqual(self.env["account.payment"].search_count([("memo", "=", tx_hash)]), 1)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))

@@ -169,16 +169,22 @@ class StablecoinTransfer(models.Model):
             if not token or not address:
                 continue
             record = existing.get((transfer.tx_hash, transfer.log_index))
+            if not record:
+                record = self._moved_by_reorg(existing, transfer, token[0])
             if record:
                 if record.block_hash != transfer.block_hash:
-                    # The same transaction, re-included in another block after a reorg.
+                    # The same transaction, re-included in another block after a reorg (its
+                    # log index may have changed with the transactions before it).
+                    del existing[(record.tx_hash, record.log_index)]
                     record.write(
                         {
                             "block_number": transfer.block_number,
                             "block_hash": transfer.block_hash,
+                            "log_index": transfer.log_index,
                             "state": "seen" if record.state == "reverted" else record.state,
                         }
                     )
+                    existing[(record.tx_hash, record.log_index)] = record
                 continue
             depth = head - transfer.block_number + 1 if head else 0
             final = (
@@ -213,6 +219,22 @@ class StablecoinTransfer(models.Model):
         records = self._insert(to_create)
         records._on_recorded()
         return records
+
+    @api.model
+    def _moved_by_reorg(self, existing, transfer, token_id):
+        """The recorded row of ``transfer`` if a reorganisation re-included its transaction
+        in another block, where the same transfer has another log index; else None."""
+        for (tx_hash, _index), record in existing.items():
+            if (
+                tx_hash == transfer.tx_hash
+                and record.block_hash != transfer.block_hash
+                and record.token_id.id == token_id
+                and record.sender == transfer.sender
+                and record.recipient == transfer.recipient
+                and record.amount_units == str(transfer.amount)
+            ):
+                return record
+        return None
 
     @api.model
     def _ignore_reason(self, transfer, dust_units, addresses):
