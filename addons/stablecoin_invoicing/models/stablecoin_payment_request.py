@@ -44,6 +44,11 @@ class StablecoinPaymentRequest(models.Model):
     _order = "id desc"
 
     name = fields.Char(compute="_compute_name")
+    amount_text = fields.Char(
+        compute="_compute_name",
+        string="Amount asked",
+        help="Exactly what the payer is asked to send, every digit (the tag included).",
+    )
     move_id = fields.Many2one(
         "account.move", string="Invoice", required=True, ondelete="cascade", index=True
     )
@@ -101,10 +106,16 @@ class StablecoinPaymentRequest(models.Model):
             )
         )
 
-    @api.depends("move_id.name", "amount", "token_id.symbol")
+    @api.depends("move_id.name", "amount_units", "token_id.symbol", "token_id.decimals")
     def _compute_name(self):
         for request in self:
-            request.name = f"{request.move_id.name} · {request.amount} {request.token_id.symbol}"
+            request.amount_text = (
+                f"{from_units(int(request.amount_units), request.token_id.decimals):f} "
+                f"{request.token_id.symbol}"
+                if request.amount_units and request.token_id
+                else False
+            )
+            request.name = f"{request.move_id.name} · {request.amount_text or ''}"
 
     @api.depends("amount_units", "address_id.address", "token_id.contract_address")
     def _compute_payment_uri(self):

@@ -64,6 +64,7 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(
             [inv.stablecoin_request_id.tag_units for inv in (first, second, third)], [0, 1, 2]
         )
+        self.assertEqual(second.stablecoin_request_id.amount_text, "50.000001 USDC")
         self.assertFalse(
             self.env["ir.qweb"]
             ._render(
