@@ -186,6 +186,17 @@ class AccountMove(models.Model):
             )
 
     # -- defaults ----------------------------------------------------------------------------
+    @api.depends("currency_id")
+    def _compute_partner_bank_id(self):
+        """Override of `account`: an invoice in a stablecoin (USDC, USDT) is paid on chain, not
+        by a bank wire: no bank account printed on it or in its email."""
+        res = super()._compute_partner_bank_id()
+        token_currencies = self.env["stablecoin.token"].sudo().search([]).currency_id
+        for move in self:
+            if move.is_sale_document() and move.currency_id in token_currencies:
+                move.partner_bank_id = False
+        return res
+
     @api.depends("company_id", "move_type")
     def _compute_stablecoin_token_ids(self):
         for move in self:

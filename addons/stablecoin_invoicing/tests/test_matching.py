@@ -206,3 +206,21 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
         self.assertIn(second.stablecoin_address, body)
         self.assertIn(second.get_portal_url(), body)
         self.assertIn("last digits", body)
+
+    def test_no_bank_line_on_a_stablecoin_invoice(self):
+        self.env["res.partner.bank"].create(
+            {"acc_number": "BANK-SCOIN-1", "partner_id": self.env.company.partner_id.id}
+        )
+        invoice = self.make_invoice(12.0)
+        self.assertFalse(invoice.partner_bank_id)
+        template = self.env.ref("account.email_template_edi_invoice")
+        body = self.env["account.move.send"]._get_default_mail_body(invoice, template, "en_US")
+        self.assertNotIn("on the account", body)
+        self.assertIn("12.00 USDC", body)
+        # An invoice in a bank currency keeps the company's bank account.
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        other = self.env["account.move"].create(
+            {"move_type": "out_invoice", "partner_id": self.partner.id, "currency_id": eur.id}
+        )
+        self.assertTrue(other.partner_bank_id)
