@@ -85,3 +85,19 @@ class TestSettlementHooks(StablecoinCheckoutMixin, HttpCase):
             )
         self.assertLess(response.status_code, 500)
         self.assertEqual(tx.state, "draft")
+
+    def test_no_pay_now_once_rejected_or_while_a_payment_is_on_its_way(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "account_payment.enable_portal_payment", True
+        )
+        invoice = self.make_invoice(9.0)
+        self.assertTrue(invoice._has_to_be_paid())
+        self.pay(9_000_000)
+        self.scan()  # seen, not final yet
+        self.assertEqual(invoice.stablecoin_payment_status, "in_progress")
+        self.assertFalse(invoice._has_to_be_paid())
+        rejected = self.make_invoice(7.0)
+        rejected.sudo()._stablecoin_reject("Not ordered")
+        self.assertFalse(rejected._has_to_be_paid())
+        page = self.url_open(rejected.get_portal_url()).text
+        self.assertNotIn("Pay Now", page)
