@@ -45,6 +45,9 @@ class StablecoinTransfer(models.Model):
     )
     partner_id = fields.Many2one(related="move_id.partner_id", store=True)
     payment_id = fields.Many2one("account.payment", readonly=True, copy=False)
+    unmatched_reason = fields.Char(
+        string="Why unmatched", readonly=True, copy=False, help="Why no invoice took it."
+    )
     match_error = fields.Text(
         readonly=True,
         copy=False,
@@ -160,6 +163,30 @@ class StablecoinTransfer(models.Model):
         if cron:
             cron.sudo()._trigger()
 
+    def _set_unmatched(self, reason=None):
+        """To the accountants' queue, with the reason in words."""
+        self.write({"state": "unmatched", "unmatched_reason": reason or self._why_unmatched()})
+
+    def _why_unmatched(self):
+        self.ensure_one()
+        invoice = self.request_id.move_id
+        if invoice and invoice.state != "posted":
+            return self.env._(
+                "It answers %(invoice)s, which is no longer posted (reset to draft or cancelled).",
+                invoice=invoice.display_name,
+            )
+        if self.address_id.derivation_index >= 0:
+            return self.env._(
+                "It arrived at a per-invoice address whose invoice takes no more payments in "
+                "%(token)s (paid, or another token).",
+                token=self.token_id.display_name,
+            )
+        return self.env._(
+            "No open payment request on this address asks for exactly %(amount)s, and no "
+            "payer claimed the transaction.",
+            amount=self.amount_text,
+        )
+
     def _match_one(self):
         return self._match_refund() if self.direction == "out" else self._match()
 
@@ -205,7 +232,7 @@ class StablecoinTransfer(models.Model):
                 continue
             invoice, request = transfer._find_invoice()
             if not invoice:
-                transfer.state = "unmatched"
+                transfer._set_unmatched()
             elif invoice.id in invoices:
                 later |= transfer
             else:
@@ -253,7 +280,7 @@ class StablecoinTransfer(models.Model):
         self.invalidate_recordset(["state"])
         invoice, request = self._find_invoice()
         if not invoice:
-            self.state = "unmatched"
+            self._set_unmatched()
             return False
         self._pay_invoice(invoice, request)
         return True
@@ -276,7 +303,11 @@ class StablecoinTransfer(models.Model):
             .filtered(lambda m: m.stablecoin_refund_units == self.amount_units)
         )
         if len(refunds) != 1:
-            self.state = "unmatched"
+            self._set_unmatched(
+                self.env._("No confirmed refund request of a credit note asks for this amount.")
+                if not refunds
+                else self.env._("Several credit notes ask for this refund.")
+            )
             return False
         refund = refunds
         payment = (

@@ -224,3 +224,13 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
             {"move_type": "out_invoice", "partner_id": self.partner.id, "currency_id": eur.id}
         )
         self.assertTrue(other.partner_bank_id)
+
+    def test_an_unmatched_receipt_says_why_to_the_full_precision(self):
+        self.make_invoice(7.77)
+        self.pay(7_770_001)  # one unit more than asked: nobody's amount
+        self.settle()
+        receipt = self.env["stablecoin.transfer"].search([("network_id", "=", self.network.id)])
+        self.assertEqual(receipt.state, "unmatched")
+        self.assertEqual(receipt.amount_text, "7.770001 USDC")
+        self.assertIn("asks for exactly 7.770001 USDC", receipt.unmatched_reason)
+        self.assertIn("claimed", receipt.unmatched_reason)

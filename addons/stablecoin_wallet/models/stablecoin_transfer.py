@@ -1,6 +1,7 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.tools import split_every
@@ -59,6 +60,11 @@ class StablecoinTransfer(models.Model):
         help="Exact amount in the token's smallest unit (an integer that may exceed 64 bits).",
     )
     amount = fields.Monetary(readonly=True, currency_field="currency_id")
+    amount_text = fields.Char(
+        compute="_compute_amount_text",
+        string="Amount (exact)",
+        help="The amount to the token's full precision (7.770001 USDC, not 7.77).",
+    )
     confirmations = fields.Integer(readonly=True)
     state = fields.Selection(
         [
@@ -98,6 +104,18 @@ class StablecoinTransfer(models.Model):
     def _compute_name(self):
         for transfer in self:
             transfer.name = f"{(transfer.tx_hash or '')[:10]}…#{transfer.log_index}"
+
+    @api.depends("amount_units", "token_id.decimals", "token_id.symbol", "currency_id")
+    def _compute_amount_text(self):
+        for transfer in self:
+            if not transfer.amount_units or not transfer.token_id:
+                transfer.amount_text = False
+                continue
+            amount = from_units(int(transfer.amount_units), transfer.token_id.decimals)
+            places = transfer.currency_id.decimal_places if transfer.currency_id else 2
+            short = amount.quantize(Decimal(1).scaleb(-places))
+            shown = short if short == amount else amount.normalize()
+            transfer.amount_text = f"{shown:f} {transfer.token_id.symbol}"
 
     @api.depends("direction", "sender", "recipient")
     def _compute_counterparty(self):
