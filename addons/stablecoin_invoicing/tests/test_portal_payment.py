@@ -61,6 +61,24 @@ class TestPortalPayment(StablecoinInvoiceMixin, HttpCase):
         self.assertFalse(page.xpath("//a[hasclass('o_stablecoin_uri')]"))
         self.assertIn(tx_hash[:18], page.xpath("string(//div[@id='stablecoin_portal_payment'])"))
 
+    def test_copy_buttons_and_open_in_wallet_carry_the_exact_values(self):
+        self.make_invoice(33.0)
+        invoice = self.make_invoice(33.0)  # tagged: 33.000001
+        page = self.portal_page(invoice)
+        card = page.xpath("//div[@id='stablecoin_portal_payment']")[0]
+        copies = card.xpath(".//button[hasclass('o_stablecoin_copy')]/@data-copy")
+        self.assertEqual(copies, ["33.000001", invoice.stablecoin_address])
+        self.assertEqual(
+            card.xpath(".//a[hasclass('o_stablecoin_open_wallet')]/@href"),
+            [invoice.stablecoin_payment_uri],
+        )
+        html_report = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("account.report_invoice", invoice.ids)[0]
+            .decode()
+        )
+        self.assertNotIn("o_stablecoin_copy", html_report)
+
     def test_other_customers_cannot_see_the_invoice(self):
         invoice = self.make_invoice(10.0)
         response = self.url_open(f"/my/invoices/{invoice.id}")  # no access token, not logged in

@@ -4,6 +4,7 @@
 // the amount asked changes, swaps in the card as the server renders it now. No full reload.
 
 import publicWidget from "@web/legacy/js/public/public_widget";
+import { _t } from "@web/core/l10n/translation";
 
 const POLL_MS = 2000;
 const POLL_MS_IN_PROGRESS = 1000; // a payment is on its way: show it paid as soon as it is
@@ -72,5 +73,21 @@ publicWidget.registry.StablecoinPaymentStatus = publicWidget.Widget.extend({
             this.el.dataset[name] = fresh.dataset[name] || "";
         }
         this.trigger_up("widgets_start_request", { $target: $(this.el).children() });
+    },
+});
+
+// Copy buttons beside the amount and the address: the exact values, no hand-typing.
+publicWidget.registry.StablecoinCopy = publicWidget.Widget.extend({
+    selector: ".o_stablecoin_payment",
+    events: { "click .o_stablecoin_copy": "_onCopy" },
+
+    async _onCopy(ev) {
+        const button = ev.currentTarget;
+        try {
+            await navigator.clipboard.writeText(button.dataset.copy);
+            button.textContent = _t("Copied");
+        } catch {
+            button.textContent = _t("Select and copy");
+        }
     },
 });
