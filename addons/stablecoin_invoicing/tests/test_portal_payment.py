@@ -72,12 +72,13 @@ class TestPortalPayment(StablecoinInvoiceMixin, HttpCase):
             card.xpath(".//a[hasclass('o_stablecoin_open_wallet')]/@href"),
             [invoice.stablecoin_payment_uri],
         )
-        html_report = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("account.report_invoice", invoice.ids)[0]
-            .decode()
+        printed = self.env["ir.qweb"]._render(
+            "stablecoin_invoicing.stablecoin_payment_instructions",
+            {"invoice": invoice, "report_type": "pdf"},
         )
-        self.assertNotIn("o_stablecoin_copy", html_report)
+        self.assertIn("33.000001 USDC", printed)
+        self.assertNotIn("o_stablecoin_copy", printed, "no buttons on paper")
+        self.assertNotIn("o_stablecoin_open_wallet", printed)
 
     def test_other_customers_cannot_see_the_invoice(self):
         invoice = self.make_invoice(10.0)
