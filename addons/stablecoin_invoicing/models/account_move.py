@@ -191,7 +191,8 @@ class AccountMove(models.Model):
         """Override of `account`: an invoice in a stablecoin (USDC, USDT) is paid on chain, not
         by a bank wire: no bank account printed on it or in its email."""
         res = super()._compute_partner_bank_id()
-        token_currencies = self.env["stablecoin.token"].sudo().search([]).currency_id
+        groups = self.env["stablecoin.token"].sudo()._read_group([], ["currency_id"])
+        token_currencies = self.env["res.currency"].union(*(currency for (currency,) in groups))
         for move in self:
             if move.is_sale_document() and move.currency_id in token_currencies:
                 move.partner_bank_id = False
