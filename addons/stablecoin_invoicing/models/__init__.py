@@ -6,4 +6,5 @@ from . import account_move
 from . import stablecoin_transfer
 from . import stablecoin_wallet
 from . import account_move_send
+from . import account_payment
 from . import stablecoin_attestation

@@ -234,3 +234,12 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(receipt.amount_text, "7.770001 USDC")
         self.assertIn("asks for exactly 7.770001 USDC", receipt.unmatched_reason)
         self.assertIn("claimed", receipt.unmatched_reason)
+
+    def test_journal_items_say_where_the_payment_came_from(self):
+        invoice = self.make_invoice(6.0)
+        tx_hash = self.pay(6_000_000)
+        self.settle()
+        lines = invoice.stablecoin_transfer_ids.payment_id.move_id.line_ids
+        labels = set(lines.mapped("name"))
+        self.assertIn(f"Stablecoin receipt on {self.network.name}: {tx_hash}", labels)
+        self.assertFalse([label for label in labels if "Manual Payment" in (label or "")])
