@@ -23,6 +23,7 @@
     "assets": {
         "web.assets_frontend": [
             "stablecoin_invoicing/static/src/js/payment_status.js",
+            "stablecoin_invoicing/static/src/scss/payment_card.scss",
         ],
     },
 }

@@ -80,6 +80,14 @@ class TestPortalPayment(StablecoinInvoiceMixin, HttpCase):
         self.assertNotIn("o_stablecoin_copy", printed, "no buttons on paper")
         self.assertNotIn("o_stablecoin_open_wallet", printed)
 
+    def test_the_card_counts_the_confirmations(self):
+        invoice = self.make_invoice(4.0)
+        self.pay(4_000_000)
+        self.scan()  # seen, in the last block
+        card = self.portal_page(invoice).xpath("//div[@id='stablecoin_portal_payment']")[0]
+        counted = card.xpath("string(.//*[hasclass('o_stablecoin_confirmations')])")
+        self.assertEqual(counted, f"1 of {self.network.confirmations_final} confirmations")
+
     def test_other_customers_cannot_see_the_invoice(self):
         invoice = self.make_invoice(10.0)
         response = self.url_open(f"/my/invoices/{invoice.id}")  # no access token, not logged in
@@ -232,6 +240,10 @@ class TestPortalActions(StablecoinInvoiceMixin, HttpCase):
         page = self.page(invoice)
         self.assertNotEqual(invoice.stablecoin_request_id, old)
         self.assertTrue(page.xpath("//*[hasclass('o_stablecoin_quote_expiry')]"))
+        # The expiry in UTC for the page script (shown in the payer's zone, with a countdown).
+        expires = page.xpath("//*[hasclass('o_stablecoin_expires')]/@data-expires")
+        self.assertEqual(expires, [invoice.stablecoin_request_expires_at.isoformat() + "Z"])
+        self.assertTrue(page.xpath("//*[hasclass('o_stablecoin_countdown')]"))
         self.assertEqual(
             page.xpath(
                 "//div[@id='stablecoin_portal_payment']//a[hasclass('o_stablecoin_uri')]/@href"

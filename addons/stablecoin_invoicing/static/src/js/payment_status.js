@@ -16,6 +16,8 @@ publicWidget.registry.StablecoinPaymentStatus = publicWidget.Widget.extend({
 
     start() {
         this.startedAt = Date.now();
+        this._tick();
+        this.ticker = setInterval(() => this._tick(), 1000);
         if (!FINAL.has(this.el.dataset.status)) {
             this._schedule();
         }
@@ -24,7 +26,26 @@ publicWidget.registry.StablecoinPaymentStatus = publicWidget.Widget.extend({
 
     destroy() {
         clearTimeout(this.timer);
+        clearInterval(this.ticker);
         this._super(...arguments);
+    },
+
+    /** The quote's expiry in the payer's own time zone, and the time left, every second. */
+    _tick() {
+        const expires = this.el.querySelector(".o_stablecoin_expires[data-expires]");
+        const countdown = this.el.querySelector(".o_stablecoin_countdown");
+        if (!expires || !countdown) {
+            return;
+        }
+        const at = new Date(expires.dataset.expires);
+        if (Number.isNaN(at.getTime())) {
+            return;
+        }
+        expires.textContent = at.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+        const left = Math.max(0, Math.round((at - Date.now()) / 1000));
+        const minutes = Math.floor(left / 60);
+        const seconds = String(left % 60).padStart(2, "0");
+        countdown.textContent = left ? _t("%s:%s left", minutes, seconds) : _t("expired");
     },
 
     _schedule() {
