@@ -163,6 +163,35 @@ class StablecoinTransfer(models.Model):
         if cron:
             cron.sudo()._trigger()
 
+    def _likely_invoices(self, limit=10):
+        """Open invoices this receipt most likely pays, for the accountant: those of customers
+        who paid from the same sender before, then those due within 5 % of its amount (in the
+        token's currency), closest first."""
+        self.ensure_one()
+        Move = self.env["account.move"]
+        domain = [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("company_id", "=", self.company_id.id),
+        ]
+        earlier = self.search(
+            [("sender", "=", self.sender), ("state", "=", "matched"), ("id", "!=", self.id)]
+        )
+        known = Move.search(
+            [*domain, ("commercial_partner_id", "in", earlier.partner_id.commercial_partner_id.ids)]
+        )
+        amount = self.amount or 0.0
+        close = Move.search(
+            [
+                *domain,
+                ("currency_id", "=", self.currency_id.id),
+                ("amount_residual", ">=", amount * 0.95),
+                ("amount_residual", "<=", amount * 1.05),
+            ]
+        ).sorted(lambda m: abs(m.amount_residual - amount))
+        return (known | close)[:limit]
+
     def _set_unmatched(self, reason=None):
         """To the accountants' queue, with the reason in words."""
         self.write({"state": "unmatched", "unmatched_reason": reason or self._why_unmatched()})

@@ -23,6 +23,28 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
         )
         return wizard.action_confirm()
 
+    def test_the_wizard_suggests_the_likely_invoices(self):
+        regular = self.make_invoice(10.0)
+        self.pay(10_000_000)  # the customer pays from their usual address
+        self.settle()
+        self.assertIn(regular.payment_state, ("paid", "in_payment"))
+        theirs = self.make_invoice(75.0)  # the same customer's next invoice
+        near = self.make_invoice(40.0, post=False)
+        near.partner_id = self.env["res.partner"].create({"name": "Someone else"})
+        near.action_post()
+        far = self.make_invoice(400.0, post=False)
+        far.partner_id = near.partner_id
+        far.action_post()
+        self.pay(39_000_000)  # 39 instead of 40: within 5 %, nobody's exact amount
+        self.settle()
+        receipt = self.transfers().filtered(lambda t: t.state == "unmatched")
+        action = receipt.action_open_match_wizard()
+        wizard = self.env["stablecoin.match.wizard"].with_context(**action["context"]).create({})
+        self.assertEqual(set(wizard.suggested_invoice_ids.ids), {theirs.id, near.id})
+        self.assertNotIn(far, wizard.suggested_invoice_ids)
+        self.assertEqual((wizard.amount_text, wizard.sender), ("39.00 USDC", self.customer))
+        self.assertIn("exactly 39.00 USDC", wizard.unmatched_reason)
+
     def test_manual_match_of_an_unmatched_receipt_to_two_invoices(self):
         first, second = self.make_invoice(30.0), self.make_invoice(20.0)
         tx = self.pay(50_000_000)  # no invoice of 50: the matcher leaves it

@@ -12,6 +12,17 @@ class StablecoinMatchWizard(models.TransientModel):
 
     transfer_id = fields.Many2one("stablecoin.transfer", required=True, readonly=True)
     amount = fields.Monetary(related="transfer_id.amount")
+    amount_text = fields.Char(related="transfer_id.amount_text", string="Received")
+    sender = fields.Char(related="transfer_id.sender", string="From")
+    unmatched_reason = fields.Char(related="transfer_id.unmatched_reason")
+    suggested_invoice_ids = fields.Many2many(
+        "account.move",
+        "stablecoin_match_wizard_suggested_rel",
+        compute="_compute_suggested_invoice_ids",
+        string="Likely invoices",
+        help="Open invoices of customers who paid from this address before, and open invoices "
+        "whose amount due is within 5% of the receipt, closest first.",
+    )
     currency_id = fields.Many2one(related="transfer_id.currency_id")
     company_id = fields.Many2one(related="transfer_id.company_id")
     mode = fields.Selection(
@@ -36,6 +47,11 @@ class StablecoinMatchWizard(models.TransientModel):
         domain="[('account_type', 'in', ('income', 'income_other'))]",
     )
     note = fields.Char(help="Why: kept in the receipt's history.")
+
+    @api.depends("transfer_id")
+    def _compute_suggested_invoice_ids(self):
+        for wizard in self:
+            wizard.suggested_invoice_ids = wizard.transfer_id.sudo()._likely_invoices()
 
     @api.model
     def default_get(self, fields_list):
