@@ -56,7 +56,9 @@ class StablecoinPaymentClaim(models.Model):
         (it counts against the rate limits)."""
         invoice.ensure_one()
         self._check_rate(invoice, client_key)
-        vals = {"move_id": invoice.id, "tx_hash": (tx_hash or "")[:100], "client_key": client_key}
+        # Kept as given for the record, less what no text column can hold (NUL and the like).
+        shown = "".join(ch for ch in str(tx_hash or "") if ch.isprintable())[:100]
+        vals = {"move_id": invoice.id, "tx_hash": shown, "client_key": client_key}
         try:
             with self.env.cr.savepoint():
                 transfers, message = self._bind_transaction(invoice, tx_hash)

@@ -1,6 +1,6 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.urls import url_encode
 
@@ -129,6 +129,9 @@ class TestHostilePortalInput(StablecoinInvoiceMixin, HttpCase):
         access_token=junk,
         as_json=st.booleans(),
     )
+    # Found by this test on a clean clone: a NUL character in the hash was stored as given.
+    @example(tx_hash="0x\x00", access_token="", as_json=False)
+    @example(tx_hash="\x00" * 66, access_token="", as_json=True)
     def test_claim_route(self, tx_hash, access_token, as_json):
         """Whatever is claimed, with or without the invoice's token: a page or a JSON answer,
         never a server error, never a transfer bound without a transaction on chain."""
