@@ -16,6 +16,17 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
             [("network_id", "=", self.network.id)] + [(k, "=", v) for k, v in domain.items()]
         )
 
+    def post_credit_note(self, invoice):
+        """The credit note an accountant makes with Odoo's *Credit Note* button, posted."""
+        reversal = Form(
+            self.env["account.move.reversal"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            )
+        ).save()
+        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        credit_note.action_post()
+        return credit_note
+
     def wizard(self, transfer, **values):
         action = transfer.action_open_match_wizard()
         wizard = (
@@ -142,13 +153,7 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
         stranger = self.chain.accounts[7]
         self.pay(10_000, to=invoice.stablecoin_address, sender=stranger)  # a cent, as bait
         self.settle()
-        reversal = Form(
-            self.env["account.move.reversal"].with_context(
-                active_model="account.move", active_ids=invoice.ids
-            )
-        ).save()
-        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
-        credit_note.action_post()
+        credit_note = self.post_credit_note(invoice)
         self.assertEqual(credit_note.stablecoin_refund_address, self.customer)
         with self.assertRaisesRegex(ValidationError, "did not pay"), self.env.cr.savepoint():
             credit_note.stablecoin_refund_address = self.chain.accounts[8]
@@ -164,13 +169,7 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
         self.pay(30_000_000)
         self.settle()
         self.assertEqual(invoice.payment_state, "paid")
-        reversal = Form(
-            self.env["account.move.reversal"].with_context(
-                active_model="account.move", active_ids=invoice.ids
-            )
-        ).save()
-        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
-        credit_note.action_post()
+        credit_note = self.post_credit_note(invoice)
         self.assertEqual(credit_note.stablecoin_refund_address, self.customer)
         self.assertFalse(credit_note.stablecoin_refund_uri, "not before the address is confirmed")
         credit_note.action_stablecoin_confirm_refund_address()

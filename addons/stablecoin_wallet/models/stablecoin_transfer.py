@@ -169,6 +169,10 @@ class StablecoinTransfer(models.Model):
                 [("network_id", "=", network.id), ("tx_hash", "in", [t.tx_hash for t in transfers])]
             )
         }
+        # A reorganisation may re-include a transaction at another log index: its rows by hash.
+        by_tx = {}
+        for record in existing.values():
+            by_tx.setdefault(record.tx_hash, []).append(record)
         # Read once what each row needs of its token and address (not 20,000 times).
         tokens = {
             contract: (token.id, token.currency_id.id or None, token.decimals, token._dust_units())
@@ -188,7 +192,7 @@ class StablecoinTransfer(models.Model):
                 continue
             record = existing.get((transfer.tx_hash, transfer.log_index))
             if not record:
-                record = self._moved_by_reorg(existing, transfer, token[0])
+                record = self._moved_by_reorg(by_tx, transfer, token[0])
             if record:
                 if record.block_hash != transfer.block_hash:
                     # The same transaction, re-included in another block after a reorg (its
@@ -239,13 +243,13 @@ class StablecoinTransfer(models.Model):
         return records
 
     @api.model
-    def _moved_by_reorg(self, existing, transfer, token_id):
+    def _moved_by_reorg(self, by_tx, transfer, token_id):
         """The recorded row of ``transfer`` if a reorganisation re-included its transaction
-        in another block, where the same transfer has another log index; else None."""
-        for (tx_hash, _index), record in existing.items():
+        in another block, where the same transfer has another log index; else None.
+        ``by_tx``: the recorded rows of this batch's transactions, by hash."""
+        for record in by_tx.get(transfer.tx_hash, ()):
             if (
-                tx_hash == transfer.tx_hash
-                and record.block_hash != transfer.block_hash
+                record.block_hash != transfer.block_hash
                 and record.token_id.id == token_id
                 and record.sender == transfer.sender
                 and record.recipient == transfer.recipient
