@@ -19,12 +19,13 @@ import odoodb
 import odoo.addons
 
 odoo.addons.__path__.append(str(odoodb.ADDONS))
-from odoo.addons.stablecoin_wallet.chain import to_checksum_address
-from odoo.addons.stablecoin_wallet.chain.devchain import (
+from scoin_dev.devchain import (
     DEV_MNEMONIC,
     DevChain,
     _die_with_parent,
 )
+
+from odoo.addons.stablecoin_wallet.chain import to_checksum_address
 from odoo.addons.stablecoin_wallet.chain.units import from_units, to_units
 
 HTTP_PORT = int(os.environ.get("DEMO_HTTP_PORT", "8069"))

@@ -79,6 +79,8 @@ fi
 # Odoo is used from its source tree, not installed: a .pth file puts it on the path.
 site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 echo "$ODOO_SRC" > "$site/odoo-src.pth"
+# The development tooling (the local chain, the test token) is not part of any addon.
+echo "$ROOT/tools" > "$site/scoin-tools.pth"
 
 # --- 4. npm tools (anvil, solc-js) ------------------------------------------------------------
 npm_key=$(hash_of "$ROOT/setup/package-lock.json")

@@ -4,9 +4,8 @@ import json
 import logging
 
 import pytest
-
-from odoo.addons.stablecoin_wallet.chain.contracts import build
-from odoo.addons.stablecoin_wallet.chain.devchain import DevChainError
+from scoin_dev.contracts import build
+from scoin_dev.devchain import DevChainError
 
 
 def test_artifact_matches_a_fresh_compilation():

@@ -17,9 +17,9 @@ import uuid
 import odoodb
 import pytest
 import requests
+from scoin_dev.devchain import DevChain
 
 from odoo.addons.stablecoin_wallet.chain import TRANSFER_TOPIC
-from odoo.addons.stablecoin_wallet.chain.devchain import DevChain
 from odoo.addons.stablecoin_wallet.chain.scanner import address_topic
 
 JOBS = (

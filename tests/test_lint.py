@@ -14,12 +14,12 @@ def run(*cmd):
 
 
 def test_ruff_check():
-    code, out = run(str(BIN / "ruff"), "check", "--no-fix", "addons", "tests", "setup")
+    code, out = run(str(BIN / "ruff"), "check", "--no-fix", "addons", "tests", "setup", "tools")
     assert code == 0, out
 
 
 def test_ruff_format():
-    code, out = run(str(BIN / "ruff"), "format", "--check", "addons", "tests", "setup")
+    code, out = run(str(BIN / "ruff"), "format", "--check", "addons", "tests", "setup", "tools")
     assert code == 0, out
 
 

@@ -49,14 +49,23 @@ def test_wheel_is_built_with_the_manifest_version(wheels, addon):
     assert "Requires-Dist: odoo==18.0.*" in metadata
 
 
-def test_wallet_wheel_carries_the_token_and_declares_web3(wheels):
+def test_wallet_wheel_ships_production_code_and_declares_what_it_imports(wheels):
     with zipfile.ZipFile(wheels["odoo_addon_stablecoin_wallet"]) as archive:
         names = archive.namelist()
         metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
     base = "odoo/addons/stablecoin_wallet/"
-    assert base + "chain/contracts/TestStablecoin.json" in names
     assert base + "security/ir.model.access.csv" in names
-    assert "Requires-Dist: web3" in metadata
+    assert base + "chain/logs.py" in names
+    # The development chain and the test token are tooling (tools/scoin_dev), not the addon.
+    assert not [n for n in names if "devchain" in n or "TestStablecoin" in n]
+    requires = {
+        line.split(":", 1)[1].split()[0].split(";")[0].lower().replace("_", "-")
+        for line in metadata.splitlines()
+        if line.startswith("Requires-Dist:")
+    }
+    # What the addon's code imports, and not web3 (which it does not).
+    assert {"eth-abi", "eth-utils", "bip-utils", "requests"} <= requires, requires
+    assert "web3" not in requires
 
 
 def test_provider_wheel_depends_on_invoicing(wheels):

@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/stablecoin_invoicing_security.xml",
         "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
         "views/res_config_settings_views.xml",
         "views/account_move_views.xml",
         "views/stablecoin_payment_templates.xml",

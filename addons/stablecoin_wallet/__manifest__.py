@@ -9,7 +9,7 @@
     "author": "Stablecoin Invoicing contributors",
     "license": "LGPL-3",
     "depends": ["account"],
-    "external_dependencies": {"python": ["web3", "eth_utils", "bip_utils"]},
+    "external_dependencies": {"python": ["eth_abi", "eth_utils", "bip_utils", "requests"]},
     "data": [
         "security/ir.model.access.csv",
         "security/stablecoin_wallet_security.xml",

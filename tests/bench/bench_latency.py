@@ -28,9 +28,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import odoodb
 import requests
 
-# The pure chain package (no Odoo import): the dev chain helper the tests use.
-sys.path.insert(0, str(odoodb.ADDONS / "stablecoin_wallet"))
-from chain.devchain import DevChain
+# The dev chain helper the tests use (tools/, on the virtualenv's path).
+from scoin_dev.devchain import DevChain
 
 PAYMENTS = int(os.environ.get("PAYMENTS", "20"))
 IDLE = int(os.environ.get("IDLE", "180"))

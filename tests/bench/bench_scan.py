@@ -13,11 +13,11 @@ import os
 import time
 
 import requests
+from scoin_dev.devchain import DevChain
 
 from odoo.tools import SQL
 
 from odoo.addons.stablecoin_wallet.chain.abi import encode_call
-from odoo.addons.stablecoin_wallet.chain.devchain import DevChain
 from odoo.addons.stablecoin_wallet.chain.scanner import topic_filters
 
 TRANSFERS = int(os.environ.get("TRANSFERS", "20000"))

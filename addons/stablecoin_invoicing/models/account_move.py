@@ -7,7 +7,11 @@ from decimal import Decimal
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.stablecoin_wallet.chain import build_erc20_transfer_uri, from_units, to_units
+from odoo.addons.stablecoin_wallet.chain import (
+    build_erc20_transfer_uri,
+    format_units,
+    to_units,
+)
 
 PAYMENT_STATUSES = [
     ("awaiting", "Awaiting payment"),
@@ -70,6 +74,18 @@ class AccountMove(models.Model):
     )
     stablecoin_payment_uri = fields.Char(
         compute="_compute_stablecoin_payment_request", string="Payment URI (EIP-681)"
+    )
+    stablecoin_amount_due_text = fields.Char(
+        compute="_compute_stablecoin_payment_request",
+        string="Amount Due in Token",
+        help="The exact amount to send, to the token's full precision.",
+    )
+    stablecoin_email_instructions = fields.Html(
+        compute="_compute_stablecoin_email_instructions",
+        sanitize=False,
+        string="Stablecoin Payment Instructions (email)",
+        help="How to pay this invoice in stablecoins, as the invoice email shows it: amount, "
+        "token and network, address and the link to the payment page.",
     )
     stablecoin_transfer_ids = fields.One2many(
         "stablecoin.transfer", "move_id", string="Stablecoin Transfers", readonly=True
@@ -236,13 +252,47 @@ class AccountMove(models.Model):
     def _compute_stablecoin_payment_request(self):
         for move in self:
             move.stablecoin_amount_due_units = False
+            move.stablecoin_amount_due_text = False
             move.stablecoin_payment_uri = False
             request = move.stablecoin_request_id
             if not move._stablecoin_request_is_current(request):
                 continue
             move.stablecoin_amount_due_units = request.amount_units
+            move.stablecoin_amount_due_text = request.amount_text
             if move.stablecoin_payment_status != "rejected":
                 move.stablecoin_payment_uri = request.payment_uri
+
+    @api.depends_context("lang")
+    @api.depends("stablecoin_payment_uri")
+    def _compute_stablecoin_email_instructions(self):
+        for move in self:
+            move.stablecoin_email_instructions = (
+                move._stablecoin_render_email_instructions()
+                if move.move_type == "out_invoice" and move.stablecoin_payment_uri
+                else False
+            )
+
+    def _stablecoin_render_email_instructions(self):
+        self.ensure_one()
+        return (
+            self.env["ir.qweb"]
+            .with_context(lang=self.env.lang)
+            ._render(
+                "stablecoin_invoicing.stablecoin_payment_email",
+                {"invoice": self, "portal_url": self.get_base_url() + self.get_portal_url()},
+            )
+        )
+
+    def _get_mail_template(self):
+        """Override of `account`: an invoice the customer pays in stablecoins is sent with the
+        stablecoin invoice email (how to pay on chain, no bank communication line)."""
+        if len(self) == 1 and self.move_type == "out_invoice" and self.stablecoin_payment_uri:
+            template = self.env.ref(
+                "stablecoin_invoicing.email_template_stablecoin_invoice", raise_if_not_found=False
+            )
+            if template:
+                return template
+        return super()._get_mail_template()
 
     def _stablecoin_request_is_current(self, request):
         """The request still asks for what is due now (open, residual unchanged, on an address
@@ -436,9 +486,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         token = self.stablecoin_request_id.token_id or self.stablecoin_token_id
         units = int(self.stablecoin_amount_due_units or 0)
-        amount = from_units(units, token.decimals)
-        short = amount.quantize(Decimal(1).scaleb(-token.currency_id.decimal_places))
-        return f"{short if short == amount else amount:f}"
+        return format_units(units, token.decimals, token.currency_id.decimal_places)
 
     def _stablecoin_credit_lines(self):
         """The customer's unreconciled stablecoin credit (overpayments, unallocated receipts in

@@ -10,17 +10,18 @@ class AccountMoveSend(models.AbstractModel):
 
     @api.model
     def _get_default_mail_body(self, move, mail_template, mail_lang):
-        """Override of `account`: the invoice email says how to pay it in stablecoins (the
-        exact amount, token, network, address, and the link to the page with its QR code)."""
+        """Override of `account`: whatever template is chosen, the email of an invoice paid in
+        stablecoins says how to pay it (the exact amount, token, network, address, and the link
+        to the page with its QR code). The stablecoin invoice template carries it already."""
         body = super()._get_default_mail_body(move, mail_template, mail_lang)
-        if move.move_type != "out_invoice" or not move.stablecoin_payment_uri:
-            return body
-        block = (
-            self.env["ir.qweb"]
-            .with_context(lang=mail_lang)
-            ._render(
-                "stablecoin_invoicing.stablecoin_payment_email",
-                {"invoice": move, "portal_url": move.get_base_url() + move.get_portal_url()},
-            )
+        own = self.env.ref(
+            "stablecoin_invoicing.email_template_stablecoin_invoice", raise_if_not_found=False
         )
-        return Markup(body or "") + Markup(block)
+        if (
+            move.move_type != "out_invoice"
+            or not move.stablecoin_payment_uri
+            or (own and mail_template == own)
+        ):
+            return body
+        block = move.with_context(lang=mail_lang).stablecoin_email_instructions
+        return Markup(body or "") + Markup(block or "")

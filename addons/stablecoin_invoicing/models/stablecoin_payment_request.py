@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.stablecoin_wallet.chain import build_erc20_transfer_uri, from_units
+from odoo.addons.stablecoin_wallet.chain import build_erc20_transfer_uri, format_units, from_units
 
 from ..settlement import pick_tag, unique_tag_room
 
@@ -110,8 +110,13 @@ class StablecoinPaymentRequest(models.Model):
     def _compute_name(self):
         for request in self:
             request.amount_text = (
-                f"{from_units(int(request.amount_units), request.token_id.decimals):f} "
-                f"{request.token_id.symbol}"
+                format_units(
+                    int(request.amount_units),
+                    request.token_id.decimals,
+                    request.token_id.currency_id.decimal_places,
+                    grouping=True,
+                )
+                + f" {request.token_id.symbol}"
                 if request.amount_units and request.token_id
                 else False
             )

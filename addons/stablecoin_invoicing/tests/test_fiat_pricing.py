@@ -2,12 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
+from scoin_dev.devchain import DevChain
+
 from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
-from odoo.addons.stablecoin_wallet.chain.devchain import DevChain
 
 from .common import StablecoinInvoiceMixin
 

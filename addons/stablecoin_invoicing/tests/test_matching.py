@@ -1,7 +1,7 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
 
@@ -197,15 +197,43 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
         decoded = zxingcpp.read_barcodes(Image.open(BytesIO(png)))
         self.assertEqual([d.text for d in decoded], [invoice.stablecoin_payment_uri])
 
+    def _send_wizard_body(self, invoice, user):
+        """The body the invoice's *Send* dialog proposes, opened by ``user``."""
+        wizard = (
+            self.env["account.move.send.wizard"]
+            .with_user(user)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({})
+        )
+        return wizard.mail_template_id, str(wizard.mail_body)
+
     def test_invoice_email_says_how_to_pay_with_the_exact_amount(self):
+        clerk = new_test_user(
+            self.env, login="scoin_mail_clerk", groups="account.group_account_invoice"
+        )
+        self.env["res.partner.bank"].create(
+            {"acc_number": "BANK-SCOIN-1", "partner_id": self.env.company.partner_id.id}
+        )
         self.make_invoice(64.0)
         second = self.make_invoice(64.0)
-        template = self.env.ref("account.email_template_edi_invoice")
-        body = self.env["account.move.send"]._get_default_mail_body(second, template, "en_US")
+        template, body = self._send_wizard_body(second, clerk)
+        self.assertEqual(
+            template, self.env.ref("stablecoin_invoicing.email_template_stablecoin_invoice")
+        )
         self.assertIn("64.000001 USDC", body)
         self.assertIn(second.stablecoin_address, body)
         self.assertIn(second.get_portal_url(), body)
         self.assertIn("last digits", body)
+        # Odoo's bank communication has no place on a stablecoin invoice.
+        self.assertNotIn("communication", body)
+        self.assertNotIn("BANK-SCOIN-1", body)
+        # A paid invoice's email asks for nothing.
+        self.pay(64_000_001)
+        self.settle()
+        self.assertIn(second.payment_state, ("paid", "in_payment"))
+        template, body = self._send_wizard_body(second, clerk)
+        self.assertNotIn(second.stablecoin_address, body)
+        self.assertIn("already paid", body)
 
     def test_no_bank_line_on_a_stablecoin_invoice(self):
         self.env["res.partner.bank"].create(
@@ -213,17 +241,16 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
         )
         invoice = self.make_invoice(12.0)
         self.assertFalse(invoice.partner_bank_id)
-        template = self.env.ref("account.email_template_edi_invoice")
-        body = self.env["account.move.send"]._get_default_mail_body(invoice, template, "en_US")
-        self.assertNotIn("on the account", body)
-        self.assertIn("12.00 USDC", body)
-        # An invoice in a bank currency keeps the company's bank account.
+        # An invoice in a bank currency keeps the company's bank account and Odoo's email.
         eur = self.env.ref("base.EUR")
         eur.active = True
         other = self.env["account.move"].create(
             {"move_type": "out_invoice", "partner_id": self.partner.id, "currency_id": eur.id}
         )
         self.assertTrue(other.partner_bank_id)
+        self.assertEqual(
+            other._get_mail_template(), self.env.ref("account.email_template_edi_invoice")
+        )
 
     def test_an_unmatched_receipt_says_why_to_the_full_precision(self):
         self.make_invoice(7.77)

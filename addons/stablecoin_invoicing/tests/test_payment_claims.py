@@ -7,12 +7,12 @@ import json
 from datetime import timedelta
 
 from lxml import html
+from scoin_dev.devchain import DevChain, encode_call
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
-from odoo.addons.stablecoin_wallet.chain.devchain import DevChain, encode_call
 
 from .common import StablecoinInvoiceMixin
 

@@ -23,7 +23,14 @@ class StablecoinController(Controller):
             raise ValidationError(
                 request.env._("Stablecoin: %r is not a payment reference.", reference[:100])
             )
-        request.env["payment.transaction"].sudo()._handle_notification_data(
-            "stablecoin", {"reference": reference}
+        tx = (
+            request.env["payment.transaction"]
+            .sudo()
+            ._handle_notification_data("stablecoin", {"reference": reference})
         )
+        # Back to the invoice's own page, where its payment card (QR code, wallet buttons,
+        # live status) is: the payment is made there, not on a generic status page.
+        invoice = tx.invoice_ids[:1]
+        if invoice:
+            return request.redirect(invoice.get_portal_url(anchor="stablecoin_portal_payment"))
         return request.redirect("/payment/status")

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from odoo.addons.payment import utils as payment_utils
+
 from .. import const
 
 
@@ -13,14 +15,30 @@ class PaymentProvider(models.Model):
         ondelete={const.PROVIDER_CODE: "set default"},
     )
 
-    def _get_supported_currencies(self):
-        """Override of `payment`: the currencies of the tokens the addon knows."""
-        supported_currencies = super()._get_supported_currencies()
-        if self.code != const.PROVIDER_CODE:
-            return supported_currencies
-        groups = self.env["stablecoin.token"].sudo()._read_group([], ["currency_id"])
-        token_currencies = self.env["res.currency"].union(*(currency for (currency,) in groups))
-        return supported_currencies & token_currencies
+    @api.model
+    def _get_compatible_providers(self, *args, stablecoin_invoice_id=None, **kwargs):
+        """Override of `payment`: the stablecoin provider pays one invoice that has a payment
+        request (in its token's currency or priced from a fiat one), nothing else: not a sales
+        order, not a free amount, not several invoices at once."""
+        providers = super()._get_compatible_providers(*args, **kwargs)
+        stablecoin = providers.filtered(lambda p: p.code == const.PROVIDER_CODE)
+        if not stablecoin:
+            return providers
+        # Integers only: set by the invoice page (``stablecoin_invoice_id``) or by the payment
+        # link once its access token is checked (``invoice_id``), never text from a URL.
+        invoice_id = next(
+            (i for i in (stablecoin_invoice_id, kwargs.get("invoice_id")) if type(i) is int), None
+        )
+        invoice = self.env["account.move"].sudo().browse(invoice_id).exists()
+        if invoice and invoice._stablecoin_payable_now():
+            return providers
+        payment_utils.add_to_report(
+            kwargs.get("report"),
+            stablecoin,
+            available=False,
+            reason=self.env._("pays only an invoice with a stablecoin payment request"),
+        )
+        return providers - stablecoin
 
     def _get_default_payment_method_codes(self):
         """Override of `payment` to return the default payment method codes."""

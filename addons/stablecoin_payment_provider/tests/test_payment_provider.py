@@ -33,17 +33,17 @@ class TestStablecoinProvider(PaymentCommon):
         # Other providers keep their own defaults (guard-and-super).
         self.assertNotIn("stablecoin", self.dummy_provider._get_default_payment_method_codes())
 
-    def test_offered_for_stablecoin_amounts_only(self):
+    def test_not_offered_without_an_invoice_to_pay(self):
+        # A free amount, in a token currency or not: nothing for the provider to pay (it pays
+        # an invoice's payment request; see test_pay_now).
         compatible = self.env["payment.provider"]._get_compatible_providers
         company, partner = self.env.company.id, self.partner.id
-        self.assertIn(
-            self.stablecoin, compatible(company, partner, 100.0, currency_id=self.usdc.id)
-        )
-        self.assertNotIn(
-            self.stablecoin,
-            compatible(company, partner, 100.0, currency_id=self.env.ref("base.EUR").id),
-        )
-        self.assertIn(self.usdc, self.stablecoin.available_currency_ids)
+        for currency in (self.usdc, self.env.ref("base.EUR")):
+            self.assertNotIn(
+                self.stablecoin, compatible(company, partner, 100.0, currency_id=currency.id)
+            )
+        # Every currency: a EUR invoice priced in USDC is paid through it too.
+        self.assertFalse(self.stablecoin.available_currency_ids)
 
     def test_removal_resets_the_provider(self):
         self.env["payment.provider"]._remove_provider("stablecoin")

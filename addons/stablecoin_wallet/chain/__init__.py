@@ -12,7 +12,7 @@ from .logs import (
     decode_transfer_log,
     decode_transfer_logs,
 )
-from .units import InvalidAmount, from_units, to_units
+from .units import InvalidAmount, format_units, from_units, to_units
 
 __all__ = [
     "TRANSFER_TOPIC",
@@ -24,6 +24,7 @@ __all__ = [
     "build_erc20_transfer_uri",
     "decode_transfer_log",
     "decode_transfer_logs",
+    "format_units",
     "from_units",
     "is_checksum_address",
     "parse_erc20_transfer_uri",

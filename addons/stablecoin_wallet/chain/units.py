@@ -56,3 +56,14 @@ def from_units(units, decimals):
         raise InvalidAmount(f"{units} is out of the uint256 range.")
     with localcontext(_EXACT):
         return Decimal(units).scaleb(-decimals)
+
+
+def format_units(units, decimals, places=2, grouping=False):
+    """``units`` as exact text: ``places`` decimals (the currency's), more only where the units
+    need them, so nothing is ever rounded away ("7.77", "7.770001"); with ``grouping`` the
+    thousands are separated for reading ("1,037.45"), without it the text is what a wallet
+    accepts."""
+    amount = from_units(units, decimals)
+    short = amount.quantize(Decimal(1).scaleb(-min(places, decimals)))
+    shown = short if short == amount else amount.normalize()
+    return f"{shown:,f}" if grouping else f"{shown:f}"

@@ -1,13 +1,12 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.tools import split_every
 
 from ..chain.logs import MalformedLog, block_datetime, decode_transfer_log
-from ..chain.units import from_units
+from ..chain.units import format_units, from_units
 
 _logger = logging.getLogger(__name__)
 
@@ -111,11 +110,11 @@ class StablecoinTransfer(models.Model):
             if not transfer.amount_units or not transfer.token_id:
                 transfer.amount_text = False
                 continue
-            amount = from_units(int(transfer.amount_units), transfer.token_id.decimals)
             places = transfer.currency_id.decimal_places if transfer.currency_id else 2
-            short = amount.quantize(Decimal(1).scaleb(-places))
-            shown = short if short == amount else amount.normalize()
-            transfer.amount_text = f"{shown:f} {transfer.token_id.symbol}"
+            shown = format_units(
+                int(transfer.amount_units), transfer.token_id.decimals, places, grouping=True
+            )
+            transfer.amount_text = f"{shown} {transfer.token_id.symbol}"
 
     @api.depends("direction", "sender", "recipient")
     def _compute_counterparty(self):

@@ -1,4 +1,3 @@
-from . import test_devchain
 from . import test_stablecoin_network
 from . import test_chain_watcher
 from . import test_stablecoin_wallet

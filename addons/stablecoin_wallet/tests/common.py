@@ -8,7 +8,7 @@ and an ``evm_revert``, so chain state never leaks between tests, like Odoo's sav
 the database.
 """
 
-from odoo.addons.stablecoin_wallet.chain.devchain import DevChain
+from scoin_dev.devchain import DevChain
 
 _CHAIN = None
 

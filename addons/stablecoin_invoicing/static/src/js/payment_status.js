@@ -10,12 +10,17 @@ const POLL_MS = 2000;
 const POLL_MS_IN_PROGRESS = 1000; // a payment is on its way: show it paid as soon as it is
 const MAX_POLL_MS = 30 * 60 * 1000; // a page left open stops asking after half an hour
 const FINAL = new Set(["paid", "paid_late", "overpaid", "rejected"]);
+// No new payment is started from the page in these states (one is on its way, or none is due).
+const NOT_PAYABLE = new Set(["in_progress", ...FINAL]);
 
 publicWidget.registry.StablecoinPaymentStatus = publicWidget.Widget.extend({
     selector: ".o_stablecoin_portal_payment",
 
     start() {
         this.startedAt = Date.now();
+        this._onSent = () => this._lockPayNow(true);
+        document.addEventListener("stablecoin:payment-sent", this._onSent);
+        this._lockPayNow(NOT_PAYABLE.has(this.el.dataset.status));
         this._tick();
         this.ticker = setInterval(() => this._tick(), 1000);
         if (!FINAL.has(this.el.dataset.status)) {
@@ -25,9 +30,30 @@ publicWidget.registry.StablecoinPaymentStatus = publicWidget.Widget.extend({
     },
 
     destroy() {
+        document.removeEventListener("stablecoin:payment-sent", this._onSent);
         clearTimeout(this.timer);
         clearInterval(this.ticker);
         this._super(...arguments);
+    },
+
+    /** *Pay Now* (Odoo's buttons opening the payment dialog) follows the card: disabled from
+     * the moment the browser wallet sent a payment, then as long as the server's status says
+     * a payment is on its way or none is due (enabled again for a remainder). */
+    _lockPayNow(locked) {
+        this.payNowLocked = locked;
+        const buttons = document.querySelectorAll('[data-bs-target="#pay_with"], a[href*="#portal_pay"]');
+        for (const button of buttons) {
+            button.classList.toggle("disabled", this.payNowLocked);
+            button.setAttribute("aria-disabled", String(this.payNowLocked));
+            if (this.payNowLocked) {
+                button.setAttribute("tabindex", "-1");
+                button.title = _t("A payment is on its way: wait for it to be confirmed.");
+            }
+        }
+        const dialog = document.getElementById("pay_with");
+        if (this.payNowLocked && dialog && dialog.classList.contains("show")) {
+            dialog.querySelector(".btn-close")?.click();
+        }
     },
 
     /** The quote's expiry in the payer's own time zone, and the time left, every second. */
@@ -94,6 +120,7 @@ publicWidget.registry.StablecoinPaymentStatus = publicWidget.Widget.extend({
             this.el.dataset[name] = fresh.dataset[name] || "";
         }
         this.trigger_up("widgets_start_request", { $target: $(this.el).children() });
+        this._lockPayNow(NOT_PAYABLE.has(this.el.dataset.status));
     },
 });
 

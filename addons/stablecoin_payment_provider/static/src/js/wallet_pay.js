@@ -110,6 +110,9 @@ publicWidget.registry.StablecoinWalletPay = publicWidget.Widget.extend({
                 params: [{ from: accounts[0], to: data.token, data: encodeTransfer(data.recipient, data.amount) }],
             });
             this.el.dataset.txHash = txHash;
+            // The page's *Pay Now* and payment card lock at once: a second payment is not one
+            // click away while this one is on its way.
+            document.dispatchEvent(new CustomEvent("stablecoin:payment-sent", { detail: { txHash } }));
             this._setStatus(
                 _t("Payment sent (transaction %s). This invoice shows it as paid once the network confirms it.", txHash)
             );

@@ -1,7 +1,8 @@
 """A local development chain: anvil, started on a free loopback port, plus the test token.
 
 Used by the demo (``setup/demo.py``) and the tests (``tests/common.py`` of the addons and
-``tests/conftest.py``). Never used by the addons' business code.
+``tests/conftest.py``); development tooling, kept out of the addons (``setup/install.sh`` puts
+``tools/`` on the virtualenv's path).
 
 Anvil runs with ``--hardfork cancun --prune-history 64`` (its defaults slow mining down
 quadratically and write ~0.6 MB per block under ``~/.foundry``), with ``HOME`` and the cache in
@@ -22,12 +23,24 @@ from pathlib import Path
 
 import requests
 from eth_abi import decode, encode
+from eth_utils import keccak
+from eth_utils import to_checksum_address as _checksum
 
-from .abi import encode_call, selector
-from .address import to_checksum_address
 from .contracts.build import without_memory_limit
 
 ARTIFACT = Path(__file__).resolve().parent / "contracts" / "TestStablecoin.json"
+
+
+def selector(signature):
+    """The 4-byte function selector of ``signature``, e.g. ``transfer(address,uint256)``."""
+    return keccak(text=signature)[:4]
+
+
+def encode_call(signature, types, args):
+    """Calldata of a contract call (the wallet side of a payment: what a payer's app sends)."""
+    return "0x" + (selector(signature) + encode(types, args)).hex()
+
+
 # Anvil's default mnemonic "test test ... junk": accounts 0..9 are unlocked and funded.
 DEV_MNEMONIC = "test test test test test test test test test test test junk"
 PR_SET_PDEATHSIG = 1
@@ -173,7 +186,7 @@ class DevChain:
 
     @property
     def accounts(self):
-        return [to_checksum_address(a, strict=False) for a in self.rpc("eth_accounts")]
+        return [_checksum(a) for a in self.rpc("eth_accounts")]
 
     def block_number(self):
         return int(self.rpc("eth_blockNumber"), 16)
@@ -218,7 +231,7 @@ class DevChain:
         data = artifact["bytecode"] + encode(["string", "string"], [name, symbol]).hex()
         tx_hash = self.send(deployer or self.accounts[0], None, data)
         address = self.wait_receipt(tx_hash)["contractAddress"]
-        return to_checksum_address(address, strict=False)
+        return _checksum(address)
 
     def mint(self, token, to, amount, sender=None):
         data = encode_call("mint(address,uint256)", ["address", "uint256"], [to, amount])

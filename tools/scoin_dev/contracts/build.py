@@ -1,6 +1,7 @@
 """Compile the test token with solc-js and write (or check) its committed artifact.
 
-Usage: python build.py [--check]   (SOLCJS_BIN points at setup/node_modules/.bin/solcjs)
+Usage: python tools/scoin_dev/contracts/build.py [--check]
+(SOLCJS_BIN points at setup/node_modules/.bin/solcjs)
 
 The artifact is what the demo and the tests deploy on anvil; a test recompiles the source and
 compares, so the committed bytecode always matches the committed Solidity.
