@@ -52,7 +52,7 @@ def fresh_start(chain):
     return info
 
 
-def configure_odoo(rpc_url, token, create_invoice):
+def configure_odoo(rpc_url, token, create_invoice, other_address=""):
     """Point the demo network at this run's chain and token; on a fresh demo, post an invoice
     in USDC to the portal user (odoo shell, in the demo database). Returns its portal URL."""
     script = f"""
@@ -74,6 +74,26 @@ if {create_invoice!r}:
     }})
     invoice.stablecoin_token_id = token
     invoice.action_post()
+if {create_invoice!r}:
+    # The people who use the addons, to try each role: a billing clerk and an accountant of
+    # the main company, and the manager of a second company with its own wallet.
+    def user(login, name, groups, company):
+        return env["res.users"].with_context(no_reset_password=True).create({{
+            "login": login, "password": login, "name": name, "email": login + "@example.com",
+            "company_id": company.id, "company_ids": [(6, 0, company.ids)],
+            "groups_id": [(6, 0, [env.ref(g).id for g in ["base.group_user", *groups]])],
+        }})
+    main = env.ref("base.main_company")
+    user("billing", "Billie Clerk (billing)", ["account.group_account_invoice"], main)
+    user("accountant", "Alex Accountant", ["account.group_account_user"], main)
+    other = env["res.company"].create({{"name": "Other Company"}})
+    env["account.chart.template"].try_loading("generic_coa", company=other, install_demo=False)
+    user("other", "Olga Other (manager)",
+         ["account.group_account_manager", "account.group_account_user"], other)
+    env["stablecoin.wallet"].create({{
+        "name": "Other Company wallet", "kind": "address", "company_id": other.id,
+        "address": {other_address!r}, "token_ids": [(6, 0, token.ids)],
+    }})
 url = invoice.get_portal_url() if invoice else ""  # writes the access token
 env.cr.commit()
 print("PORTAL_URL=" + url)
@@ -151,7 +171,7 @@ def main(argv):
             )
             info["addons_key"] = odoodb.addons_key()
             INFO.write_text(json.dumps(info, indent=1))
-    invoice_url = configure_odoo(chain.url, info["token"], reset)
+    invoice_url = configure_odoo(chain.url, info["token"], reset, chain.accounts[9])
 
     cmd = odoodb.server_cmd(DB, HTTP_PORT, f"--logfile={DEMO_DIR / 'odoo.log'}")
     odoo_proc = subprocess.Popen(
@@ -170,8 +190,12 @@ def main(argv):
 ================================================================================
  Stablecoin invoicing demo is running.  Ctrl-C stops everything.
 
- Odoo           {url}/odoo         login: admin   password: admin
+ Odoo           {url}/odoo         database: {DB}
+   logins (password = login): admin (administrator), billing (billing clerk),
+   accountant (accountant), other (manager of "Other Company", its own wallet)
  Customer       {url}/my           login: portal  password: portal
+ XML-RPC        Odoo's standard models: python3 setup/xmlrpc_example.py
+   (lists the open stablecoin invoices as admin; read it for the calls)
  Local chain    {chain.url}   (anvil, chain id {chain.chain_id}, a block every 2 s)
  Demo USDC      {token}   (6 decimals, open mint)
  Invoice to pay {url + invoice_url if invoice_url else "(none)"}

@@ -75,6 +75,11 @@ class AccountMove(models.Model):
     stablecoin_payment_uri = fields.Char(
         compute="_compute_stablecoin_payment_request", string="Payment URI (EIP-681)"
     )
+    stablecoin_payment_qr = fields.Binary(
+        compute="_compute_stablecoin_payment_qr",
+        string="Payment QR Code",
+        help="The payment URI as a QR code, as the customer sees it on the invoice and the page.",
+    )
     stablecoin_amount_due_text = fields.Char(
         compute="_compute_stablecoin_payment_request",
         string="Amount Due in Token",
@@ -261,6 +266,14 @@ class AccountMove(models.Model):
             move.stablecoin_amount_due_text = request.amount_text
             if move.stablecoin_payment_status != "rejected":
                 move.stablecoin_payment_uri = request.payment_uri
+
+    @api.depends("stablecoin_payment_uri")
+    def _compute_stablecoin_payment_qr(self):
+        for move in self:
+            uri = move.stablecoin_payment_uri
+            move.stablecoin_payment_qr = (
+                move._stablecoin_qr_for(uri).split(",", 1)[1].encode() if uri else False
+            )
 
     @api.depends_context("lang")
     @api.depends("stablecoin_payment_uri")

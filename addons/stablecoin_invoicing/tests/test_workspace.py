@@ -3,6 +3,7 @@
 from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, TransactionCase, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
 
@@ -204,3 +205,53 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(payment.move_id.reversal_move_ids.state, "posted")
         self.assertTrue(invoice.activity_ids.filtered(lambda a: "reorganisation" in a.summary))
         self.assertIn("no longer on chain", invoice.activity_ids[0].note)
+
+    def test_open_invoices_sum_what_is_due_per_invoice_currency(self):
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env["res.currency.rate"].search([("currency_id", "=", eur.id)]).unlink()
+        self.env["res.currency.rate"].create({"currency_id": eur.id, "rate": 1 / 1.25})
+        partly = self.make_invoice(100.0)
+        self.make_invoice(50.0)
+        in_eur = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.partner.id,
+                "currency_id": eur.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": self.product.id, "price_unit": 80.0, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        in_eur.action_post()
+        self.assertEqual(in_eur.stablecoin_token_id, self.token_usdc)
+        self.pay(30_000_000)  # 30 of partly's 100 USDC: nobody's amount, matched by hand
+        self.settle()
+        receipt = self.transfers(state="unmatched")
+        self.wizard(receipt, invoice_ids=[Command.set(partly.ids)])
+        self.assertEqual(partly.amount_residual, 70.0)
+        # What the accountant opens: the menu's action, read as the accountant.
+        accountant = self.env["res.users"].create(
+            {
+                "login": "scoin_open_acc",
+                "name": "Open invoices accountant",
+                "groups_id": [Command.set([self.env.ref("account.group_account_user").id])],
+            }
+        )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "stablecoin_invoicing.action_stablecoin_aged_invoices"
+        )
+        # Grouped by the invoice's currency first, so every sum is in one currency.
+        self.assertEqual(safe_eval(action["context"])["group_by"][0], "currency_id")
+        groups = (
+            self.env["account.move"]
+            .with_user(accountant)
+            .read_group(safe_eval(action["domain"]), ["amount_residual:sum"], ["currency_id"])
+        )
+        due = {group["currency_id"][1]: group["amount_residual"] for group in groups}
+        # 70 + 50 USDC still due; the EUR invoice counted in EUR, not under USDC.
+        self.assertEqual(due, {"USDC": 120.0, "EUR": 80.0})
+        menu = self.env.ref("stablecoin_invoicing.stablecoin_aged_invoices_menu")
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(accountant)._visible_menu_ids())
