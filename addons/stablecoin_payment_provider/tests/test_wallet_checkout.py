@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import os
+from unittest.mock import patch
 
 from lxml import html
 
@@ -156,3 +157,151 @@ class TestWalletCheckout(StablecoinCheckoutMixin, HttpCase):
         )
         self.assertEqual(tx.state, "pending")
         self.assertEqual(invoice.payment_state, "not_paid")
+
+
+# The whole way a payer sees it: Pay Now usable, the wallet pays, Pay Now locks at once, the
+# card shows the payment on its way, the chain reaches the depth (blocks mined from the page,
+# as time would), and the card says paid; all in one document, never reloaded.
+AWAITING_TO_PAID = """
+(async () => {
+    window.__sameDocument = true;
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    const payNow = () => document.querySelector('[data-bs-target="#pay_with"]');
+    const badge = () => document.querySelector('#stablecoin_portal_payment .o_stablecoin_status');
+    const fail = (msg) => console.error(msg + ' (badge: ' + (badge() && badge().textContent) + ')');
+    if (!payNow() || payNow().classList.contains('disabled')) { return fail('no usable Pay Now'); }
+    if (!badge().textContent.includes('Awaiting')) { return fail('not awaiting'); }
+    const card = document.querySelector('#stablecoin_portal_payment .o_stablecoin_wallet_pay');
+    card.querySelector('.o_stablecoin_wallet_button').click();
+    for (let i = 0; i < 100 && !card.dataset.txHash; i++) { await sleep(50); }
+    if (!card.dataset.txHash) { return fail('the wallet sent nothing'); }
+    if (!payNow().classList.contains('disabled')) {
+        return fail('Pay Now still usable after the payment was sent');
+    }
+    for (let i = 0; i < 300 && !badge().textContent.includes('In progress'); i++) {
+        await sleep(100);
+    }
+    if (!badge().textContent.includes('In progress')) { return fail('never in progress'); }
+    await fetch(%(rpc)s, {method: 'POST', headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify({jsonrpc: '2.0', id: 1, method: 'anvil_mine', params: ['0x5']})});
+    for (let i = 0; i < 300 && !badge().textContent.includes('Paid'); i++) { await sleep(100); }
+    if (!badge().textContent.includes('Paid')) { return fail('never paid'); }
+    if (!window.__sameDocument) { return fail('the page was reloaded'); }
+    if (!payNow() || !payNow().classList.contains('disabled')) {
+        return fail('Pay Now usable on a paid invoice');
+    }
+    if (odoo.portalChatterReady) { await odoo.portalChatterReady; }
+    console.log('test successful');
+})();
+"""
+
+# The copy buttons put the exact values on the clipboard (the clipboard API, recorded), in the
+# card's order: amount, address.
+COPY_BUTTONS = """
+(async () => {
+    const expected = %(expected)s;
+    const copied = [];
+    const record = async (text) => { copied.push(text); };
+    Object.defineProperty(navigator, 'clipboard', {value: {writeText: record}});
+    const buttons = document.querySelectorAll('#stablecoin_portal_payment .o_stablecoin_copy');
+    // The page's widgets start after the document is ready: click until they answer.
+    for (let i = 0; i < 50 && !copied.length; i++) {
+        for (const button of buttons) { button.click(); }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const got = JSON.stringify(copied), want = JSON.stringify(expected);
+    if (got !== want) { console.error('copied ' + got + ', expected ' + want); return; }
+    if ([...buttons].some((b) => b.textContent.trim() !== 'Copied')) {
+        console.error('a button does not say it copied');
+        return;
+    }
+    // Let the page finish loading (the portal chatter loads lazily) before ending.
+    if (odoo.portalChatterReady) { await odoo.portalChatterReady; }
+    console.log('test successful');
+})();
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestPortalCardInChromium(StablecoinCheckoutMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "account_payment.enable_portal_payment", True
+        )
+
+    def test_the_card_goes_from_awaiting_to_paid_and_pay_now_locks(self):
+        invoice = self.make_invoice(12.34)
+        self.chain.mint(self.usdc, self.customer, 12_340_000)
+        wake = type(self.env["account.move"])._stablecoin_wake_watcher
+
+        def cron_worker(moves):
+            # What Odoo's cron worker does when the watcher is woken (test servers run no
+            # cron worker): scan the chain, then match, in the polling request.
+            asked = wake(moves)
+            moves.env["stablecoin.network"].sudo()._cron_scan()
+            moves.env["stablecoin.transfer"].sudo()._cron_match()
+            return asked
+
+        code = INJECTED_WALLET % {
+            "rpc": json.dumps(self.chain.url),
+            "account": json.dumps(self.customer),
+        }
+        with patch.object(type(self.env["account.move"]), "_stablecoin_wake_watcher", cron_worker):
+            self.browser_js(
+                invoice.get_portal_url(),
+                code + AWAITING_TO_PAID % {"rpc": json.dumps(self.chain.url)},
+                ready="!!document.querySelector("
+                "'#stablecoin_portal_payment .o_stablecoin_wallet_pay[data-ready]')",
+                timeout=120,
+            )
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(invoice.stablecoin_payment_status, "paid")
+
+    def test_copy_buttons_copy_the_exact_values(self):
+        self.make_invoice(1234.5)
+        second = self.make_invoice(1234.5)  # one more of that amount: tagged 1234.500001
+        self.assertEqual(second.stablecoin_amount_due_text, "1,234.500001 USDC")
+        expected = ["1234.500001", second.stablecoin_address]
+        self.browser_js(
+            second.get_portal_url(),
+            COPY_BUTTONS % {"expected": json.dumps(expected)},
+            ready="!!document.querySelector('#stablecoin_portal_payment .o_stablecoin_copy')",
+        )
+
+
+PHONE_LAYOUT = """
+(async () => {
+    if (odoo.portalChatterReady) { await odoo.portalChatterReady; }
+    const width = window.innerWidth;
+    if (width !== 390) { console.error('viewport is ' + width + ' px wide'); return; }
+    const fail = (msg) => console.error(msg);
+    const page = document.documentElement.scrollWidth;
+    if (page > width) { return fail('horizontal scroll: the page is ' + page + ' px wide'); }
+    const card = document.querySelector('#stablecoin_portal_payment');
+    const wide = [...card.querySelectorAll('*')].filter((el) => {
+        const box = el.getBoundingClientRect();
+        return box.width && (box.left < 0 || box.right > width);
+    });
+    if (wide.length) { return fail('outside the screen: ' + wide[0].outerHTML.slice(0, 120)); }
+    const qr = card.querySelector('.o_stablecoin_qr').getBoundingClientRect();
+    const amount = card.querySelector('.o_stablecoin_amount').getBoundingClientRect();
+    if (qr.bottom > amount.top) { return fail('the QR code is beside the text, not above it'); }
+    console.log('test successful');
+})();
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestPortalCardOnAPhone(StablecoinCheckoutMixin, HttpCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_the_card_fits_a_390_px_screen(self):
+        invoice = self.make_invoice(1037.45)
+        self.browser_js(
+            invoice.get_portal_url(),
+            PHONE_LAYOUT,
+            ready="!!document.querySelector('#stablecoin_portal_payment')",
+        )
