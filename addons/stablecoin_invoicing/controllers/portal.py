@@ -128,11 +128,19 @@ class StablecoinPortal(PortalAccount):
         status = invoice_sudo.stablecoin_payment_status
         if status in ("awaiting", "in_progress", "partial", "expired"):
             invoice_sudo._stablecoin_wake_watcher()
+        # Stored values only: this answers every open page every 2 seconds. The units asked
+        # tell the page when a new request (a remainder, a new quote) replaced its own.
+        request_sudo = invoice_sudo.stablecoin_request_id
+        asking = status not in ("rejected", "in_progress") and request_sudo.state in (
+            "awaiting",
+            "seen",
+            "partial",
+        )
         return self._stablecoin_json(
             {
                 "ok": True,
                 "status": status or "",
-                "units": invoice_sudo.stablecoin_amount_due_units or "",
+                "units": request_sudo.amount_units if asking else "",
                 "residual": invoice_sudo.amount_residual,
             }
         )

@@ -1,6 +1,7 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,6 +13,11 @@ from odoo.addons.stablecoin_wallet.chain import (
     format_units,
     to_units,
 )
+
+# When this server process may next look at asking for a scan of a network, per (database,
+# network): the polls of open invoice pages in between cost no query. The scan itself is asked
+# for in the database (a cron trigger), so several processes still agree.
+_NEXT_WAKE_CHECK = {}
 
 PAYMENT_STATUSES = [
     ("awaiting", "Awaiting payment"),
@@ -636,12 +642,18 @@ class AccountMove(models.Model):
         unless one is already pending or ran within a block time. Returns True if asked."""
         self.ensure_one()
         network = self.stablecoin_request_id.network_id
+        key = (self.env.cr.dbname, network.id)
+        if not network or time.monotonic() < _NEXT_WAKE_CHECK.get(key, 0):
+            return False
         scan = self.env.ref("stablecoin_wallet.ir_cron_stablecoin_scan", False)
-        if not network or not scan or not network.sudo().rpc_url:
+        if not scan or not network.sudo().rpc_url:
             return False
         now = fields.Datetime.now()
         # Half a block: a block made final is seen within about one block of waiting.
         quiet = timedelta(seconds=max(network.block_seconds / 2, 1.0))
+        if len(_NEXT_WAKE_CHECK) > 10_000:
+            _NEXT_WAKE_CHECK.clear()
+        _NEXT_WAKE_CHECK[key] = time.monotonic() + quiet.total_seconds()
         if network.last_success and network.last_success > now - quiet:
             return False
         # Someone asked within a block time and the cron worker has not run yet: enough. An

@@ -24,7 +24,7 @@ claims = st.dictionaries(
 @tagged("post_install", "-at_install")
 class TestHostileNotification(StablecoinCheckoutMixin, HttpCase):
     """The checkout's public notification route: whatever is posted to it, the answer is the
-    payment status page or a clear refusal, never a server error, and nothing it says pays an
+    invoice's page or a clear refusal, never a server error, and nothing it says pays an
     invoice (only a confirmed transfer on chain does)."""
 
     @classmethod
@@ -49,7 +49,10 @@ class TestHostileNotification(StablecoinCheckoutMixin, HttpCase):
         )
         if reference == self.tx.reference:
             self.assertEqual(response.status_code, 303)
-            self.assertTrue(response.headers["Location"].endswith("/payment/status"))
+            # Back to the invoice's own page and its payment card.
+            location = response.headers["Location"]
+            self.assertIn(f"/my/invoices/{self.invoice.id}?", location)
+            self.assertTrue(location.endswith("#stablecoin_portal_payment"), location)
         else:
             self.assertEqual(response.status_code, 400, response.text[:300])
         self.env.invalidate_all()

@@ -4,8 +4,6 @@ import json
 import os
 from unittest.mock import patch
 
-from lxml import html
-
 from odoo.tests import HttpCase, tagged
 
 from .common import StablecoinCheckoutMixin
@@ -134,20 +132,6 @@ class TestWalletCheckout(StablecoinCheckoutMixin, HttpCase):
         )
         self.assertEqual(invoice.stablecoin_payment_status, "in_progress")
 
-    def test_pay_now_dialog_shows_the_request(self):
-        invoice = self.make_invoice(55.0)
-        page = html.fromstring(self.url_open(invoice.get_portal_url()).content)
-        option = page.xpath(
-            "//div[@id='pay_with']//input[@data-provider-code='stablecoin']"
-            "/ancestor::li[1]//div[@name='o_payment_inline_form']"
-        )
-        self.assertEqual(len(option), 1, "the Stablecoin option has its inline form")
-        self.assertEqual(
-            option[0].xpath(".//a[hasclass('o_stablecoin_uri')]/@href"),
-            [invoice.stablecoin_payment_uri],
-        )
-        self.assertTrue(option[0].xpath(".//button[hasclass('o_stablecoin_wallet_button')]"))
-
     def test_pending_transaction_is_not_done_by_a_forged_notification(self):
         invoice = self.make_invoice(10.0)
         tx = self.create_pending_tx(invoice)
@@ -194,6 +178,31 @@ AWAITING_TO_PAID = """
     console.log('test successful');
 })();
 """
+
+# The Pay Now dialog's stablecoin option shows the page's card (QR code, URI), and its
+# browser-wallet button pays through the page's card: one sender, one claim.
+PAY_FROM_THE_DIALOG = """
+(async () => {
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    document.querySelector('[data-bs-target="#pay_with"]').click();
+    const radio = document.querySelector('#pay_with input[data-provider-code="stablecoin"]');
+    radio.click();
+    const inline = () => document.querySelector('#pay_with .o_stablecoin_inline_card');
+    const qr = () => inline().querySelector('.o_stablecoin_qr');
+    for (let i = 0; i < 50 && !qr(); i++) { await sleep(100); }
+    const card = inline();
+    if (!qr()) { console.error('no QR code in the dialog'); return; }
+    const uri = card.querySelector('.o_stablecoin_uri').getAttribute('href');
+    if (uri !== %(uri)s) { console.error('the dialog asks for ' + uri); return; }
+    card.querySelector('.o_stablecoin_wallet_button').click();
+    const pay = document.querySelector('#stablecoin_portal_payment .o_stablecoin_wallet_pay');
+    for (let i = 0; i < 150 && pay.dataset.claimed !== '1'; i++) { await sleep(100); }
+    if (pay.dataset.claimed !== '1') { console.error('the page card did not pay'); return; }
+    if (odoo.portalChatterReady) { await odoo.portalChatterReady; }
+    console.log('test successful');
+})();
+"""
+
 
 # The copy buttons put the exact values on the clipboard (the clipboard API, recorded), in the
 # card's order: amount, address.
@@ -258,6 +267,23 @@ class TestPortalCardInChromium(StablecoinCheckoutMixin, HttpCase):
             )
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(invoice.stablecoin_payment_status, "paid")
+
+    def test_pay_now_dialog_pays_through_the_page_card(self):
+        invoice = self.make_invoice(55.0)
+        self.chain.mint(self.usdc, self.customer, 55_000_000)
+        code = INJECTED_WALLET % {
+            "rpc": json.dumps(self.chain.url),
+            "account": json.dumps(self.customer),
+        }
+        self.browser_js(
+            invoice.get_portal_url(),
+            code + PAY_FROM_THE_DIALOG % {"uri": json.dumps(invoice.stablecoin_payment_uri)},
+            ready="!!document.querySelector("
+            "'#stablecoin_portal_payment .o_stablecoin_wallet_pay[data-ready]')",
+        )
+        claim = self.env["stablecoin.payment.claim"].search([("move_id", "=", invoice.id)])
+        self.assertEqual(claim.state, "bound")
+        self.assertEqual(invoice.stablecoin_payment_status, "in_progress")
 
     def test_copy_buttons_copy_the_exact_values(self):
         self.make_invoice(1234.5)

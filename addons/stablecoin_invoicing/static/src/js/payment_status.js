@@ -6,8 +6,12 @@
 import publicWidget from "@web/legacy/js/public/public_widget";
 import { _t } from "@web/core/l10n/translation";
 
-const POLL_MS = 2000;
-const POLL_MS_IN_PROGRESS = 1000; // a payment is on its way: show it paid as soon as it is
+// While a payment is awaited, the page asks every half block of its network (the watcher
+// scans no more often), at least every 2 s and at most every 10 s; after a few minutes without
+// a payment, every 15 s; once a payment is on its way, every second until it is paid.
+const POLL_MS_IN_PROGRESS = 1000;
+const POLL_MS_IDLE = 15000;
+const BUSY_MS = 5 * 60 * 1000;
 const MAX_POLL_MS = 30 * 60 * 1000; // a page left open stops asking after half an hour
 const FINAL = new Set(["paid", "paid_late", "overpaid", "rejected"]);
 // No new payment is started from the page in these states (one is on its way, or none is due).
@@ -18,8 +22,14 @@ publicWidget.registry.StablecoinPaymentStatus = publicWidget.Widget.extend({
 
     start() {
         this.startedAt = Date.now();
-        this._onSent = () => this._lockPayNow(true);
+        this._onSent = () => {
+            this._lockPayNow(true);
+            this._wakeUp();
+        };
         document.addEventListener("stablecoin:payment-sent", this._onSent);
+        // A payer coming back to the page (from the wallet app) is awaited at full pace again.
+        this._onVisible = () => !document.hidden && this._wakeUp();
+        document.addEventListener("visibilitychange", this._onVisible);
         this._lockPayNow(NOT_PAYABLE.has(this.el.dataset.status));
         this._tick();
         this.ticker = setInterval(() => this._tick(), 1000);
@@ -31,6 +41,7 @@ publicWidget.registry.StablecoinPaymentStatus = publicWidget.Widget.extend({
 
     destroy() {
         document.removeEventListener("stablecoin:payment-sent", this._onSent);
+        document.removeEventListener("visibilitychange", this._onVisible);
         clearTimeout(this.timer);
         clearInterval(this.ticker);
         this._super(...arguments);
@@ -74,11 +85,25 @@ publicWidget.registry.StablecoinPaymentStatus = publicWidget.Widget.extend({
         countdown.textContent = left ? _t("%s:%s left", minutes, seconds) : _t("expired");
     },
 
+    _wakeUp() {
+        this.startedAt = Date.now();
+        if (!FINAL.has(this.el.dataset.status)) {
+            this._schedule();
+        }
+    },
+
     _schedule() {
         clearTimeout(this.timer);
         if (Date.now() - this.startedAt < MAX_POLL_MS) {
-            const fast = this.el.dataset.status === "in_progress";
-            this.timer = setTimeout(() => this._poll(), fast ? POLL_MS_IN_PROGRESS : POLL_MS);
+            const age = Date.now() - this.startedAt;
+            const pace = Number(this.el.dataset.pollMs) || 2000;
+            const delay =
+                this.el.dataset.status === "in_progress"
+                    ? POLL_MS_IN_PROGRESS
+                    : age < BUSY_MS
+                      ? pace
+                      : POLL_MS_IDLE;
+            this.timer = setTimeout(() => this._poll(), delay);
         }
     },
 
@@ -116,7 +141,7 @@ publicWidget.registry.StablecoinPaymentStatus = publicWidget.Widget.extend({
         // The card's own widgets (browser-wallet button) restart on the new content.
         this.trigger_up("widgets_stop_request", { $target: $(this.el) });
         this.el.innerHTML = fresh.innerHTML;
-        for (const name of ["status", "units", "statusUrl"]) {
+        for (const name of ["status", "units", "statusUrl", "pollMs"]) {
             this.el.dataset[name] = fresh.dataset[name] || "";
         }
         this.trigger_up("widgets_start_request", { $target: $(this.el).children() });
@@ -124,18 +149,22 @@ publicWidget.registry.StablecoinPaymentStatus = publicWidget.Widget.extend({
     },
 });
 
+/** Copy a button's ``data-copy`` value (the exact amount or address) to the clipboard. */
+export async function copyFromButton(button) {
+    try {
+        await navigator.clipboard.writeText(button.dataset.copy);
+        button.textContent = _t("Copied");
+    } catch {
+        button.textContent = _t("Select and copy");
+    }
+}
+
 // Copy buttons beside the amount and the address: the exact values, no hand-typing.
 publicWidget.registry.StablecoinCopy = publicWidget.Widget.extend({
-    selector: ".o_stablecoin_payment",
+    selector: "#stablecoin_portal_payment .o_stablecoin_payment",
     events: { "click .o_stablecoin_copy": "_onCopy" },
 
-    async _onCopy(ev) {
-        const button = ev.currentTarget;
-        try {
-            await navigator.clipboard.writeText(button.dataset.copy);
-            button.textContent = _t("Copied");
-        } catch {
-            button.textContent = _t("Select and copy");
-        }
+    _onCopy(ev) {
+        return copyFromButton(ev.currentTarget);
     },
 });

@@ -5,6 +5,7 @@
 
 import publicWidget from "@web/legacy/js/public/public_widget";
 import { _t } from "@web/core/l10n/translation";
+import { copyFromButton } from "@stablecoin_invoicing/js/payment_status";
 
 const TRANSFER_SELECTOR = "a9059cbb"; // transfer(address,uint256)
 
@@ -121,5 +122,40 @@ publicWidget.registry.StablecoinWalletPay = publicWidget.Widget.extend({
             button.disabled = false;
             this._setStatus(_t("The wallet did not send the payment: %s", (error && error.message) || error), true);
         }
+    },
+});
+
+// The stablecoin option of the *Pay Now* dialog shows the page's own payment card (QR code,
+// amount, address), copied when the dialog's form starts: the page carries it once. Its
+// browser-wallet button hands over to the card's (one sender, one claim, one status).
+publicWidget.registry.StablecoinInlineCard = publicWidget.Widget.extend({
+    selector: ".o_stablecoin_inline_card",
+    events: {
+        "click .o_stablecoin_wallet_button": "_onClickPay",
+        "click .o_stablecoin_copy": "_onCopy",
+    },
+
+    start() {
+        const source = document.querySelector("#stablecoin_portal_payment .o_stablecoin_payment");
+        const uri = source?.querySelector(".o_stablecoin_uri")?.getAttribute("href");
+        if (source && uri === this.el.dataset.uri) {
+            const card = source.cloneNode(true);
+            for (const pay of card.querySelectorAll(".o_stablecoin_wallet_pay")) {
+                pay.classList.replace("o_stablecoin_wallet_pay", "o_stablecoin_wallet_handover");
+                pay.querySelector(".o_stablecoin_wallet_status")?.remove();
+            }
+            this.el.replaceChildren(card);
+        }
+        return this._super(...arguments);
+    },
+
+    _onClickPay(ev) {
+        ev.preventDefault();
+        this.el.closest(".modal")?.querySelector(".btn-close")?.click();
+        document.querySelector("#stablecoin_portal_payment .o_stablecoin_wallet_button")?.click();
+    },
+
+    _onCopy(ev) {
+        return copyFromButton(ev.currentTarget);
     },
 });
