@@ -66,6 +66,8 @@ for amount in (40.0, 40.0):
     inv.action_post()
     q = inv.stablecoin_quote_id
     print('OLD', inv.id, q.id, q.amount_units, q.state)
+provider = env.ref('stablecoin_payment_provider.payment_provider_stablecoin')
+print('CURRENCIES', len(provider.available_currency_ids))
 env.cr.commit()
 """
 
@@ -75,6 +77,8 @@ for inv in env['account.move'].search([('partner_id.name', '=', 'Migrated custom
     print('NEW', inv.id, r.id, r.amount_units, r.state, r.shared, len(inv.stablecoin_request_ids),
           inv.stablecoin_payment_status, inv.stablecoin_payment_uri or '-')
 print('MODEL', env['ir.model'].search_count([('model', '=', 'stablecoin.quote')]))
+provider = env.ref('stablecoin_payment_provider.payment_provider_stablecoin')
+print('CURRENCIES', len(provider.available_currency_ids))
 """
 
 
@@ -84,24 +88,23 @@ def test_quotes_become_payment_requests(old_db, old_addons, tmp_path):
         old_db,
         f"--addons-path={old_addons}",
         "-i",
-        "stablecoin_invoicing",
+        "stablecoin_invoicing,stablecoin_payment_provider",
         "--stop-after-init",
         "--no-http",
         "--log-level=warn",
         log_file=tmp_path / "install.log",
     )
-    old = [
-        line.split()[1:]
-        for line in old_shell(old_db, old_addons, POST_TWO_OF_ONE_AMOUNT).splitlines()
-        if line.startswith("OLD")
-    ]
+    before = old_shell(old_db, old_addons, POST_TWO_OF_ONE_AMOUNT)
+    old = [line.split()[1:] for line in before.splitlines() if line.startswith("OLD")]
+    # The old provider took the token currencies only (USDC, USDT).
+    assert "CURRENCIES 2" in before
     assert [row[2:] for row in old] == [["40000000", "active"], ["40000000", "active"]]
 
     odoodb.odoo(
         "-d",
         old_db,
         "-u",
-        "stablecoin_wallet,stablecoin_invoicing",
+        "stablecoin_wallet,stablecoin_invoicing,stablecoin_payment_provider",
         "--stop-after-init",
         "--no-http",
         "--log-level=warn",
@@ -110,6 +113,8 @@ def test_quotes_become_payment_requests(old_db, old_addons, tmp_path):
     out = odoodb.shell(old_db, READ_BACK)
     new = [line.split() for line in out.splitlines() if line.startswith("NEW")]
     assert "MODEL 0" in out
+    # The provider takes every currency now: a EUR invoice priced in USDC is paid through it.
+    assert "CURRENCIES 0" in out
     (first_inv, first_quote, *_), (second_inv, second_quote, *_) = old
     first, second = new
     # The first invoice keeps its record, id and amount: what its customer was told holds.
