@@ -34,6 +34,7 @@ DB = os.environ.get("DEMO_DB", "scoin_demo")
 DEMO_DIR = odoodb.STATE / "demo"
 CHAIN_STATE = DEMO_DIR / "chain.json"
 INFO = DEMO_DIR / "info.json"
+OTHER_COMPANY_ADDRESS = "0x2222222222222222222222222222222222222222"
 FAUCET_AMOUNT = 10_000 * 10**6  # 10,000 USDC to each customer dev account
 
 
@@ -171,7 +172,8 @@ def main(argv):
             )
             info["addons_key"] = odoodb.addons_key()
             INFO.write_text(json.dumps(info, indent=1))
-    invoice_url = configure_odoo(chain.url, info["token"], reset, chain.accounts[9])
+    # Not one of the funded dev accounts: its wallet starts empty, with no faucet mint to match.
+    invoice_url = configure_odoo(chain.url, info["token"], reset, OTHER_COMPANY_ADDRESS)
 
     cmd = odoodb.server_cmd(DB, HTTP_PORT, f"--logfile={DEMO_DIR / 'odoo.log'}")
     odoo_proc = subprocess.Popen(

@@ -79,6 +79,14 @@ def main(argv):
         send("Network.enable")
         send("Network.setCookie", name="session_id", value=session, domain=parts.hostname, path="/")
         send("Page.enable")
+        # The viewport itself (a window cannot be narrower than about 500 px): a phone's width.
+        send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=width < 600,
+        )
         send("Page.navigate", url=url)
         ready = "!!document.querySelector('.o_view_controller, #wrapwrap')"
         for _ in range(180):  # the first visit builds the asset bundles: up to 90 s
