@@ -303,9 +303,15 @@ class AccountMove(models.Model):
         )
 
     def _get_mail_template(self):
-        """Override of `account`: an invoice the customer pays in stablecoins is sent with the
-        stablecoin invoice email (how to pay on chain, no bank communication line)."""
-        if len(self) == 1 and self.move_type == "out_invoice" and self.stablecoin_payment_uri:
+        """Override of `account`: an invoice in a token's currency is sent with the stablecoin
+        invoice email (how to pay on chain, no bank communication line). A fiat invoice keeps
+        Odoo's email (its bank details stand) with the stablecoin instructions added."""
+        if (
+            len(self) == 1
+            and self.move_type == "out_invoice"
+            and self.stablecoin_payment_uri
+            and self.currency_id == self.stablecoin_token_id.currency_id
+        ):
             template = self.env.ref(
                 "stablecoin_invoicing.email_template_stablecoin_invoice", raise_if_not_found=False
             )

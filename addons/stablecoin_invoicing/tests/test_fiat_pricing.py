@@ -6,7 +6,7 @@ from scoin_dev.devchain import DevChain
 
 from odoo import Command, fields
 from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
 
@@ -103,6 +103,28 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
             line.account_id: (line.balance, line.amount_currency)
             for line in payment.move_id.line_ids
         }
+
+    def test_eur_invoice_email_keeps_the_bank_details_and_adds_the_stablecoin_way(self):
+        clerk = new_test_user(
+            self.env, login="scoin_eur_clerk", groups="account.group_account_invoice"
+        )
+        invoice = self.eur_invoice(100.0)
+        bank = invoice.partner_bank_id.acc_number
+        self.assertTrue(bank, "the company's bank account (demo data) is on the invoice")
+        wizard = (
+            self.env["account.move.send.wizard"]
+            .with_user(clerk)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({})
+        )
+        self.assertEqual(
+            wizard.mail_template_id, self.env.ref("account.email_template_edi_invoice")
+        )
+        body = str(wizard.mail_body)
+        self.assertIn(bank, body)  # a fiat invoice may be paid by wire too
+        self.assertIn("120.00 USDC", body)  # or in USDC: 100 EUR at 1.20
+        self.assertIn(invoice.stablecoin_address, body)
+        self.assertIn(invoice.get_portal_url(), body)
 
     def test_quote_is_locked_for_the_window(self):
         invoice = self.eur_invoice(100.0)

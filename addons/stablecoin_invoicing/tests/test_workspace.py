@@ -255,3 +255,36 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(due, {"USDC": 120.0, "EUR": 80.0})
         menu = self.env.ref("stablecoin_invoicing.stablecoin_aged_invoices_menu")
         self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(accountant)._visible_menu_ids())
+
+    def test_every_stablecoin_screen_opens_for_an_accountant(self):
+        """Each entry of the accounting menu's Stablecoins section, as Odoo's accountant (not
+        a superuser, no technical rights): visible, its views load, its records read."""
+        self.make_invoice(12.0)
+        self.pay(12_000_001)  # nobody's amount: one receipt in the unmatched queue
+        self.settle()
+        accountant = self.env["res.users"].create(
+            {
+                "login": "scoin_screens_acc",
+                "name": "Screens accountant",
+                "groups_id": [Command.set([self.env.ref("account.group_account_user").id])],
+            }
+        )
+        section = self.env.ref("stablecoin_invoicing.stablecoin_accounting_menu")
+        visible = self.env["ir.ui.menu"].with_user(accountant)._visible_menu_ids()
+        self.assertIn(section.id, visible)
+        entries = self.env["ir.ui.menu"].search([("parent_id", "=", section.id)])
+        self.assertEqual(len(entries), 3)
+        for menu in entries:
+            self.assertIn(menu.id, visible, menu.name)
+            action = menu.action.sudo()
+            Model = self.env[action.res_model].with_user(accountant)
+            views = [(view.view_id.id, view.view_mode) for view in action.view_ids] or [
+                (False, mode) for mode in action.view_mode.split(",")
+            ]
+            loaded = Model.get_views(views)
+            # What the list shows, read as the web client reads it.
+            fields = loaded["models"][action.res_model]["fields"]
+            domain = safe_eval(action.domain or "[]")
+            records = Model.web_search_read(domain, {name: {} for name in fields})
+            if action.res_model == "stablecoin.transfer":
+                self.assertEqual(records["length"], 1, "the unmatched receipt")
