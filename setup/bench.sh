@@ -4,6 +4,7 @@
 #   N=10000 bash setup/bench.sh reconcile
 #   TRANSFERS=20000 BLOCKS=100000 bash setup/bench.sh scan
 #   REQUESTS=300 bash setup/bench.sh portal
+#   REQUESTS=300 bash setup/bench.sh polling
 #   PAYMENTS=20 IDLE=180 bash setup/bench.sh latency
 # Results are summarised in docs/benchmarks.md.
 set -euo pipefail
@@ -26,6 +27,9 @@ if [ "$what" = all ] || [ "$what" = reconcile ]; then
 fi
 if [ "$what" = all ] || [ "$what" = portal ]; then
   PYTHONPATH="$ROOT/setup" "$PY" tests/bench/bench_portal.py "$DB" 2>&1 | show
+fi
+if [ "$what" = all ] || [ "$what" = polling ]; then
+  PYTHONPATH="$ROOT/setup" "$PY" tests/bench/bench_polling.py "$DB" 2>&1 | show
 fi
 if [ "$what" = all ] || [ "$what" = latency ]; then
   PYTHONPATH="$ROOT/setup" "$PY" tests/bench/bench_latency.py "$DB" 2>&1 | show
