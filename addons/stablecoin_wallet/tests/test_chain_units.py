@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from odoo.addons.stablecoin_wallet.chain import InvalidAmount, from_units, to_units
+from odoo.addons.stablecoin_wallet.chain import InvalidAmount, format_units, from_units, to_units
 from odoo.addons.stablecoin_wallet.chain.units import MAX_UINT256
 
 
@@ -68,3 +68,27 @@ def test_round_trip_is_exact(units, decimals):
     assert isinstance(value, Decimal)
     assert to_units(value, decimals) == units
     assert to_units(str(value), decimals) == units
+
+
+@given(
+    units=st.integers(min_value=0, max_value=10**30),
+    decimals=st.integers(min_value=0, max_value=18),
+    places=st.integers(min_value=0, max_value=4),
+)
+def test_format_units_is_exact_and_groups_only_for_reading(units, decimals, places):
+    plain = format_units(units, decimals, places)
+    grouped = format_units(units, decimals, places, grouping=True)
+    # Nothing rounded away: the text is the exact amount, with grouping or without.
+    assert Decimal(plain) == from_units(units, decimals)
+    assert grouped.replace(",", "") == plain
+    # At least the currency's places (when the token has them), more only where needed.
+    fraction = plain.partition(".")[2]
+    assert len(fraction) >= min(places, decimals)
+
+
+def test_format_units_examples():
+    assert format_units(1_037_450_000, 6, 2, grouping=True) == "1,037.45"
+    assert format_units(1_037_450_000, 6, 2) == "1037.45"
+    assert format_units(7_770_001, 6, 2) == "7.770001"
+    assert format_units(7_770_000, 6, 2) == "7.77"
+    assert format_units(0, 6, 2) == "0.00"
