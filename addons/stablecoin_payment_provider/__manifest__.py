@@ -11,6 +11,9 @@
     "license": "LGPL-3",
     "depends": ["stablecoin_invoicing", "payment", "account_payment"],
     "data": [
+        "security/ir.model.access.csv",
+        "security/stablecoin_payment_provider_security.xml",
+        "views/payment_provider_views.xml",
         "views/payment_stablecoin_templates.xml",
         "data/payment_method_data.xml",
         "data/payment_provider_data.xml",  # Depends on payment_method_stablecoin.

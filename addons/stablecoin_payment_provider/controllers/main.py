@@ -5,6 +5,8 @@ import logging
 from odoo.exceptions import ValidationError
 from odoo.http import Controller, request, route
 
+from ..onramp import bridge
+
 _logger = logging.getLogger(__name__)
 
 
@@ -34,3 +36,33 @@ class StablecoinController(Controller):
         if invoice:
             return request.redirect(invoice.get_portal_url(anchor="stablecoin_portal_payment"))
         return request.redirect("/payment/status")
+
+    _bridge_webhook_url = "/payment/stablecoin/bridge/webhook"
+
+    @route(_bridge_webhook_url, type="http", auth="public", methods=["POST"], csrf=False)
+    def stablecoin_bridge_webhook(self, **kw):
+        """Bridge's webhook events. Each is checked against the public key Bridge gave each
+        stablecoin provider's endpoint and refused (400, Bridge retries with a fresh signature)
+        when it does not verify or is older than 10 minutes. A verified event is kept once by
+        its id and applied if newer than the transfer's last; it never pays an invoice: the
+        stablecoins it reports do, when the watcher sees them."""
+        raw = request.httprequest.get_data(cache=False)
+        header = request.httprequest.headers.get("X-Webhook-Signature", "")
+        keys = (
+            request.env["payment.provider"]
+            .sudo()
+            .search([("code", "=", "stablecoin"), ("stablecoin_bridge_webhook_key", "!=", False)])
+            .mapped("stablecoin_bridge_webhook_key")
+        )
+        event, refusal = None, "No Bridge webhook key is configured."
+        for key in keys:
+            try:
+                event = bridge.verify_webhook(header, raw, key)
+                break
+            except bridge.WebhookRefused as exc:
+                refusal = str(exc)
+        if event is None:
+            _logger.warning("Bridge webhook refused: %s", refusal)
+            return request.make_json_response({"ok": False, "message": refusal}, status=400)
+        new = request.env["stablecoin.onramp.event"].sudo()._receive(event)
+        return request.make_json_response({"ok": True, "duplicate": not new})

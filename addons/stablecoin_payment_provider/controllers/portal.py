@@ -1,6 +1,10 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import http
+from odoo.http import request
+
 from odoo.addons.account_payment.controllers.portal import PortalAccount
+from odoo.addons.stablecoin_invoicing.controllers.portal import StablecoinPortal
 
 
 class StablecoinPayNowPortal(PortalAccount):
@@ -10,3 +14,44 @@ class StablecoinPayNowPortal(PortalAccount):
         # here, never a value taken from the URL.
         kwargs["stablecoin_invoice_id"] = invoice.id
         return super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
+
+
+class StablecoinWirePortal(StablecoinPortal):
+    def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
+        values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
+        provider = invoice.sudo()._stablecoin_wire_provider()
+        values["stablecoin_wire_offered"] = bool(provider) and bool(invoice.stablecoin_payment_uri)
+        values["stablecoin_wire"] = (
+            request.env["stablecoin.onramp.transfer"]
+            .sudo()
+            .search(
+                [
+                    ("move_id", "=", invoice.id),
+                    ("request_id", "=", invoice.sudo().stablecoin_request_id.id),
+                ],
+                limit=1,
+            )
+            if provider
+            else None
+        )
+        return values
+
+    @http.route(
+        "/my/invoices/<int:invoice_id>/stablecoin/wire",
+        type="http",
+        auth="public",
+        methods=["POST"],
+    )
+    def stablecoin_wire(self, invoice_id, access_token=None, **kw):
+        """The payer asks for bank wire instructions: the on-ramp makes a transfer into the
+        stablecoins this invoice asks for, to its address."""
+
+        def instructions(invoice):
+            invoice_sudo = invoice.sudo()
+            provider = invoice_sudo._stablecoin_wire_provider()
+            if not provider:
+                return
+            request.env["stablecoin.onramp.transfer"].sudo()._for_invoice(invoice_sudo, provider)
+            return
+
+        return self._stablecoin_action(invoice_id, access_token, instructions)

@@ -1,6 +1,10 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from decimal import ROUND_UP, Decimal
+
+from odoo import fields, models
+
+from odoo.addons.stablecoin_wallet.chain import from_units
 
 
 class AccountMove(models.Model):
@@ -30,3 +34,38 @@ class AccountMove(models.Model):
         return self.env._(
             "Stablecoin (%(symbols)s on %(networks)s)", symbols=symbols, networks=networks
         )
+
+    def _stablecoin_wire_amount(self, source_currency):
+        """What the payer wires (``usd`` or ``eur``, as text) for the stablecoins the current
+        request asks: the token amount in that currency at today's rate, up to the cent."""
+        self.ensure_one()
+        request = self.stablecoin_request_id
+        token = request.token_id
+        amount = from_units(int(request.amount_units), token.decimals)
+        target = self.env.ref(f"base.{source_currency.upper()}")
+        if target != (token.currency_id.stablecoin_peg_id or token.currency_id):
+            amount = Decimal(
+                str(
+                    token.currency_id._convert(
+                        float(amount), target, self.company_id, fields.Date.context_today(self)
+                    )
+                )
+            )
+        return str(amount.quantize(Decimal("0.01"), rounding=ROUND_UP))
+
+    def _stablecoin_wire_provider(self):
+        """The stablecoin provider of this invoice's company that takes bank wires, if any."""
+        self.ensure_one()
+        providers = (
+            self.env["payment.provider"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", "stablecoin"),
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "in", ("enabled", "test")),
+                    ("stablecoin_wire_enabled", "=", True),
+                ]
+            )
+        )
+        return providers.filtered(lambda p: p._stablecoin_wire_ready())[:1]

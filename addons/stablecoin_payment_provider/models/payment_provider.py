@@ -1,10 +1,12 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from odoo.addons.payment import utils as payment_utils
 
 from .. import const
+from ..onramp import bridge
 
 
 class PaymentProvider(models.Model):
@@ -14,6 +16,64 @@ class PaymentProvider(models.Model):
         selection_add=[(const.PROVIDER_CODE, "Stablecoin")],
         ondelete={const.PROVIDER_CODE: "set default"},
     )
+
+    # Bank wire into stablecoins through Bridge (bridge.xyz). The credentials are the system
+    # administrators' (a copied database loses them: data/neutralize.sql).
+    stablecoin_wire_enabled = fields.Boolean(
+        string="Bank Wire (Bridge)",
+        help="Offer the payer bank wire instructions: Bridge receives the wire and sends the "
+        "stablecoins to the invoice's own address, where the watcher sees them.",
+    )
+    stablecoin_bridge_api_url = fields.Char(
+        string="Bridge API URL",
+        groups="base.group_system",
+        help="Empty: Bridge's sandbox in test mode, Bridge's live API when enabled.",
+    )
+    stablecoin_bridge_api_key = fields.Char(string="Bridge API Key", groups="base.group_system")
+    stablecoin_bridge_customer_id = fields.Char(
+        string="Bridge Customer",
+        groups="base.group_system",
+        help="Your business as a Bridge customer: transfers are made on its behalf.",
+    )
+    stablecoin_bridge_webhook_key = fields.Text(
+        string="Bridge Webhook Public Key",
+        groups="base.group_system",
+        help="The PEM public key Bridge gave your webhook endpoint: every event must be "
+        "signed with its private key.",
+    )
+    stablecoin_bridge_source_rail = fields.Selection(
+        [("wire", "Wire (USD)"), ("ach_push", "ACH (USD)"), ("sepa", "SEPA (EUR)")],
+        string="Wire Rail",
+        default="wire",
+    )
+
+    @api.constrains("stablecoin_bridge_webhook_key")
+    def _check_stablecoin_bridge_webhook_key(self):
+        for provider in self.sudo():
+            if provider.stablecoin_bridge_webhook_key:
+                try:
+                    bridge.load_public_key(provider.stablecoin_bridge_webhook_key)
+                except ValueError as exc:
+                    raise ValidationError(self.env._("Bridge Webhook Public Key: %s", exc)) from exc
+
+    def _stablecoin_bridge_client(self):
+        """The Bridge API client of this provider (sudo: the credentials are not the
+        caller's to read)."""
+        self.ensure_one()
+        provider = self.sudo()
+        default = bridge.LIVE_URL if provider.state == "enabled" else bridge.SANDBOX_URL
+        return bridge.BridgeClient(
+            provider.stablecoin_bridge_api_url or default, provider.stablecoin_bridge_api_key
+        )
+
+    def _stablecoin_wire_ready(self):
+        provider = self.sudo()
+        return bool(
+            provider.stablecoin_wire_enabled
+            and provider.state in ("enabled", "test")
+            and provider.stablecoin_bridge_api_key
+            and provider.stablecoin_bridge_customer_id
+        )
 
     @api.model
     def _get_compatible_providers(self, *args, stablecoin_invoice_id=None, **kwargs):

@@ -3,3 +3,4 @@ from . import test_payment_provider
 from . import test_ui
 from . import test_wallet_checkout
 from . import test_pay_now
+from . import test_onramp_wire

@@ -1,0 +1,67 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
+from odoo import api, fields, models
+
+
+class StablecoinOnrampEvent(models.Model):
+    """A webhook event the on-ramp delivered, once its signature was checked: kept once per
+    event id (a delivery sent twice is the same event), applied if newer than the last."""
+
+    _name = "stablecoin.onramp.event"
+    _description = "Stablecoin On-ramp Event"
+    _order = "id desc"
+
+    name = fields.Char(string="Event", required=True, readonly=True)
+    transfer_id = fields.Many2one("stablecoin.onramp.transfer", readonly=True, index=True)
+    company_id = fields.Many2one(related="transfer_id.company_id", store=True)
+    event_type = fields.Char(readonly=True)
+    status = fields.Char(readonly=True)
+    event_created_at = fields.Char(readonly=True)
+    outcome = fields.Selection(
+        [
+            ("applied", "Applied"),
+            ("stale", "Older than the last applied"),
+            ("unknown", "Unknown transfer"),
+        ],
+        readonly=True,
+    )
+    payload = fields.Text(readonly=True)
+
+    _sql_constraints = [  # noqa: RUF012
+        ("name_unique", "UNIQUE(name)", "Each event is kept once."),
+    ]
+
+    @api.model
+    def _receive(self, event):
+        """Record and apply a verified event. Idempotent on the event id: returns False for
+        an event already received."""
+        self.env.cr.execute(
+            "SELECT id FROM stablecoin_onramp_event WHERE name = %s", [event["event_id"]]
+        )
+        if self.env.cr.fetchone():
+            return False
+        Transfer = self.env["stablecoin.onramp.transfer"]
+        transfer = Transfer.search([("name", "=", str(event.get("event_object_id")))], limit=1)
+        if transfer:
+            # One event at a time per transfer (Bridge retries, several workers).
+            self.env.cr.execute(
+                "SELECT id FROM stablecoin_onramp_transfer WHERE id = %s FOR UPDATE",
+                [transfer.id],
+            )
+        outcome = "unknown"
+        if transfer:
+            outcome = "applied" if transfer._apply(event) else "stale"
+        self.create(
+            {
+                "name": event["event_id"],
+                "transfer_id": transfer.id,
+                "event_type": str(event.get("event_type") or "")[:100],
+                "status": str(event.get("event_object_status") or "")[:50],
+                "event_created_at": str(event.get("event_created_at") or "")[:40],
+                "outcome": outcome,
+                "payload": json.dumps(event)[:100_000],
+            }
+        )
+        return True

@@ -1,0 +1,203 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..onramp import bridge
+
+_logger = logging.getLogger(__name__)
+
+STATES = [
+    ("awaiting_funds", "Awaiting funds"),
+    ("in_review", "In review"),
+    ("funds_received", "Funds received"),
+    ("payment_submitted", "Payment submitted"),
+    ("payment_processed", "Processed"),
+    ("undeliverable", "Undeliverable"),
+    ("returned", "Returned"),
+    ("refunded", "Refunded"),
+    ("canceled", "Canceled"),
+    ("error", "Error"),
+]
+
+
+class StablecoinOnrampTransfer(models.Model):
+    """A payer's bank wire into stablecoins for one invoice, as the on-ramp (Bridge) knows
+    it: the deposit instructions the payer follows and the progress Bridge reports. The
+    invoice is paid by the stablecoin transfer the watcher sees, never by this record."""
+
+    _name = "stablecoin.onramp.transfer"
+    _description = "Stablecoin On-ramp Transfer"
+    _order = "id desc"
+
+    name = fields.Char(string="On-ramp Transfer", required=True, readonly=True)
+    provider_id = fields.Many2one("payment.provider", required=True, readonly=True)
+    move_id = fields.Many2one("account.move", string="Invoice", required=True, readonly=True)
+    request_id = fields.Many2one("stablecoin.payment.request", readonly=True)
+    company_id = fields.Many2one(related="move_id.company_id", store=True)
+    partner_id = fields.Many2one(related="move_id.partner_id")
+    idempotency_key = fields.Char(required=True, readonly=True, copy=False)
+    state = fields.Selection(STATES, required=True, default="awaiting_funds", readonly=True)
+    payment_rail = fields.Char(readonly=True)
+    amount = fields.Char(string="Amount to Send", readonly=True)
+    currency = fields.Char(readonly=True)
+    bank_name = fields.Char(readonly=True)
+    bank_account_number = fields.Char(readonly=True)
+    bank_routing_number = fields.Char(readonly=True)
+    iban = fields.Char(string="IBAN", readonly=True)
+    bic = fields.Char(string="BIC", readonly=True)
+    bank_beneficiary_name = fields.Char(string="Beneficiary", readonly=True)
+    bank_beneficiary_address = fields.Char(string="Beneficiary Address", readonly=True)
+    deposit_message = fields.Char(
+        string="Reference",
+        readonly=True,
+        help="The wire's memo: without it the money is not "
+        "recognised and is returned to the payer.",
+    )
+    final_amount = fields.Char(string="Stablecoins Sent", readonly=True)
+    exchange_fee = fields.Char(readonly=True)
+    developer_fee = fields.Char(readonly=True)
+    gas_fee = fields.Char(readonly=True)
+    destination_tx_hash = fields.Char(string="Stablecoin Transaction", readonly=True)
+    last_event_at = fields.Char(
+        readonly=True,
+        help="When Bridge made the newest event applied (events may arrive out "
+        "of order: an older one changes nothing).",
+    )
+    event_ids = fields.One2many("stablecoin.onramp.event", "transfer_id", readonly=True)
+
+    _sql_constraints = [  # noqa: RUF012
+        ("idempotency_key_unique", "UNIQUE(idempotency_key)", "One transfer per key."),
+        ("name_provider_unique", "UNIQUE(provider_id, name)", "One record per transfer."),
+    ]
+
+    @api.model
+    def _for_invoice(self, invoice, provider):
+        """The wire instructions for ``invoice``'s current payment request: the open
+        transfer made for it, or a new one at Bridge (idempotent: a retry after a timeout
+        gets the same transfer back, never a second one)."""
+        invoice.ensure_one()
+        request = invoice.stablecoin_request_id
+        if not request or not invoice.stablecoin_payment_uri:
+            raise UserError(self.env._("This invoice asks for no payment now."))
+        existing = self.search(
+            [("request_id", "=", request.id), ("provider_id", "=", provider.id)], limit=1
+        )
+        if existing:
+            return existing
+        sudo_provider = provider.sudo()
+        network = request.token_id.network_id
+        rail = bridge.PAYMENT_RAILS.get(network.chain_id)
+        if not rail and provider.state == "test":
+            rail = "ethereum"  # a test chain stands for Ethereum in the sandbox
+        if not rail:
+            raise UserError(
+                self.env._(
+                    "Bank wires cannot be sent to %s: Bridge does not serve it.", network.name
+                )
+            )
+        source_rail = sudo_provider.stablecoin_bridge_source_rail or "wire"
+        source_currency = "eur" if source_rail == "sepa" else "usd"
+        amount = invoice._stablecoin_wire_amount(source_currency)
+        key = f"odoo-{self.env.cr.dbname}-request-{request.id}-{source_rail}"
+        try:
+            answer = provider._stablecoin_bridge_client().create_transfer(
+                key,
+                customer_id=sudo_provider.stablecoin_bridge_customer_id,
+                amount=amount,
+                source={"payment_rail": source_rail, "currency": source_currency},
+                destination={
+                    "payment_rail": rail,
+                    "currency": request.token_id.symbol.lower(),
+                    "to_address": request.address_id.address,
+                },
+            )
+        except bridge.BridgeError as exc:
+            _logger.warning("Bridge transfer for %s refused: %s", invoice.name, exc)
+            raise UserError(
+                self.env._("Bank wire instructions are not available right now: %s", exc)
+            ) from exc
+        return self.create(
+            {
+                "name": answer.get("id") or key,
+                "provider_id": provider.id,
+                "move_id": invoice.id,
+                "request_id": request.id,
+                "idempotency_key": key,
+                "state": answer.get("state") if answer.get("state") in dict(STATES) else "error",
+                **self._instruction_vals(answer),
+            }
+        )
+
+    @api.model
+    def _instruction_vals(self, answer):
+        found = bridge.deposit_instructions(answer)
+        return {
+            "payment_rail": found["payment_rail"],
+            "amount": found["amount"],
+            "currency": found["currency"],
+            **{
+                name: found[name]
+                for name in (
+                    "bank_name",
+                    "bank_account_number",
+                    "bank_routing_number",
+                    "iban",
+                    "bic",
+                    "bank_beneficiary_name",
+                    "bank_beneficiary_address",
+                    "deposit_message",
+                )
+            },
+        }
+
+    def _apply(self, event):
+        """Bridge says this transfer moved: keep its newest state and receipt (an event older
+        than the last applied changes nothing), and bind the stablecoin transaction it
+        reports to the invoice. Returns whether the event was applied."""
+        self.ensure_one()
+        created = str(event.get("event_created_at") or "")
+        if self.last_event_at and created <= self.last_event_at:
+            return False
+        obj = event.get("event_object") or {}
+        status = event.get("event_object_status") or obj.get("state")
+        receipt = obj.get("receipt") or {}
+        vals = {"last_event_at": created}
+        if status in dict(STATES):
+            vals["state"] = status
+        for name in ("final_amount", "exchange_fee", "developer_fee", "gas_fee"):
+            if receipt.get(name) is not None:
+                vals[name] = str(receipt[name])
+        tx_hash = receipt.get("destination_tx_hash")
+        if isinstance(tx_hash, str) and tx_hash:
+            vals["destination_tx_hash"] = tx_hash.lower()
+        self.write(vals)
+        if self.destination_tx_hash:
+            self._bind_destination()
+        return True
+
+    def _bind_destination(self):
+        """The stablecoins Bridge reported sending pay this invoice: the receipts of that
+        transaction to the invoice's address are bound to its request (the watcher may have
+        seen them already, or will; the matcher pays them once final)."""
+        for onramp in self.filtered("destination_tx_hash"):
+            receipts = (
+                self.env["stablecoin.transfer"]
+                .sudo()
+                .search(
+                    [
+                        ("tx_hash", "=", onramp.destination_tx_hash),
+                        ("direction", "=", "in"),
+                        ("address_id", "=", onramp.request_id.address_id.id),
+                        ("request_id", "=", False),
+                        ("state", "in", ("seen", "confirmed", "unmatched")),
+                    ]
+                )
+            )
+            for receipt in receipts:
+                if receipt.state == "unmatched":
+                    receipt.state = "confirmed"  # back to the matcher, now with its invoice
+                receipt._bind(onramp.request_id)
+            receipts._schedule_match()

@@ -1,0 +1,173 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Bank wire into stablecoins through Bridge, end to end on real Odoo and anvil, with the
+local Bridge simulator (tools/scoin_dev/bridge_sim.py) speaking Bridge's API and signing its
+events with a key of its own: the payer gets wire instructions on the invoice page, Bridge's
+events (some twice, some out of order) move the wire's status, and the invoice is paid only
+when the watcher sees the stablecoins Bridge sent."""
+
+import json
+import time
+
+from lxml import html
+from scoin_dev.bridge_sim import BridgeSimulator
+
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.stablecoin_payment_provider.onramp import bridge
+
+from .common import StablecoinCheckoutMixin
+
+WEBHOOK = "/payment/stablecoin/bridge/webhook"
+
+
+@tagged("post_install", "-at_install")
+class TestOnrampWire(StablecoinCheckoutMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        hot_wallet = cls.chain.accounts[8]
+        cls.sim = BridgeSimulator(cls.chain, {"usdc": cls.usdc}, hot_wallet).start()
+        cls.addClassCleanup(cls.sim.stop)
+        cls.provider.write(
+            {
+                "state": "test",  # Bridge's sandbox; the local chain stands for Ethereum
+                "stablecoin_wire_enabled": True,
+                "stablecoin_bridge_api_url": cls.sim.url,
+                "stablecoin_bridge_api_key": cls.sim.api_key,
+                "stablecoin_bridge_customer_id": "cust_simulated_merchant",
+                "stablecoin_bridge_webhook_key": cls.sim.public_key_pem,
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.sim.webhook_url = self.base_url() + WEBHOOK
+
+    def ask_for_wire(self, invoice):
+        """The payer, a public visitor with the invoice's link, asks for wire instructions."""
+        self.authenticate(None, None)
+        page = self.url_open(invoice.get_portal_url()).text
+        self.assertTrue("Pay by bank wire instead" in page or "Pay by bank wire" in page)
+        token = html.fromstring(page).xpath("//input[@name='csrf_token']/@value")[0]
+        response = self.url_open(
+            f"/my/invoices/{invoice.id}/stablecoin/wire",
+            data={"csrf_token": token, "access_token": invoice.access_token},
+        )
+        self.env.invalidate_all()  # what the server wrote, in the test's records
+        return html.fromstring(response.content)
+
+    def deliver(self, *events):
+        statuses = [self.sim.deliver(event) for event in events]
+        self.env.invalidate_all()
+        return statuses
+
+    def test_wire_instructions_then_events_then_the_chain_pays(self):
+        invoice = self.make_invoice(250.0)
+        page = self.ask_for_wire(invoice)
+        onramp = self.env["stablecoin.onramp.transfer"].search([("move_id", "=", invoice.id)])
+        self.assertEqual(len(onramp), 1)
+        self.assertEqual((onramp.amount, onramp.currency), ("250.00", "USD"))
+        self.assertEqual(onramp.state, "awaiting_funds")
+        bridge_transfer = self.sim.transfers[onramp.name]
+        # Bridge was asked for exactly this invoice's stablecoins, to its address.
+        self.assertEqual(
+            bridge_transfer["destination"],
+            {
+                "payment_rail": "ethereum",
+                "currency": "usdc",
+                "to_address": invoice.stablecoin_address,
+            },
+        )
+        # The instructions on the page, each with its copy button.
+        rows = {
+            row.xpath("string(th)"): row.xpath("string(td/code)")
+            for row in page.xpath("//table[hasclass('o_stablecoin_wire_instructions')]//tr")
+        }
+        self.assertEqual(rows["Reference (memo)"], onramp.deposit_message)
+        self.assertEqual(rows["Amount"], "250.00 USD")
+        self.assertEqual(rows["Routing number"], "101019644")
+        copies = page.xpath(
+            "//table[hasclass('o_stablecoin_wire_instructions')]//button/@data-copy"
+        )
+        self.assertIn(onramp.deposit_message, copies)
+        # Asked again (a double click, a reload): the same transfer, not a second one.
+        at_bridge = len(self.sim.transfers)
+        self.ask_for_wire(invoice)
+        self.assertEqual(
+            self.env["stablecoin.onramp.transfer"].search_count([("move_id", "=", invoice.id)]), 1
+        )
+        self.assertEqual(len(self.sim.transfers), at_bridge)
+
+        # The wire arrives with the right memo: Bridge reports three steps. They arrive out of
+        # order, and one twice.
+        received, submitted, processed = self.sim.deposit(memo=onramp.deposit_message, send=False)
+        self.assertEqual(self.deliver(processed, received, processed, submitted), [200] * 4)
+        self.assertEqual(onramp.state, "payment_processed")
+        self.assertEqual(
+            onramp.destination_tx_hash,
+            processed["event_object"]["receipt"]["destination_tx_hash"].lower(),
+        )
+        events = self.env["stablecoin.onramp.event"].search([("transfer_id", "=", onramp.id)])
+        self.assertEqual(len(events), 3, "each event kept once")
+        self.assertEqual(
+            sorted(events.mapped("outcome")),
+            ["applied", "stale", "stale"],
+            "older ones change nothing",
+        )
+        # Bridge's word pays nothing: the invoice waits for the chain.
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        receipt = invoice.stablecoin_transfer_ids
+        self.assertEqual(receipt.tx_hash, onramp.destination_tx_hash)
+
+    def test_a_short_wire_is_bound_by_the_transaction_bridge_reports(self):
+        # 200 USD wired for a 300 USDC invoice on the shared address: nobody's amount, so only
+        # the transaction hash Bridge reports binds it to the invoice (the rest stays due).
+        invoice = self.make_invoice(300.0)
+        self.ask_for_wire(invoice)
+        onramp = self.env["stablecoin.onramp.transfer"].search([("move_id", "=", invoice.id)])
+        statuses = self.deliver(
+            *self.sim.deposit(memo=onramp.deposit_message, amount="200.00", send=False)
+        )
+        self.assertEqual(statuses, [200] * 3)
+        self.assertEqual(onramp.final_amount, "200.00")
+        self.settle()
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertEqual(invoice.amount_residual, 100.0)
+
+    def test_forged_stale_and_garbage_deliveries_are_refused(self):
+        invoice = self.make_invoice(40.0)
+        self.ask_for_wire(invoice)
+        onramp = self.env["stablecoin.onramp.transfer"].search([("move_id", "=", invoice.id)])
+        (received,) = self.sim.deposit(
+            memo=onramp.deposit_message, outcome="in_review", send=False
+        )[:1]
+        body = json.dumps(received).encode()
+        now = int(time.time() * 1000)
+        forger = BridgeSimulator()  # another key: not the one Bridge gave this endpoint
+        cases = [
+            ("forged", bridge.sign_webhook(forger.private_key, body, now), body),
+            ("stale", bridge.sign_webhook(self.sim.private_key, body, now - 11 * 60 * 1000), body),
+            ("tampered", bridge.sign_webhook(self.sim.private_key, body, now), body + b" "),
+            ("unsigned", "", body),
+            ("garbage", "t=abc,v0=%%%", b"\x00\xff"),
+        ]
+        forger.server.server_close()
+        with mute_logger("odoo.addons.stablecoin_payment_provider.controllers.main"):
+            for name, header, data in cases:
+                response = self.url_open(
+                    WEBHOOK,
+                    data=data,
+                    headers={"Content-Type": "application/json", "X-Webhook-Signature": header},
+                )
+                self.assertEqual(response.status_code, 400, name)
+        self.assertEqual(onramp.state, "awaiting_funds")
+        self.assertFalse(
+            self.env["stablecoin.onramp.event"].search([("transfer_id", "=", onramp.id)])
+        )
+        # The genuine delivery, signed now, is taken.
+        self.assertEqual(self.deliver(received), [200])
+        self.assertEqual(onramp.state, "funds_received")
