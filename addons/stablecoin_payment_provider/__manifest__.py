@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/stablecoin_payment_provider_security.xml",
         "views/payment_provider_views.xml",
+        "views/stablecoin_onramp_transfer_views.xml",
         "views/payment_stablecoin_templates.xml",
         "data/payment_method_data.xml",
         "data/payment_provider_data.xml",  # Depends on payment_method_stablecoin.

@@ -404,6 +404,14 @@ class StablecoinTransfer(models.Model):
             company._stablecoin_tolerates(shortfall, inv_cur, date)
             or company._stablecoin_tolerates_share(shortfall, due)
         )
+        # Fees an intermediary withheld (an on-ramp turning a wire into these tokens) are the
+        # business's cost, not the customer's debt: a shortfall they cover is booked to them.
+        fee, fee_account, fee_label = self._fees_withheld(invoice, date)
+        fee_covered = (
+            shortfall > 0 and bool(fee_account) and inv_cur.compare_amounts(shortfall, fee) <= 0
+        )
+        tolerated = tolerated or fee_covered
+        tolerance_account = fee_account if fee_covered else company.stablecoin_writeoff_account_id
         write_offs = []
 
         def line(account, balance, amount_currency, label):
@@ -416,13 +424,13 @@ class StablecoinTransfer(models.Model):
                 "balance": balance,
             }
 
-        tolerance_label = self.env._("Tolerated underpayment")
+        tolerance_label = fee_label if fee_covered else self.env._("Tolerated underpayment")
         if inv_cur == tok_cur:
             # Same currency: Odoo reconciles in it and books its own exchange differences.
             if tolerated:
                 write_offs.append(
                     line(
-                        company.stablecoin_writeoff_account_id,
+                        tolerance_account,
                         tok_cur._convert(shortfall, comp_cur, company, date),
                         shortfall,
                         tolerance_label,
@@ -449,7 +457,7 @@ class StablecoinTransfer(models.Model):
             if tolerated:
                 write_offs.append(
                     line(
-                        company.stablecoin_writeoff_account_id,
+                        tolerance_account,
                         tolerance_company,
                         comp_cur._convert(tolerance_company, tok_cur, company, date),
                         tolerance_label,
@@ -470,6 +478,13 @@ class StablecoinTransfer(models.Model):
                     )
                 )
         return {"date": date, "write_offs": write_offs, "receivable": receivable}
+
+    def _fees_withheld(self, invoice, date):
+        """Fees an intermediary withheld from this receipt before it reached the wallet, in
+        the invoice's currency, with the account and label they are booked under:
+        ``(amount, account, label)``. None here (a payer's own transfer); the on-ramp
+        (payment provider) says what Bridge withheld."""
+        return 0.0, self.env["account.account"], ""
 
     def _invoice_payment_vals(self, invoice, settlement):
         return self._payment_vals(

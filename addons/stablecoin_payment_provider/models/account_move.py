@@ -10,6 +10,10 @@ from odoo.addons.stablecoin_wallet.chain import from_units
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    stablecoin_onramp_ids = fields.One2many(
+        "stablecoin.onramp.transfer", "move_id", string="Bank Wires", readonly=True
+    )
+
     def _has_to_be_paid(self):
         """Override of `account_payment`: no *Pay Now* on an invoice the customer rejected, nor
         while a stablecoin payment is on its way (a second one would be one click away)."""

@@ -41,6 +41,14 @@ class PaymentProvider(models.Model):
         help="The PEM public key Bridge gave your webhook endpoint: every event must be "
         "signed with its private key.",
     )
+    stablecoin_onramp_fee_account_id = fields.Many2one(
+        "account.account",
+        string="On-ramp Fees Account",
+        check_company=True,
+        help="Bridge withholds its fees from the stablecoins it sends: what they leave unpaid on "
+        "an invoice is booked here (a bank-fees expense), as Odoo books a payment provider's "
+        "fees. Empty: the invoice keeps the difference open.",
+    )
     stablecoin_bridge_source_rail = fields.Selection(
         [("wire", "Wire (USD)"), ("ach_push", "ACH (USD)"), ("sepa", "SEPA (EUR)")],
         string="Wire Rail",

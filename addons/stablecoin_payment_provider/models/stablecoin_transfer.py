@@ -1,5 +1,7 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from decimal import Decimal, InvalidOperation
+
 from odoo import api, models
 
 from .. import const
@@ -31,6 +33,30 @@ class StablecoinTransfer(models.Model):
                 if paid:
                     paid._bind(onramp.request_id)
         return super()._on_recorded()
+
+    def _fees_withheld(self, invoice, date):
+        """Override: what Bridge's receipt says it withheld (exchange, developer and gas
+        fees) from the stablecoins of this transaction, in the invoice's currency."""
+        onramp = (
+            self.env["stablecoin.onramp.transfer"]
+            .sudo()
+            .search([("destination_tx_hash", "=", self.tx_hash)], limit=1)
+        )
+        account = onramp.provider_id.sudo().stablecoin_onramp_fee_account_id
+        if not onramp or not account:
+            return super()._fees_withheld(invoice, date)
+        try:
+            fee = sum(
+                Decimal(value or "0")
+                for value in (onramp.exchange_fee, onramp.developer_fee, onramp.gas_fee)
+            )
+        except InvalidOperation:
+            return super()._fees_withheld(invoice, date)
+        # Stated in the tokens' terms (USD for USDC/USDT), converted to the invoice's currency.
+        amount = self.currency_id._convert(
+            float(fee), invoice.currency_id, invoice.company_id, date
+        )
+        return amount, account, self.env._("On-ramp fees (Bridge, %s)", onramp.name)
 
     @api.model
     def _cron_match(self):

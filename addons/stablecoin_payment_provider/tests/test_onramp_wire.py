@@ -138,6 +138,34 @@ class TestOnrampWire(StablecoinCheckoutMixin, HttpCase):
         self.assertEqual(invoice.payment_state, "partial")
         self.assertEqual(invoice.amount_residual, 100.0)
 
+    def test_bridge_fees_are_booked_not_left_due(self):
+        fees = self.env["account.account"].create(
+            {"name": "Bank and on-ramp fees", "code": "627100", "account_type": "expense"}
+        )
+        self.provider.stablecoin_onramp_fee_account_id = fees
+        self.sim.fee_bps = 50  # Bridge keeps 0.5 %: 1.50 of a 300.00 wire
+        self.addCleanup(setattr, self.sim, "fee_bps", 0)
+        invoice = self.make_invoice(300.0)
+        self.ask_for_wire(invoice)
+        onramp = self.env["stablecoin.onramp.transfer"].search([("move_id", "=", invoice.id)])
+        self.deliver(*self.sim.deposit(memo=onramp.deposit_message, send=False))
+        self.assertEqual((onramp.final_amount, onramp.exchange_fee), ("298.50", "1.50"))
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        payment = invoice.stablecoin_transfer_ids.payment_id
+        fee_line = payment.move_id.line_ids.filtered(lambda line: line.account_id == fees)
+        self.assertEqual(fee_line.amount_currency, 1.50)
+        self.assertIn(onramp.name, fee_line.name)
+        # Without a fees account the difference stays due on the invoice.
+        self.provider.stablecoin_onramp_fee_account_id = False
+        other = self.make_invoice(100.0)
+        self.ask_for_wire(other)
+        onramp = self.env["stablecoin.onramp.transfer"].search([("move_id", "=", other.id)])
+        self.deliver(*self.sim.deposit(memo=onramp.deposit_message, send=False))
+        self.settle()
+        self.assertEqual(other.payment_state, "partial")
+        self.assertAlmostEqual(other.amount_residual, 0.50)
+
     def test_forged_stale_and_garbage_deliveries_are_refused(self):
         invoice = self.make_invoice(40.0)
         self.ask_for_wire(invoice)
