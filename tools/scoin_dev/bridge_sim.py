@@ -59,6 +59,7 @@ class BridgeSimulator:
         )
         self.webhook_url = None
         self.transfers = {}
+        self.virtual_accounts = {}
         self.idempotency = {}
         self.deliveries = []  # (event_id, status code or error)
         self.lock = threading.Lock()
@@ -136,8 +137,8 @@ class BridgeSimulator:
         self.transfers[transfer_id] = transfer
         return 201, transfer
 
-    def _post_transfer(self, key, raw):
-        """``POST /v0/transfers`` with its idempotency rules: (status, body)."""
+    def _post_idempotent(self, key, raw, create):
+        """A creating ``POST`` with Bridge's idempotency rules: (status, body)."""
         if not key:
             return 400, {"code": "missing_idempotency_key", "message": "Idempotency-Key"}
         try:
@@ -153,11 +154,103 @@ class BridgeSimulator:
                     "message": "This Idempotency-Key was used with another body",
                 }
             if not seen:
-                status, answer = self._create_transfer(body)
+                status, answer = create(body)
                 seen = (fingerprint, status, answer)
                 if status < 400:
                     self.idempotency[key] = seen
         return seen[1], seen[2]
+
+    def _create_virtual_account(self, customer_id, body):
+        source, destination = body.get("source") or {}, body.get("destination") or {}
+        if source.get("currency") not in ("usd", "eur"):
+            return 400, {"code": "invalid_parameters", "message": "source.currency: usd or eur"}
+        if destination.get("currency") not in DESTINATION_CURRENCIES or not ADDRESS.match(
+            str(destination.get("address") or "")
+        ):
+            return 400, {"code": "invalid_parameters", "message": "destination: currency, address"}
+        account_id = "va_" + secrets.token_hex(8)
+        usd = source["currency"] == "usd"
+        instructions = {
+            "currency": source["currency"],
+            "payment_rails": ["ach_push", "wire"] if usd else ["sepa"],
+            "bank_name": "Simulated Lead Bank" if usd else "Simulated Bank SE",
+            "bank_address": "1 Simulated Way, Kansas City, MO 64108",
+            "bank_beneficiary_name": "Your business (simulator)",
+            "bank_beneficiary_address": "2 Merchant Street, San Francisco, CA 94107",
+        }
+        if usd:
+            instructions |= {
+                "bank_routing_number": "101019644",
+                "bank_account_number": "215268120000",
+            }
+        else:
+            instructions |= {"iban": "DE89370400440532013000", "bic": "COBADEFFXXX"}
+        account = {
+            "id": account_id,
+            "status": "activated",
+            "customer_id": customer_id,
+            "source_deposit_instructions": instructions,
+            "destination": dict(destination),
+            "developer_fee_percent": "0.0",
+        }
+        self.virtual_accounts[account_id] = account
+        return 201, account
+
+    def va_deposit(self, account_id, memo, amount, sender_name="ACME Buyer LLC", send=True):
+        """A wire into the virtual account with ``memo`` for ``amount``: Bridge reports it as
+        ``virtual_account.activity`` events and sends the stablecoins to the account's
+        address. Returns the events (delivered unless ``send`` is False)."""
+        account = self.virtual_accounts[account_id]
+        received = Decimal(str(amount))
+        fee = (received * self.fee_bps / Decimal(10_000)).quantize(Decimal("0.01"))
+        deposit_id = secrets.token_hex(8)
+        base = {
+            "amount": str(received),
+            "currency": account["destination"]["currency"],
+            "customer_id": account["customer_id"],
+            "virtual_account_id": account_id,
+            "deposit_id": deposit_id,
+            "exchange_fee_amount": str(fee),
+            "developer_fee_amount": "0.0",
+            "gas_fee": "0.0",
+            "subtotal_amount": str(received - fee),
+            "source": {
+                "description": memo or "",
+                "sender_name": sender_name,
+                "payment_rail": "wire",
+                "sender_bank_routing_number": "021000021",
+            },
+        }
+        events = []
+        for step in ("funds_received", "payment_submitted", "payment_processed"):
+            activity = dict(base, id=secrets.token_hex(8), type=step, created_at=_now())
+            if step == "payment_processed":
+                activity["destination_tx_hash"] = self._send(account["destination"], received - fee)
+            time.sleep(0.002)
+            events.append(
+                {
+                    "api_version": "v0",
+                    "event_id": "wh_" + secrets.token_hex(10),
+                    "event_developer_id": "dev_simulator",
+                    "event_category": "virtual_account.activity",
+                    "event_type": "virtual_account.activity.created",
+                    "event_object_id": activity["id"],
+                    "event_object_status": None,
+                    "event_object": activity,
+                    "event_object_changes": {},
+                    "event_created_at": _now(),
+                }
+            )
+        if send:
+            for event in events:
+                self.deliver(event)
+        return events
+
+    def _send(self, destination, amount):
+        token = self.tokens[destination["currency"]]
+        units = int(amount * 10**6)
+        self.chain.mint(token, self.hot_wallet, units)
+        return self.chain.transfer(token, self.hot_wallet, destination["address"], units)
 
     def _handler(self):
         sim = self
@@ -197,9 +290,16 @@ class BridgeSimulator:
                     return self._answer(200, {"events": [e["event_id"] for e in events]})
                 if not self._authorised():
                     return
+                key = self.headers.get("Idempotency-Key")
+                customer = re.fullmatch(r"/v0/customers/([\w-]+)/virtual_accounts", self.path)
+                if customer:
+                    status, answer = sim._post_idempotent(
+                        key, raw, lambda body: sim._create_virtual_account(customer.group(1), body)
+                    )
+                    return self._answer(status, answer)
                 if self.path != "/v0/transfers":
                     return self._answer(404, {"code": "not_found", "message": "Not found"})
-                status, answer = sim._post_transfer(self.headers.get("Idempotency-Key"), raw)
+                status, answer = sim._post_idempotent(key, raw, sim._create_transfer)
                 return self._answer(status, answer)
 
         return Handler
@@ -272,10 +372,7 @@ class BridgeSimulator:
 
     def _pay_out(self, transfer, final):
         destination = transfer["destination"]
-        token = self.tokens[destination["currency"]]
-        units = int(final * 10**6)
-        self.chain.mint(token, self.hot_wallet, units)
-        return self.chain.transfer(token, self.hot_wallet, destination["to_address"], units)
+        return self._send({**destination, "address": destination["to_address"]}, final)
 
     def deliver(self, event, attempts=5, pause=0.2):
         """POST ``event`` to the webhook URL, signed now; on an answer other than 2xx, again

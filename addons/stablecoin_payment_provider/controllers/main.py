@@ -48,21 +48,21 @@ class StablecoinController(Controller):
         stablecoins it reports do, when the watcher sees them."""
         raw = request.httprequest.get_data(cache=False)
         header = request.httprequest.headers.get("X-Webhook-Signature", "")
-        keys = (
+        providers = (
             request.env["payment.provider"]
             .sudo()
             .search([("code", "=", "stablecoin"), ("stablecoin_bridge_webhook_key", "!=", False)])
-            .mapped("stablecoin_bridge_webhook_key")
         )
-        event, refusal = None, "No Bridge webhook key is configured."
-        for key in keys:
+        event, refusal, provider = None, "No Bridge webhook key is configured.", None
+        for candidate in providers:
             try:
-                event = bridge.verify_webhook(header, raw, key)
+                event = bridge.verify_webhook(header, raw, candidate.stablecoin_bridge_webhook_key)
+                provider = candidate
                 break
             except bridge.WebhookRefused as exc:
                 refusal = str(exc)
         if event is None:
             _logger.warning("Bridge webhook refused: %s", refusal)
             return request.make_json_response({"ok": False, "message": refusal}, status=400)
-        new = request.env["stablecoin.onramp.event"].sudo()._receive(event)
+        new = request.env["stablecoin.onramp.event"].sudo()._receive(event, provider)
         return request.make_json_response({"ok": True, "duplicate": not new})

@@ -73,3 +73,12 @@ class AccountMove(models.Model):
             )
         )
         return providers.filtered(lambda p: p._stablecoin_wire_ready())[:1]
+
+    def _stablecoin_bank_account(self):
+        """The business's bank account at the on-ramp, printed with this invoice's reference
+        on the invoice, its page and its email (empty when there is none)."""
+        self.ensure_one()
+        provider = self.sudo()._stablecoin_wire_provider()
+        if not provider or not self.stablecoin_payment_uri:
+            return self.env["stablecoin.onramp.account"]
+        return provider._stablecoin_onramp_account()

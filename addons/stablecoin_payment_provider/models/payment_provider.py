@@ -55,6 +55,18 @@ class PaymentProvider(models.Model):
         default="wire",
     )
 
+    stablecoin_onramp_account_ids = fields.One2many(
+        "stablecoin.onramp.account", "provider_id", string="Bank Account at Bridge", readonly=True
+    )
+
+    def action_stablecoin_bridge_create_account(self):
+        """Open the business's bank account at Bridge: its details go on every invoice."""
+        self.ensure_one()
+        self.env["stablecoin.onramp.account"]._create_for(self)
+
+    def _stablecoin_onramp_account(self):
+        return self.sudo().stablecoin_onramp_account_ids[:1]
+
     @api.constrains("stablecoin_bridge_webhook_key")
     def _check_stablecoin_bridge_webhook_key(self):
         for provider in self.sudo():

@@ -34,15 +34,24 @@ class StablecoinOnrampEvent(models.Model):
     ]
 
     @api.model
-    def _receive(self, event):
-        """Record and apply a verified event. Idempotent on the event id: returns False for
-        an event already received."""
+    def _receive(self, event, provider=None):
+        """Record and apply a verified event (of ``provider``, whose key verified it).
+        Idempotent on the event id: returns False for an event already received."""
         self.env.cr.execute(
             "SELECT id FROM stablecoin_onramp_event WHERE name = %s", [event["event_id"]]
         )
         if self.env.cr.fetchone():
             return False
         Transfer = self.env["stablecoin.onramp.transfer"]
+        if event.get("event_category") == "virtual_account.activity" and provider:
+            applied = Transfer._from_activity(event, provider)
+            deposit_id = (event.get("event_object") or {}).get("deposit_id")
+            deposit = Transfer.search(
+                [("provider_id", "=", provider.id), ("name", "=", f"deposit {deposit_id}")],
+                limit=1,
+            )
+            self._record(event, deposit, "applied" if applied else "stale")
+            return True
         transfer = Transfer.search([("name", "=", str(event.get("event_object_id")))], limit=1)
         if transfer:
             # One event at a time per transfer (Bridge retries, several workers).
@@ -53,6 +62,10 @@ class StablecoinOnrampEvent(models.Model):
         outcome = "unknown"
         if transfer:
             outcome = "applied" if transfer._apply(event) else "stale"
+        self._record(event, transfer, outcome)
+        return True
+
+    def _record(self, event, transfer, outcome):
         self.create(
             {
                 "name": event["event_id"],
@@ -64,4 +77,3 @@ class StablecoinOnrampEvent(models.Model):
                 "payload": json.dumps(event)[:100_000],
             }
         )
-        return True

@@ -34,9 +34,19 @@ class StablecoinOnrampTransfer(models.Model):
 
     name = fields.Char(string="On-ramp Transfer", required=True, readonly=True)
     provider_id = fields.Many2one("payment.provider", required=True, readonly=True)
-    move_id = fields.Many2one("account.move", string="Invoice", required=True, readonly=True)
+    kind = fields.Selection(
+        [("transfer", "Wire for one invoice"), ("deposit", "Wire to the bank account")],
+        required=True,
+        default="transfer",
+        readonly=True,
+    )
+    account_id = fields.Many2one("stablecoin.onramp.account", readonly=True)
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    memo = fields.Char(string="Wire Memo", readonly=True)
+    sender_name = fields.Char(string="Sender", readonly=True)
+    sender_bank_routing_number = fields.Char(string="Sender's Bank", readonly=True)
     request_id = fields.Many2one("stablecoin.payment.request", readonly=True)
-    company_id = fields.Many2one(related="move_id.company_id", store=True)
+    company_id = fields.Many2one(related="provider_id.company_id", store=True)
     partner_id = fields.Many2one(related="move_id.partner_id")
     idempotency_key = fields.Char(required=True, readonly=True, copy=False)
     state = fields.Selection(STATES, required=True, default="awaiting_funds", readonly=True)
@@ -177,6 +187,74 @@ class StablecoinOnrampTransfer(models.Model):
         if self.destination_tx_hash:
             self._bind_destination()
         return True
+
+    @api.model
+    def _from_activity(self, event, provider):
+        """A deposit into the business's bank account at Bridge (a ``virtual_account.activity``
+        event): its record, found by the deposit id or made, with the invoice its memo names
+        (the invoice's payment reference). Returns whether the event was applied."""
+        details = bridge.activity_details(event.get("event_object") or {})
+        if not details["deposit_id"]:
+            return False
+        name = f"deposit {details['deposit_id']}"
+        deposit = self.search([("provider_id", "=", provider.id), ("name", "=", name)], limit=1)
+        if not deposit:
+            invoice = self._invoice_named_by(details["memo"], provider.company_id)
+            deposit = self.create(
+                {
+                    "name": name,
+                    "kind": "deposit",
+                    "provider_id": provider.id,
+                    "account_id": provider._stablecoin_onramp_account().id,
+                    "move_id": invoice.id,
+                    "request_id": invoice.stablecoin_request_id.id,
+                    "idempotency_key": f"{provider.id}-{name}",
+                    "memo": details["memo"][:200],
+                    "sender_name": details["sender_name"][:200],
+                    "sender_bank_routing_number": details["sender_bank_routing_number"][:50],
+                    "amount": details["amount"],
+                    "currency": (event.get("event_object") or {}).get("currency", "").upper(),
+                    "payment_rail": details["payment_rail"],
+                }
+            )
+        state = details["type"] if details["type"] in dict(STATES) else None
+        receipt = {
+            name: details[name]
+            for name in ("final_amount", "exchange_fee", "developer_fee", "gas_fee")
+        }
+        if details["destination_tx_hash"]:
+            receipt["destination_tx_hash"] = details["destination_tx_hash"]
+        return deposit._apply(
+            {
+                "event_created_at": event.get("event_created_at"),
+                "event_object_status": state,
+                "event_object": {"receipt": receipt},
+            }
+        )
+
+    @api.model
+    def _invoice_named_by(self, memo, company):
+        """The open stablecoin invoice of ``company`` whose payment reference the wire's memo
+        carries (banks add words around it, change its case)."""
+        text = " ".join((memo or "").upper().split())
+        if not text:
+            return self.env["account.move"]
+        candidates = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("stablecoin_request_id", "!=", False),
+                ]
+            )
+        )
+        named = candidates.filtered(lambda m: (m.payment_reference or m.name or "").upper() in text)
+        # Two references inside one memo (INV/1 in INV/10): the longest is the one meant.
+        return named.sorted(lambda m: -len(m.payment_reference or m.name or ""))[:1]
 
     def _bind_destination(self):
         """The stablecoins Bridge reported sending pay this invoice: the receipts of that

@@ -26,13 +26,32 @@ class StablecoinTransfer(models.Model):
             for onramp in onramps.filtered("request_id"):
                 paid = receipts.filtered(
                     lambda t, o=onramp: (
-                        t.tx_hash == o.destination_tx_hash
-                        and t.address_id == o.request_id.address_id
+                        t.tx_hash == o.destination_tx_hash and t.company_id == o.company_id
                     )
                 )
                 if paid:
                     paid._bind(onramp.request_id)
         return super()._on_recorded()
+
+    def _why_unmatched(self):
+        """Override: a bank wire the on-ramp turned into these tokens says who sent it and
+        with which memo, for the accountant to find the invoice."""
+        reason = super()._why_unmatched()
+        deposit = (
+            self.env["stablecoin.onramp.transfer"]
+            .sudo()
+            .search([("destination_tx_hash", "=", self.tx_hash)], limit=1)
+        )
+        if not deposit:
+            return reason
+        return self.env._(
+            "Bank wire through Bridge from %(sender)s (bank %(bank)s, memo %(memo)s): no open "
+            "invoice has that reference. %(reason)s",
+            sender=deposit.sender_name or "?",
+            bank=deposit.sender_bank_routing_number or "?",
+            memo=repr(deposit.memo or ""),
+            reason=reason or "",
+        )
 
     def _fees_withheld(self, invoice, date):
         """Override: what Bridge's receipt says it withheld (exchange, developer and gas

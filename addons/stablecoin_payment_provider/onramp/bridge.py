@@ -114,10 +114,12 @@ def sign_webhook(private_key, raw_body, timestamp_ms):
 
 
 def deposit_instructions(transfer):
-    """What the payer needs from a transfer's ``source_deposit_instructions``, by name."""
+    """What the payer needs from a transfer's (or a virtual account's)
+    ``source_deposit_instructions``, by name."""
     source = transfer.get("source_deposit_instructions") or {}
+    rails = source.get("payment_rails") or [source.get("payment_rail") or ""]
     return {
-        "payment_rail": source.get("payment_rail") or "",
+        "payment_rail": ", ".join(r for r in rails if r),
         "amount": source.get("amount") or "",
         "currency": (source.get("currency") or "").upper(),
         "bank_name": source.get("bank_name") or "",
@@ -128,6 +130,26 @@ def deposit_instructions(transfer):
         "bank_beneficiary_name": source.get("bank_beneficiary_name") or "",
         "bank_beneficiary_address": source.get("bank_beneficiary_address") or "",
         "deposit_message": source.get("deposit_message") or "",
+    }
+
+
+def activity_details(activity):
+    """What a ``virtual_account.activity`` event's object says of a deposit: its id, type,
+    memo, sender and amounts, and the stablecoin transaction once sent."""
+    source = activity.get("source") or {}
+    return {
+        "deposit_id": str(activity.get("deposit_id") or activity.get("id") or ""),
+        "type": str(activity.get("type") or ""),
+        "memo": str(source.get("description") or ""),
+        "sender_name": str(source.get("sender_name") or ""),
+        "sender_bank_routing_number": str(source.get("sender_bank_routing_number") or ""),
+        "payment_rail": str(source.get("payment_rail") or ""),
+        "amount": str(activity.get("amount") or ""),
+        "exchange_fee": str(activity.get("exchange_fee_amount") or "0"),
+        "developer_fee": str(activity.get("developer_fee_amount") or "0"),
+        "gas_fee": str(activity.get("gas_fee") or "0"),
+        "final_amount": str(activity.get("subtotal_amount") or ""),
+        "destination_tx_hash": str(activity.get("destination_tx_hash") or "").lower(),
     }
 
 
@@ -177,6 +199,15 @@ class BridgeClient:
             "destination": destination,
         }
         return self._request("POST", "/v0/transfers", payload, idempotency_key)
+
+    def create_virtual_account(self, idempotency_key, *, customer_id, source, destination):
+        """A permanent bank account (``source``: currency) whose deposits Bridge turns into
+        ``destination`` (currency, payment_rail, address). Returns it with its deposit
+        instructions."""
+        payload = {"source": source, "destination": destination}
+        return self._request(
+            "POST", f"/v0/customers/{customer_id}/virtual_accounts", payload, idempotency_key
+        )
 
     def get_transfer(self, transfer_id):
         return self._request("GET", f"/v0/transfers/{transfer_id}")

@@ -7,12 +7,14 @@ events (some twice, some out of order) move the wire's status, and the invoice i
 when the watcher sees the stablecoins Bridge sent."""
 
 import json
+import subprocess
+import tempfile
 import time
 
 from lxml import html
 from scoin_dev.bridge_sim import BridgeSimulator
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.stablecoin_payment_provider.onramp import bridge
@@ -165,6 +167,70 @@ class TestOnrampWire(StablecoinCheckoutMixin, HttpCase):
         self.settle()
         self.assertEqual(other.payment_state, "partial")
         self.assertAlmostEqual(other.amount_residual, 0.50)
+
+    def open_bank_account(self):
+        admin = new_test_user(
+            self.env,
+            login="scoin_bridge_admin",
+            groups="base.group_system,account.group_account_manager",
+        )
+        self.provider.with_user(admin).action_stablecoin_bridge_create_account()
+        account = self.provider._stablecoin_onramp_account()
+        self.assertEqual(account.address, self.merchant, "the company's fixed address")
+        return account
+
+    def test_bank_account_on_every_invoice_and_the_memo_names_the_invoice(self):
+        account = self.open_bank_account()
+        self.assertEqual(account.bank_account_number, "215268120000")
+        invoice = self.make_invoice(120.0)
+        reference = invoice.payment_reference
+        # On the page (the payer's link), the PDF and the email, with the reference.
+        self.authenticate(None, None)
+        page = html.fromstring(self.url_open(invoice.get_portal_url()).content)
+        rows = {
+            row.xpath("string(th)"): row.xpath("string(td/code)")
+            for row in page.xpath("//table[hasclass('o_stablecoin_bank_account_table')]//tr")
+        }
+        self.assertEqual(rows["Reference (memo)"], reference)
+        self.assertEqual(rows["Account number"], "215268120000")
+        # The invoice's PDF (wkhtmltopdf), read back as text.
+        pdf, _kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("account.account_invoices", invoice.ids)
+        )
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as out:
+            out.write(pdf)
+            out.flush()
+            text = subprocess.run(
+                ["pdftotext", out.name, "-"], capture_output=True, text=True, check=True, timeout=60
+            ).stdout
+        self.assertIn("215268120000", text)
+        self.assertIn(reference, text)
+        self.assertIn("215268120000", str(invoice.stablecoin_email_instructions))
+        # The wire arrives with the reference among other words: it pays that invoice.
+        events = self.sim.va_deposit(
+            account.name, f"payment of {reference.lower()} thank you", "120.00", send=False
+        )
+        self.assertEqual(self.deliver(*events), [200] * 3)
+        deposit = self.env["stablecoin.onramp.transfer"].search([("kind", "=", "deposit")])
+        self.assertEqual((deposit.move_id, deposit.state), (invoice, "payment_processed"))
+        self.assertEqual(invoice.payment_state, "not_paid", "the chain pays, not Bridge")
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+
+    def test_a_wire_with_an_unknown_memo_waits_with_its_sender(self):
+        account = self.open_bank_account()
+        self.make_invoice(75.0)
+        events = self.sim.va_deposit(account.name, "for the consulting", "74.00", send=False)
+        self.deliver(*events)
+        self.settle()
+        receipt = self.env["stablecoin.transfer"].search(
+            [("network_id", "=", self.network.id), ("state", "=", "unmatched")]
+        )
+        self.assertEqual(len(receipt), 1)
+        self.assertIn("ACME Buyer LLC", receipt.unmatched_reason)
+        self.assertIn("for the consulting", receipt.unmatched_reason)
 
     def test_forged_stale_and_garbage_deliveries_are_refused(self):
         invoice = self.make_invoice(40.0)
