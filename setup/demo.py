@@ -19,6 +19,7 @@ import odoodb
 import odoo.addons
 
 odoo.addons.__path__.append(str(odoodb.ADDONS))
+from scoin_dev.bridge_sim import BridgeSimulator
 from scoin_dev.devchain import (
     DEV_MNEMONIC,
     DevChain,
@@ -30,6 +31,7 @@ from odoo.addons.stablecoin_wallet.chain.units import from_units, to_units
 
 HTTP_PORT = int(os.environ.get("DEMO_HTTP_PORT", "8069"))
 RPC_PORT = int(os.environ.get("DEMO_RPC_PORT", "8545"))
+BRIDGE_PORT = int(os.environ.get("DEMO_BRIDGE_PORT", "8546"))
 DB = os.environ.get("DEMO_DB", "scoin_demo")
 DEMO_DIR = odoodb.STATE / "demo"
 CHAIN_STATE = DEMO_DIR / "chain.json"
@@ -53,7 +55,7 @@ def fresh_start(chain):
     return info
 
 
-def configure_odoo(rpc_url, token, create_invoice, other_address=""):
+def configure_odoo(rpc_url, token, create_invoice, other_address="", bridge=None):
     """Point the demo network at this run's chain and token; on a fresh demo, post an invoice
     in USDC to the portal user (odoo shell, in the demo database). Returns its portal URL."""
     script = f"""
@@ -95,13 +97,35 @@ if {create_invoice!r}:
         "name": "Other Company wallet", "kind": "address", "company_id": other.id,
         "address": {other_address!r}, "token_ids": [(6, 0, token.ids)],
     }})
+bridge = {bridge!r}
+if bridge:
+    # Bank wires through the local Bridge simulator (Bridge's sandbox stands in: test mode).
+    provider = env.ref("stablecoin_payment_provider.payment_provider_stablecoin")
+    provider.write({{
+        "state": "test",
+        "stablecoin_wire_enabled": True,
+        "stablecoin_bridge_api_url": bridge["url"],
+        "stablecoin_bridge_api_key": bridge["api_key"],
+        "stablecoin_bridge_customer_id": "cust_demo_merchant",
+        "stablecoin_bridge_webhook_key": bridge["public_key"],
+    }})
+    account = provider._stablecoin_onramp_account()
+    if not account:
+        account = env["stablecoin.onramp.account"]._create_for(provider)
+    print("BRIDGE_ACCOUNT=" + json.dumps({{"id": account.name, "address": account.address,
+                                          "currency": account.currency.lower()}}))
 url = invoice.get_portal_url() if invoice else ""  # writes the access token
 env.cr.commit()
 print("PORTAL_URL=" + url)
 """
     out = odoodb.shell(DB, script)
     urls = [line.split("=", 1)[1] for line in out.splitlines() if line.startswith("PORTAL_URL=")]
-    return urls[-1] if urls else ""
+    accounts = [
+        json.loads(line.split("=", 1)[1])
+        for line in out.splitlines()
+        if line.startswith("BRIDGE_ACCOUNT=")
+    ]
+    return (urls[-1] if urls else ""), (accounts[-1] if accounts else None)
 
 
 def dev_private_key(index):
@@ -172,8 +196,25 @@ def main(argv):
             )
             info["addons_key"] = odoodb.addons_key()
             INFO.write_text(json.dumps(info, indent=1))
+    # Bank wires: the local Bridge simulator (Bridge cannot be reached from here), paying out
+    # from dev account 7 on the local chain, reporting to this Odoo.
+    bridge = BridgeSimulator(
+        chain, {"usdc": info["token"]}, chain.accounts[7], api_key="sk-demo", port=BRIDGE_PORT
+    ).start()
+    bridge.webhook_url = f"http://127.0.0.1:{HTTP_PORT}/payment/stablecoin/bridge/webhook"
+    bridge_conf = {
+        "url": bridge.url,
+        "api_key": bridge.api_key,
+        "public_key": bridge.public_key_pem,
+    }
     # Not one of the funded dev accounts: its wallet starts empty, with no faucet mint to match.
-    invoice_url = configure_odoo(chain.url, info["token"], reset, OTHER_COMPANY_ADDRESS)
+    invoice_url, account = configure_odoo(
+        chain.url, info["token"], reset, OTHER_COMPANY_ADDRESS, bridge_conf
+    )
+    if account:
+        bridge.restore_virtual_account(
+            account["id"], "cust_demo_merchant", account["address"], account["currency"] or "usd"
+        )
 
     cmd = odoodb.server_cmd(DB, HTTP_PORT, f"--logfile={DEMO_DIR / 'odoo.log'}")
     odoo_proc = subprocess.Popen(
@@ -198,6 +239,8 @@ def main(argv):
  Customer       {url}/my           login: portal  password: portal
  XML-RPC        Odoo's standard models: python3 setup/xmlrpc_example.py
    (lists the open stablecoin invoices as admin; read it for the calls)
+ Bank wires    {bridge.url}   the payer's bank: wire an invoice's instructions, or to
+   the business's bank account with the invoice's reference (a local Bridge simulator)
  Local chain    {chain.url}   (anvil, chain id {chain.chain_id}, a block every 2 s)
  Demo USDC      {token}   (6 decimals, open mint)
  Invoice to pay {url + invoice_url if invoice_url else "(none)"}

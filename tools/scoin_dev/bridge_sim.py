@@ -17,6 +17,7 @@ over the SHA-256 digest of ``<t>.<body>``, header ``X-Webhook-Signature: t=..,v0
 Not Bridge: no KYC, customers or virtual accounts; fees are a fixed rate; nothing is persisted.
 """
 
+import base64
 import hashlib
 import json
 import re
@@ -28,14 +29,20 @@ from decimal import Decimal, InvalidOperation
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-
-from odoo.addons.stablecoin_payment_provider.onramp.bridge import sign_webhook
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 SOURCE_RAILS = {"wire": "usd", "ach_push": "usd", "sepa": "eur"}
 DESTINATION_CURRENCIES = ("usdc", "usdt")
 ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
+
+
+def sign_webhook(private_key, raw_body, timestamp_ms):
+    """Bridge's signature of a delivery, written here on Bridge's side (not the addon's
+    code): RSA PKCS#1 v1.5 with SHA-256 over the SHA-256 digest of ``<t>.<body>``."""
+    digest = hashlib.sha256(str(timestamp_ms).encode() + b"." + raw_body).digest()
+    signature = private_key.sign(digest, padding.PKCS1v15(), hashes.SHA256())
+    return f"t={timestamp_ms},v0={base64.b64encode(signature).decode()}"
 
 
 def _now():
@@ -43,7 +50,7 @@ def _now():
 
 
 class BridgeSimulator:
-    def __init__(self, chain=None, tokens=None, hot_wallet=None, api_key=None, fee_bps=0):
+    def __init__(self, chain=None, tokens=None, hot_wallet=None, api_key=None, fee_bps=0, port=0):
         """``chain`` (a DevChain), ``tokens`` ({"usdc": contract}), ``hot_wallet`` (an
         unlocked anvil account that sends the stablecoins)."""
         self.chain, self.tokens, self.hot_wallet = chain, tokens or {}, hot_wallet
@@ -63,7 +70,7 @@ class BridgeSimulator:
         self.idempotency = {}
         self.deliveries = []  # (event_id, status code or error)
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -246,6 +253,54 @@ class BridgeSimulator:
                 self.deliver(event)
         return events
 
+    def restore_virtual_account(self, account_id, customer_id, address, currency="usd"):
+        """A virtual account opened by an earlier run (the demo keeps its database)."""
+        self.virtual_accounts[account_id] = {
+            "id": account_id,
+            "status": "activated",
+            "customer_id": customer_id,
+            "source_deposit_instructions": {"currency": currency},
+            "destination": {"currency": "usdc", "payment_rail": "ethereum", "address": address},
+        }
+
+    def test_page(self):
+        """The demo's page to play the payer's bank: wire a transfer's instructions, or any
+        amount with any memo to the business's bank account."""
+        rows = "".join(
+            f"<tr><td>{t['source_deposit_instructions']['deposit_message']}</td>"
+            f"<td>{t['amount']} {t['currency'].upper()}</td><td>{t['state']}</td>"
+            f"<td><button onclick=\"send('/sim/deposit', {{memo: "
+            f"'{t['source_deposit_instructions']['deposit_message']}'}})\">Wire it</button>"
+            "</td></tr>"
+            for t in self.transfers.values()
+        )
+        accounts = "".join(f"<option>{account_id}</option>" for account_id in self.virtual_accounts)
+        return f"""<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Bridge simulator: your bank</title>
+<style>body{{font-family:sans-serif;max-width:760px;margin:24px auto;padding:0 12px}}
+td,th{{padding:4px 8px;text-align:left}} input{{margin:4px 0}}</style></head><body>
+<h1>Bridge simulator: play the payer's bank</h1>
+<p>Not Bridge: a local stand-in that speaks Bridge's API and signs its webhook events. A wire
+sent here is turned into demo USDC on the local chain, sent to the invoice's address, and
+reported to Odoo as Bridge would.</p>
+<h2>Wire instructions asked on an invoice page</h2>
+<table><tr><th>Reference</th><th>Amount</th><th>Status</th><th></th></tr>{rows}</table>
+<h2>Wire to the business's bank account</h2>
+<form onsubmit="event.preventDefault(); send('/sim/va_deposit', {{account: this.account.value,
+ memo: this.memo.value, amount: this.amount.value}})">
+<label>Account <select name="account">{accounts}</select></label><br>
+<label>Memo (the invoice's reference) <input name="memo" size="30"></label><br>
+<label>Amount <input name="amount" value="100.00" size="10"></label><br>
+<button>Wire it</button></form>
+<p id="answer"></p>
+<script>async function send(path, body) {{
+ const r = await fetch(path, {{method: 'POST', body: JSON.stringify(body)}});
+ document.getElementById('answer').textContent = r.ok ? 'Sent: Odoo has been told, and the '
+  + 'stablecoins are on their way.' : 'Refused: ' + (await r.text());
+ setTimeout(() => location.reload(), 1500);
+}}</script></body></html>"""
+
     def _send(self, destination, amount):
         token = self.tokens[destination["currency"]]
         units = int(amount * 10**6)
@@ -274,8 +329,16 @@ class BridgeSimulator:
                 return True
 
             def do_GET(self):
+                if self.path == "/":
+                    page = sim.test_page().encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.send_header("Content-Length", str(len(page)))
+                    self.end_headers()
+                    self.wfile.write(page)
+                    return None
                 if not self._authorised():
-                    return
+                    return None
                 match = re.fullmatch(r"/v0/transfers/([\w-]+)", self.path)
                 transfer = match and sim.transfers.get(match.group(1))
                 if not transfer:
@@ -284,9 +347,17 @@ class BridgeSimulator:
 
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if self.path == "/sim/deposit":
+                if self.path in ("/sim/deposit", "/sim/va_deposit"):
                     body = json.loads(raw or b"{}")
-                    events = sim.deposit(**body)
+                    try:
+                        if self.path == "/sim/deposit":
+                            events = sim.deposit(memo=body.get("memo"), amount=body.get("amount"))
+                        else:
+                            events = sim.va_deposit(
+                                body["account"], body.get("memo", ""), body["amount"]
+                            )
+                    except (KeyError, ValueError, InvalidOperation) as exc:
+                        return self._answer(400, {"message": str(exc)})
                     return self._answer(200, {"events": [e["event_id"] for e in events]})
                 if not self._authorised():
                     return

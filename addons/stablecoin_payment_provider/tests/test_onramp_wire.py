@@ -193,6 +193,7 @@ class TestOnrampWire(StablecoinCheckoutMixin, HttpCase):
         }
         self.assertEqual(rows["Reference (memo)"], reference)
         self.assertEqual(rows["Account number"], "215268120000")
+        self.assertEqual(rows["Amount"], "120.00 USD")
         # The invoice's PDF (wkhtmltopdf), read back as text.
         pdf, _kind = (
             self.env["ir.actions.report"]
