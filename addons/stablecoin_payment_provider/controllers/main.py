@@ -5,7 +5,7 @@ import logging
 from odoo.exceptions import ValidationError
 from odoo.http import Controller, request, route
 
-from ..onramp import bridge
+from ..onramp import bridge, stripe_onramp
 
 _logger = logging.getLogger(__name__)
 
@@ -63,6 +63,38 @@ class StablecoinController(Controller):
                 refusal = str(exc)
         if event is None:
             _logger.warning("Bridge webhook refused: %s", refusal)
+            return request.make_json_response({"ok": False, "message": refusal}, status=400)
+        new = request.env["stablecoin.onramp.event"].sudo()._receive(event, provider)
+        return request.make_json_response({"ok": True, "duplicate": not new})
+
+    _stripe_webhook_url = "/payment/stablecoin/stripe/webhook"
+
+    @route(_stripe_webhook_url, type="http", auth="public", methods=["POST"], csrf=False)
+    def stablecoin_stripe_webhook(self, **kw):
+        """Stripe's onramp events, checked against each stablecoin provider's signing secret
+        (refused with 400 otherwise); kept once by event id; never paying an invoice by
+        themselves."""
+        raw = request.httprequest.get_data(cache=False)
+        header = request.httprequest.headers.get("Stripe-Signature", "")
+        providers = (
+            request.env["payment.provider"]
+            .sudo()
+            .search(
+                [("code", "=", "stablecoin"), ("stablecoin_stripe_webhook_secret", "!=", False)]
+            )
+        )
+        event, refusal, provider = None, "No Stripe webhook secret is configured.", None
+        for candidate in providers:
+            try:
+                event = stripe_onramp.verify_webhook(
+                    header, raw, candidate.stablecoin_stripe_webhook_secret
+                )
+                provider = candidate
+                break
+            except bridge.WebhookRefused as exc:
+                refusal = str(exc)
+        if event is None:
+            _logger.warning("Stripe webhook refused: %s", refusal)
             return request.make_json_response({"ok": False, "message": refusal}, status=400)
         new = request.env["stablecoin.onramp.event"].sudo()._receive(event, provider)
         return request.make_json_response({"ok": True, "duplicate": not new})

@@ -19,6 +19,9 @@ class StablecoinPayNowPortal(PortalAccount):
 class StablecoinWirePortal(StablecoinPortal):
     def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
         values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
+        values["stablecoin_card_offered"] = bool(invoice.sudo()._stablecoin_card_provider()) and (
+            bool(invoice.stablecoin_payment_uri)
+        )
         provider = invoice.sudo()._stablecoin_wire_provider()
         values["stablecoin_wire_offered"] = bool(provider) and bool(invoice.stablecoin_payment_uri)
         values["stablecoin_wire"] = (
@@ -55,3 +58,30 @@ class StablecoinWirePortal(StablecoinPortal):
             return
 
         return self._stablecoin_action(invoice_id, access_token, instructions)
+
+    @http.route(
+        "/my/invoices/<int:invoice_id>/stablecoin/card",
+        type="http",
+        auth="public",
+        methods=["POST"],
+    )
+    def stablecoin_card(self, invoice_id, access_token=None, **kw):
+        """The payer pays by card: a session on Stripe's hosted onramp for exactly this
+        invoice's stablecoins, to its address, and off to Stripe's page."""
+        session = {}
+
+        def open_session(invoice):
+            invoice_sudo = invoice.sudo()
+            provider = invoice_sudo._stablecoin_card_provider()
+            if provider:
+                session["card"] = (
+                    request.env["stablecoin.onramp.transfer"]
+                    .sudo()
+                    ._card_session(invoice_sudo, provider)
+                )
+
+        back = self._stablecoin_action(invoice_id, access_token, open_session)
+        card = session.get("card")
+        if card and card.redirect_url:
+            return request.redirect(card.redirect_url, local=False)
+        return back

@@ -82,3 +82,20 @@ class AccountMove(models.Model):
         if not provider or not self.stablecoin_payment_uri:
             return self.env["stablecoin.onramp.account"]
         return provider._stablecoin_onramp_account()
+
+    def _stablecoin_card_provider(self):
+        """The stablecoin provider of this invoice's company that takes cards, if any."""
+        self.ensure_one()
+        providers = (
+            self.env["payment.provider"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", "stablecoin"),
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "in", ("enabled", "test")),
+                    ("stablecoin_card_enabled", "=", True),
+                ]
+            )
+        )
+        return providers.filtered(lambda p: p._stablecoin_card_ready())[:1]

@@ -6,7 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.addons.payment import utils as payment_utils
 
 from .. import const
-from ..onramp import bridge
+from ..onramp import bridge, stripe_onramp
 
 
 class PaymentProvider(models.Model):
@@ -55,6 +55,23 @@ class PaymentProvider(models.Model):
         default="wire",
     )
 
+    # Card payments into stablecoins through Stripe's crypto onramp.
+    stablecoin_card_enabled = fields.Boolean(
+        string="Card (Stripe Onramp)",
+        help="Offer the payer a card payment on Stripe's hosted onramp: Stripe sends the "
+        "stablecoins to the invoice's own address, where the watcher sees them.",
+    )
+    stablecoin_stripe_api_url = fields.Char(
+        string="Stripe API URL", groups="base.group_system", help="Empty: Stripe's API."
+    )
+    stablecoin_stripe_secret_key = fields.Char(
+        string="Stripe Secret Key", groups="base.group_system"
+    )
+    stablecoin_stripe_webhook_secret = fields.Char(
+        string="Stripe Webhook Secret",
+        groups="base.group_system",
+        help="The signing secret (whsec_...) Stripe gave your webhook endpoint.",
+    )
     stablecoin_onramp_account_ids = fields.One2many(
         "stablecoin.onramp.account", "provider_id", string="Bank Account at Bridge", readonly=True
     )
@@ -84,6 +101,22 @@ class PaymentProvider(models.Model):
         default = bridge.LIVE_URL if provider.state == "enabled" else bridge.SANDBOX_URL
         return bridge.BridgeClient(
             provider.stablecoin_bridge_api_url or default, provider.stablecoin_bridge_api_key
+        )
+
+    def _stablecoin_stripe_client(self):
+        self.ensure_one()
+        provider = self.sudo()
+        return stripe_onramp.StripeOnrampClient(
+            provider.stablecoin_stripe_api_url or stripe_onramp.API_URL,
+            provider.stablecoin_stripe_secret_key,
+        )
+
+    def _stablecoin_card_ready(self):
+        provider = self.sudo()
+        return bool(
+            provider.stablecoin_card_enabled
+            and provider.state in ("enabled", "test")
+            and provider.stablecoin_stripe_secret_key
         )
 
     def _stablecoin_wire_ready(self):

@@ -38,11 +38,27 @@ class StablecoinOnrampEvent(models.Model):
         """Record and apply a verified event (of ``provider``, whose key verified it).
         Idempotent on the event id: returns False for an event already received."""
         self.env.cr.execute(
-            "SELECT id FROM stablecoin_onramp_event WHERE name = %s", [event["event_id"]]
+            "SELECT id FROM stablecoin_onramp_event WHERE name = %s",
+            [event.get("event_id") or event.get("id")],
         )
         if self.env.cr.fetchone():
             return False
         Transfer = self.env["stablecoin.onramp.transfer"]
+        if str(event.get("object")) == "event" and provider:  # Stripe's envelope
+            found = Transfer._from_stripe(event, provider)
+            card, applied = found or (Transfer, False)
+            self.create(
+                {
+                    "name": event["id"],
+                    "transfer_id": card.id,
+                    "event_type": str(event.get("type") or "")[:100],
+                    "status": card.state or "",
+                    "event_created_at": str(event.get("created") or "")[:40],
+                    "outcome": "applied" if applied else "stale" if found else "unknown",
+                    "payload": json.dumps(event)[:100_000],
+                }
+            )
+            return True
         if event.get("event_category") == "virtual_account.activity" and provider:
             applied = Transfer._from_activity(event, provider)
             deposit_id = (event.get("event_object") or {}).get("deposit_id")

@@ -5,7 +5,7 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..onramp import bridge
+from ..onramp import bridge, stripe_onramp
 
 _logger = logging.getLogger(__name__)
 
@@ -35,7 +35,11 @@ class StablecoinOnrampTransfer(models.Model):
     name = fields.Char(string="On-ramp Transfer", required=True, readonly=True)
     provider_id = fields.Many2one("payment.provider", required=True, readonly=True)
     kind = fields.Selection(
-        [("transfer", "Wire for one invoice"), ("deposit", "Wire to the bank account")],
+        [
+            ("transfer", "Wire for one invoice"),
+            ("deposit", "Wire to the bank account"),
+            ("card", "Card"),
+        ],
         required=True,
         default="transfer",
         readonly=True,
@@ -43,6 +47,7 @@ class StablecoinOnrampTransfer(models.Model):
     account_id = fields.Many2one("stablecoin.onramp.account", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     memo = fields.Char(string="Wire Memo", readonly=True)
+    redirect_url = fields.Char(string="Payment Page", readonly=True)
     sender_name = fields.Char(string="Sender", readonly=True)
     sender_bank_routing_number = fields.Char(string="Sender's Bank", readonly=True)
     request_id = fields.Many2one("stablecoin.payment.request", readonly=True)
@@ -138,6 +143,93 @@ class StablecoinOnrampTransfer(models.Model):
                 "idempotency_key": key,
                 "state": answer.get("state") if answer.get("state") in dict(STATES) else "error",
                 **self._instruction_vals(answer),
+            }
+        )
+
+    @api.model
+    def _card_session(self, invoice, provider):
+        """A card payment of ``invoice``'s current request on Stripe's hosted onramp: the open
+        session made for it, or a new one (idempotent per request)."""
+        invoice.ensure_one()
+        request = invoice.stablecoin_request_id
+        if not request or not invoice.stablecoin_payment_uri:
+            raise UserError(self.env._("This invoice asks for no payment now."))
+        existing = self.search(
+            [
+                ("request_id", "=", request.id),
+                ("provider_id", "=", provider.id),
+                ("kind", "=", "card"),
+                ("state", "=", "awaiting_funds"),
+            ],
+            limit=1,
+        )
+        if existing:
+            return existing
+        network = request.token_id.network_id
+        rail = stripe_onramp.NETWORKS.get(network.chain_id) or (
+            "ethereum" if provider.state == "test" else None
+        )
+        if not rail:
+            raise UserError(
+                self.env._(
+                    "Card payments cannot be sent to %s: Stripe does not serve it.", network.name
+                )
+            )
+        amount = invoice._stablecoin_wire_amount("usd")
+        key = f"odoo-{self.env.cr.dbname}-request-{request.id}-card"
+        try:
+            session = provider._stablecoin_stripe_client().create_session(
+                key,
+                wallet_address=request.address_id.address,
+                network=rail,
+                currency=request.token_id.symbol.lower(),
+                amount=amount,
+            )
+        except stripe_onramp.StripeError as exc:
+            raise UserError(self.env._("Card payment is not available right now: %s", exc)) from exc
+        return self.create(
+            {
+                "name": session.get("id") or key,
+                "kind": "card",
+                "provider_id": provider.id,
+                "move_id": invoice.id,
+                "request_id": request.id,
+                "idempotency_key": key,
+                "amount": amount,
+                "currency": "USD",
+                "payment_rail": "card",
+                "redirect_url": session.get("redirect_url") or "",
+            }
+        )
+
+    @api.model
+    def _from_stripe(self, event, provider):
+        """A ``crypto.onramp_session_updated`` event: the session's state and, once delivered,
+        its transaction. Returns None for a session this database did not make."""
+        session = ((event.get("data") or {}).get("object")) or {}
+        details = stripe_onramp.session_details(session)
+        card = self.search(
+            [
+                ("provider_id", "=", provider.id),
+                ("kind", "=", "card"),
+                ("name", "=", details["id"]),
+            ],
+            limit=1,
+        )
+        if not card:
+            return None
+        receipt = {name: details[name] for name in ("final_amount", "exchange_fee", "gas_fee")}
+        if details["destination_tx_hash"]:
+            receipt["destination_tx_hash"] = details["destination_tx_hash"]
+        created = event.get("created")
+        # Stripe's event times are in seconds: within one second, the later step of the
+        # session's flow is the newer event.
+        rank = [code for code, _label in STATES].index(details["state"]) if details["state"] else 0
+        return card, card._apply(
+            {
+                "event_created_at": f"{int(created):012d}.{rank}" if str(created).isdigit() else "",
+                "event_object_status": details["state"] or None,
+                "event_object": {"receipt": receipt},
             }
         )
 

@@ -1,0 +1,125 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Card payments into stablecoins through Stripe's crypto onramp, end to end on real Odoo
+and anvil with the local Stripe onramp simulator (tools/scoin_dev/stripe_sim.py): the payer
+leaves for the hosted onramp of exactly this invoice's stablecoins, Stripe's signed events
+move the payment's status, and the invoice is paid when the watcher sees the stablecoins.
+Signatures are checked by our code and by Stripe's own library."""
+
+import json
+import time
+
+import stripe
+from lxml import html
+from scoin_dev.stripe_sim import StripeOnrampSimulator, stripe_signature
+
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.stablecoin_payment_provider.onramp import bridge, stripe_onramp
+
+from .common import StablecoinCheckoutMixin
+
+WEBHOOK = "/payment/stablecoin/stripe/webhook"
+
+
+@tagged("post_install", "-at_install")
+class TestOnrampCard(StablecoinCheckoutMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sim = StripeOnrampSimulator(cls.chain, {"usdc": cls.usdc}, cls.chain.accounts[6])
+        cls.sim.start()
+        cls.addClassCleanup(cls.sim.stop)
+        cls.provider.write(
+            {
+                "state": "test",
+                "stablecoin_card_enabled": True,
+                "stablecoin_stripe_api_url": cls.sim.url,
+                "stablecoin_stripe_secret_key": cls.sim.secret_key,
+                "stablecoin_stripe_webhook_secret": cls.sim.webhook_secret,
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.sim.webhook_url = self.base_url() + WEBHOOK
+
+    def pay_by_card(self, invoice):
+        """The payer, with the invoice's link, clicks *Pay by card*: off to the onramp."""
+        self.authenticate(None, None)
+        page = self.url_open(invoice.get_portal_url()).text
+        self.assertIn("Pay by card", page)
+        token = html.fromstring(page).xpath("//input[@name='csrf_token']/@value")[0]
+        response = self.url_open(
+            f"/my/invoices/{invoice.id}/stablecoin/card",
+            data={"csrf_token": token, "access_token": invoice.access_token},
+            allow_redirects=False,
+        )
+        self.env.invalidate_all()
+        return response
+
+    def test_card_session_then_events_then_the_chain_pays(self):
+        invoice = self.make_invoice(80.0)
+        response = self.pay_by_card(invoice)
+        card = self.env["stablecoin.onramp.transfer"].search([("move_id", "=", invoice.id)])
+        self.assertEqual((card.kind, card.state), ("card", "awaiting_funds"))
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(response.headers["Location"], card.redirect_url)
+        session = self.sim.sessions[card.name]
+        details = session["transaction_details"]
+        # The session locks exactly this invoice's address, token and amount.
+        self.assertTrue(details["lock_wallet_address"])
+        self.assertEqual(
+            (details["wallet_address"], details["destination_currency"]),
+            (invoice.stablecoin_address, "usdc"),
+        )
+        self.assertEqual(details["destination_amount"], "80.00")
+        # A second click: the same session.
+        self.assertEqual(self.pay_by_card(invoice).headers["Location"], card.redirect_url)
+        self.assertEqual(
+            len(self.env["stablecoin.onramp.transfer"].search([("move_id", "=", invoice.id)])), 1
+        )
+        # Paid on the hosted page: three events, delivered out of order and one twice.
+        first, processing, complete = self.sim.pay(card.name, send=False)
+        for event in (complete, first, complete, processing):
+            self.assertEqual(self.sim.deliver(event), 200)
+        self.env.invalidate_all()
+        self.assertEqual(card.state, "payment_processed")
+        self.assertEqual(card.destination_tx_hash, details["transaction_id"].lower())
+        self.assertEqual(invoice.payment_state, "not_paid", "the chain pays, not Stripe")
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(invoice.stablecoin_transfer_ids.tx_hash, card.destination_tx_hash)
+
+    def test_signatures_agree_with_stripes_library_and_forgeries_are_refused(self):
+        body = json.dumps({"id": "evt_1", "object": "event", "type": "x"}).encode()
+        now = int(time.time())
+        header = stripe_signature(self.sim.webhook_secret, body, now)
+        # Stripe's own library and ours accept the simulator's signature...
+        stripe.WebhookSignature.verify_header(body.decode(), header, self.sim.webhook_secret, 300)
+        self.assertEqual(
+            stripe_onramp.verify_webhook(header, body, self.sim.webhook_secret, now)["id"], "evt_1"
+        )
+        # ... and both refuse another secret, another body, a signature over 5 minutes old.
+        old = stripe_signature(self.sim.webhook_secret, body, now - 301)
+        for bad_header, bad_body in (
+            (stripe_signature("whsec_other", body, now), body),
+            (header, body + b" "),
+            (old, body),
+        ):
+            with self.assertRaises(stripe.SignatureVerificationError):
+                stripe.WebhookSignature.verify_header(
+                    bad_body.decode(), bad_header, self.sim.webhook_secret, 300
+                )
+            with self.assertRaises(bridge.WebhookRefused):
+                stripe_onramp.verify_webhook(bad_header, bad_body, self.sim.webhook_secret, now)
+        # Over HTTP: a forged delivery is refused with 400 and changes nothing.
+        with mute_logger("odoo.addons.stablecoin_payment_provider.controllers.main"):
+            response = self.url_open(
+                WEBHOOK,
+                data=body,
+                headers={"Stripe-Signature": stripe_signature("whsec_forged", body, now)},
+            )
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.env["stablecoin.onramp.event"].search([("name", "=", "evt_1")]))
