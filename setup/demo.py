@@ -25,6 +25,7 @@ from scoin_dev.devchain import (
     DevChain,
     _die_with_parent,
 )
+from scoin_dev.stripe_sim import StripeOnrampSimulator
 
 from odoo.addons.stablecoin_wallet.chain import to_checksum_address
 from odoo.addons.stablecoin_wallet.chain.units import from_units, to_units
@@ -32,6 +33,7 @@ from odoo.addons.stablecoin_wallet.chain.units import from_units, to_units
 HTTP_PORT = int(os.environ.get("DEMO_HTTP_PORT", "8069"))
 RPC_PORT = int(os.environ.get("DEMO_RPC_PORT", "8545"))
 BRIDGE_PORT = int(os.environ.get("DEMO_BRIDGE_PORT", "8546"))
+STRIPE_PORT = int(os.environ.get("DEMO_STRIPE_PORT", "8547"))
 DB = os.environ.get("DEMO_DB", "scoin_demo")
 DEMO_DIR = odoodb.STATE / "demo"
 CHAIN_STATE = DEMO_DIR / "chain.json"
@@ -108,6 +110,10 @@ if bridge:
         "stablecoin_bridge_api_key": bridge["api_key"],
         "stablecoin_bridge_customer_id": "cust_demo_merchant",
         "stablecoin_bridge_webhook_key": bridge["public_key"],
+        "stablecoin_card_enabled": True,
+        "stablecoin_stripe_api_url": bridge["stripe_url"],
+        "stablecoin_stripe_secret_key": bridge["stripe_key"],
+        "stablecoin_stripe_webhook_secret": bridge["stripe_whsec"],
     }})
     account = provider._stablecoin_onramp_account()
     if not account:
@@ -202,10 +208,18 @@ def main(argv):
         chain, {"usdc": info["token"]}, chain.accounts[7], api_key="sk-demo", port=BRIDGE_PORT
     ).start()
     bridge.webhook_url = f"http://127.0.0.1:{HTTP_PORT}/payment/stablecoin/bridge/webhook"
+    # Cards: the local Stripe onramp simulator, paying out from dev account 6.
+    stripe = StripeOnrampSimulator(
+        chain, {"usdc": info["token"]}, chain.accounts[6], port=STRIPE_PORT
+    ).start()
+    stripe.webhook_url = f"http://127.0.0.1:{HTTP_PORT}/payment/stablecoin/stripe/webhook"
     bridge_conf = {
         "url": bridge.url,
         "api_key": bridge.api_key,
         "public_key": bridge.public_key_pem,
+        "stripe_url": stripe.url,
+        "stripe_key": stripe.secret_key,
+        "stripe_whsec": stripe.webhook_secret,
     }
     # Not one of the funded dev accounts: its wallet starts empty, with no faucet mint to match.
     invoice_url, account = configure_odoo(
@@ -241,6 +255,8 @@ def main(argv):
    (lists the open stablecoin invoices as admin; read it for the calls)
  Bank wires    {bridge.url}   the payer's bank: wire an invoice's instructions, or to
    the business's bank account with the invoice's reference (a local Bridge simulator)
+ Cards         "Pay by card" on an invoice leads to {stripe.url}, a local stand-in for
+   Stripe's hosted onramp (no card is charged)
  Local chain    {chain.url}   (anvil, chain id {chain.chain_id}, a block every 2 s)
  Demo USDC      {token}   (6 decimals, open mint)
  Invoice to pay {url + invoice_url if invoice_url else "(none)"}

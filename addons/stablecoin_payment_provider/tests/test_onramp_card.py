@@ -13,6 +13,7 @@ import stripe
 from lxml import html
 from scoin_dev.stripe_sim import StripeOnrampSimulator, stripe_signature
 
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -123,3 +124,37 @@ class TestOnrampCard(StablecoinCheckoutMixin, HttpCase):
             )
         self.assertEqual(response.status_code, 400)
         self.assertFalse(self.env["stablecoin.onramp.event"].search([("name", "=", "evt_1")]))
+
+    def test_a_copied_database_forgets_the_onramp_credentials(self):
+        from odoo.modules.neutralize import get_neutralization_queries
+
+        self.provider.write(
+            {
+                "stablecoin_bridge_api_key": "sk-live-bridge",
+                "stablecoin_bridge_webhook_key": self.provider.stablecoin_bridge_webhook_key,
+                "stablecoin_wire_enabled": True,
+            }
+        )
+        self.env.flush_all()
+        for query in get_neutralization_queries(["stablecoin_payment_provider"]):
+            self.env.cr.execute(query)
+        self.env.invalidate_all()
+        provider = self.provider.sudo()
+        self.assertFalse(provider.stablecoin_stripe_secret_key)
+        self.assertFalse(provider.stablecoin_stripe_webhook_secret)
+        self.assertFalse(provider.stablecoin_bridge_api_key)
+        self.assertFalse(provider.stablecoin_card_enabled or provider.stablecoin_wire_enabled)
+
+    def test_credentials_are_for_system_administrators_only(self):
+        accountant = self.env["res.users"].create(
+            {
+                "login": "scoin_card_accountant",
+                "name": "Accounting manager, not a system administrator",
+                "groups_id": [(6, 0, [self.env.ref("account.group_account_manager").id])],
+            }
+        )
+        provider = self.provider.with_user(accountant)
+        with self.assertRaises(AccessError):
+            provider.read(["stablecoin_stripe_secret_key"])
+        with self.assertRaises(AccessError):
+            provider.read(["stablecoin_bridge_api_key"])
