@@ -64,6 +64,7 @@ def format_units(units, decimals, places=2, grouping=False):
     thousands are separated for reading ("1,037.45"), without it the text is what a wallet
     accepts."""
     amount = from_units(units, decimals)
-    short = amount.quantize(Decimal(1).scaleb(-min(places, decimals)))
-    shown = short if short == amount else amount.normalize()
+    with localcontext(_EXACT):  # any uint256, not the default 28 digits
+        short = amount.quantize(Decimal(1).scaleb(-min(places, decimals)))
+        shown = short if short == amount else amount.normalize()
     return f"{shown:,f}" if grouping else f"{shown:f}"

@@ -87,6 +87,11 @@ def test_format_units_is_exact_and_groups_only_for_reading(units, decimals, plac
 
 
 def test_format_units_examples():
+    # Found by hypothesis: beyond 28 digits Decimal's default context refused to quantize.
+    assert format_units(10**31, 0, 0) == str(10**31)
+    assert format_units(MAX_UINT256, 6, 2, grouping=True).replace(",", "") == str(
+        from_units(MAX_UINT256, 6)
+    )
     assert format_units(1_037_450_000, 6, 2, grouping=True) == "1,037.45"
     assert format_units(1_037_450_000, 6, 2) == "1037.45"
     assert format_units(7_770_001, 6, 2) == "7.770001"
