@@ -10,10 +10,12 @@ import json
 import subprocess
 import tempfile
 import time
+from unittest.mock import patch
 
 from lxml import html
 from scoin_dev.bridge_sim import BridgeSimulator
 
+from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -232,6 +234,76 @@ class TestOnrampWire(StablecoinCheckoutMixin, HttpCase):
         self.assertEqual(len(receipt), 1)
         self.assertIn("ACME Buyer LLC", receipt.unmatched_reason)
         self.assertIn("for the consulting", receipt.unmatched_reason)
+
+    def test_in_review_and_returned_wires_show_and_pay_nothing(self):
+        invoice = self.make_invoice(60.0)
+        self.ask_for_wire(invoice)
+        onramp = self.env["stablecoin.onramp.transfer"].search([("move_id", "=", invoice.id)])
+        received, review = self.sim.deposit(
+            memo=onramp.deposit_message, outcome="in_review", send=False
+        )
+        self.deliver(received, review)
+        self.assertEqual(onramp.state, "in_review")
+        page = html.fromstring(self.url_open(invoice.get_portal_url()).content)
+        self.assertEqual(
+            page.xpath("string(//strong[hasclass('o_stablecoin_wire_state')])"), "In review"
+        )
+        # Bridge gives the money back: the wire shows returned, nothing is paid or recorded.
+        returned = self.sim._move(self.sim.transfers[onramp.name], "returned")
+        self.deliver(returned)
+        self.assertEqual(onramp.state, "returned")
+        page = html.fromstring(self.url_open(invoice.get_portal_url()).content)
+        self.assertEqual(
+            page.xpath("string(//strong[hasclass('o_stablecoin_wire_state')])"), "Returned"
+        )
+        self.settle()
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertFalse(invoice.stablecoin_transfer_ids)
+
+    def test_sepa_wire_instructions_in_euros(self):
+        self.provider.stablecoin_bridge_source_rail = "sepa"
+        invoice = self.make_invoice(90.0)
+        page = self.ask_for_wire(invoice)
+        onramp = self.env["stablecoin.onramp.transfer"].search([("move_id", "=", invoice.id)])
+        bridge_transfer = self.sim.transfers[onramp.name]
+        self.assertEqual(bridge_transfer["source"], {"payment_rail": "sepa", "currency": "eur"})
+        self.assertEqual(onramp.currency, "EUR")
+        # 90 USDC (pegged to USD) in EUR at today's rate, up to the cent.
+        eur = self.env.ref("base.EUR")
+        expected = self.usdc_currency._convert(
+            90.0, eur, self.env.company, fields.Date.context_today(invoice)
+        )
+        self.assertAlmostEqual(float(onramp.amount), expected, delta=0.011)
+        rows = {
+            row.xpath("string(th)"): row.xpath("string(td/code)")
+            for row in page.xpath("//table[hasclass('o_stablecoin_wire_instructions')]//tr")
+        }
+        self.assertEqual(rows["IBAN"], "DE89370400440532013000")
+        self.assertNotIn("Routing number", rows)
+
+    def test_a_delivery_that_failed_is_taken_on_bridges_retry(self):
+        invoice = self.make_invoice(33.0)
+        self.ask_for_wire(invoice)
+        onramp = self.env["stablecoin.onramp.transfer"].search([("move_id", "=", invoice.id)])
+        (received,) = self.sim.deposit(
+            memo=onramp.deposit_message, outcome="in_review", send=False
+        )[:1]
+        Event = type(self.env["stablecoin.onramp.event"])
+        receive, calls = Event._receive, []
+
+        def flaky(records, event, provider=None):
+            calls.append(event["event_id"])
+            if len(calls) == 1:
+                raise RuntimeError("the database went away")  # a 500 for Bridge
+            return receive(records, event, provider)
+
+        with patch.object(Event, "_receive", flaky), mute_logger("odoo.http"):
+            self.assertEqual(self.deliver(received), [200])
+        attempts = [
+            status for event_id, status in self.sim.deliveries if event_id == received["event_id"]
+        ]
+        self.assertEqual(attempts, [500, 200], "retried, signed afresh, taken once")
+        self.assertEqual(onramp.state, "funds_received")
 
     def test_forged_stale_and_garbage_deliveries_are_refused(self):
         invoice = self.make_invoice(40.0)
