@@ -99,3 +99,15 @@ class AccountMove(models.Model):
             )
         )
         return providers.filtered(lambda p: p._stablecoin_card_ready())[:1]
+
+    def _stablecoin_wire_transfer(self):
+        """The one-time wire instructions the payer asked for this invoice's current request
+        (when the business has no bank account at the on-ramp to print instead)."""
+        self.ensure_one()
+        return self.sudo().stablecoin_onramp_ids.filtered(
+            lambda t: (
+                t.kind == "transfer"
+                and t.request_id == self.stablecoin_request_id
+                and t.state in ("awaiting_funds", "in_review", "funds_received")
+            )
+        )[:1]

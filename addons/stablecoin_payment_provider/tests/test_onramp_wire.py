@@ -235,6 +235,31 @@ class TestOnrampWire(StablecoinCheckoutMixin, HttpCase):
         self.assertIn("ACME Buyer LLC", receipt.unmatched_reason)
         self.assertIn("for the consulting", receipt.unmatched_reason)
 
+    def test_asked_instructions_are_printed_and_an_over_wire_leaves_credit(self):
+        invoice = self.make_invoice(50.0)
+        self.ask_for_wire(invoice)
+        onramp = self.env["stablecoin.onramp.transfer"].search([("move_id", "=", invoice.id)])
+        # Once asked, the instructions go on the PDF and in the email too.
+        pdf, _kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("account.account_invoices", invoice.ids)
+        )
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as out:
+            out.write(pdf)
+            out.flush()
+            text = subprocess.run(
+                ["pdftotext", out.name, "-"], capture_output=True, text=True, check=True, timeout=60
+            ).stdout
+        self.assertIn(onramp.deposit_message, text)
+        invoice.invalidate_recordset(["stablecoin_email_instructions"])
+        self.assertIn(onramp.deposit_message, str(invoice.stablecoin_email_instructions))
+        # 60 wired for 50: bound by the hash Bridge reports; the 10 extra is the customer's.
+        self.deliver(*self.sim.deposit(memo=onramp.deposit_message, amount="60.00", send=False))
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(invoice.stablecoin_payment_status, "overpaid")
+
     def test_in_review_and_returned_wires_show_and_pay_nothing(self):
         invoice = self.make_invoice(60.0)
         self.ask_for_wire(invoice)
