@@ -5,7 +5,7 @@ import logging
 from odoo.exceptions import ValidationError
 from odoo.http import Controller, request, route
 
-from ..onramp import bridge, stripe_onramp
+from ..onramp import ADAPTERS, WebhookRefused
 
 _logger = logging.getLogger(__name__)
 
@@ -38,63 +38,42 @@ class StablecoinController(Controller):
         return request.redirect("/payment/status")
 
     _bridge_webhook_url = "/payment/stablecoin/bridge/webhook"
+    _stripe_webhook_url = "/payment/stablecoin/stripe/webhook"
 
     @route(_bridge_webhook_url, type="http", auth="public", methods=["POST"], csrf=False)
     def stablecoin_bridge_webhook(self, **kw):
-        """Bridge's webhook events. Each is checked against the public key Bridge gave each
-        stablecoin provider's endpoint and refused (400, Bridge retries with a fresh signature)
-        when it does not verify or is older than 10 minutes. A verified event is kept once by
-        its id and applied if newer than the transfer's last; it never pays an invoice: the
-        stablecoins it reports do, when the watcher sees them."""
-        raw = request.httprequest.get_data(cache=False)
-        header = request.httprequest.headers.get("X-Webhook-Signature", "")
-        providers = (
-            request.env["payment.provider"]
-            .sudo()
-            .search([("code", "=", "stablecoin"), ("stablecoin_bridge_webhook_key", "!=", False)])
-        )
-        event, refusal, provider = None, "No Bridge webhook key is configured.", None
-        for candidate in providers:
-            try:
-                event = bridge.verify_webhook(header, raw, candidate.stablecoin_bridge_webhook_key)
-                provider = candidate
-                break
-            except bridge.WebhookRefused as exc:
-                refusal = str(exc)
-        if event is None:
-            _logger.warning("Bridge webhook refused: %s", refusal)
-            return request.make_json_response({"ok": False, "message": refusal}, status=400)
-        new = request.env["stablecoin.onramp.event"].sudo()._receive(event, provider)
-        return request.make_json_response({"ok": True, "duplicate": not new})
-
-    _stripe_webhook_url = "/payment/stablecoin/stripe/webhook"
+        """Bridge's webhook events (RSA signature, 10 minutes)."""
+        return self._stablecoin_onramp_webhook(ADAPTERS["bridge"])
 
     @route(_stripe_webhook_url, type="http", auth="public", methods=["POST"], csrf=False)
     def stablecoin_stripe_webhook(self, **kw):
-        """Stripe's onramp events, checked against each stablecoin provider's signing secret
-        (refused with 400 otherwise); kept once by event id; never paying an invoice by
-        themselves."""
+        """Stripe's onramp events (HMAC signature, 5 minutes)."""
+        return self._stablecoin_onramp_webhook(ADAPTERS["stripe"])
+
+    def _stablecoin_onramp_webhook(self, adapter):
+        """An on-ramp's event: checked against the key each stablecoin provider holds for that
+        on-ramp's endpoint and refused (400: the on-ramp retries, signed afresh) when none
+        verifies it or it is too old. A verified event is kept once by its id and applied if
+        newer than the last; it never pays an invoice: the stablecoins it reports do, when
+        the watcher sees them."""
         raw = request.httprequest.get_data(cache=False)
-        header = request.httprequest.headers.get("Stripe-Signature", "")
+        header = request.httprequest.headers.get(adapter.signature_header, "")
         providers = (
             request.env["payment.provider"]
             .sudo()
-            .search(
-                [("code", "=", "stablecoin"), ("stablecoin_stripe_webhook_secret", "!=", False)]
-            )
+            .search([("code", "=", "stablecoin"), (adapter.key_field, "!=", False)])
         )
-        event, refusal, provider = None, "No Stripe webhook secret is configured.", None
+        event, provider = None, None
+        refusal = f"No {adapter.name} webhook key is configured."
         for candidate in providers:
             try:
-                event = stripe_onramp.verify_webhook(
-                    header, raw, candidate.stablecoin_stripe_webhook_secret
-                )
+                event = adapter.verify(header, raw, candidate[adapter.key_field])
                 provider = candidate
                 break
-            except bridge.WebhookRefused as exc:
+            except WebhookRefused as exc:
                 refusal = str(exc)
         if event is None:
-            _logger.warning("Stripe webhook refused: %s", refusal)
+            _logger.warning("%s webhook refused: %s", adapter.name, refusal)
             return request.make_json_response({"ok": False, "message": refusal}, status=400)
         new = request.env["stablecoin.onramp.event"].sudo()._receive(event, provider)
         return request.make_json_response({"ok": True, "duplicate": not new})
