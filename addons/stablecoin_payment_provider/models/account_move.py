@@ -57,8 +57,9 @@ class AccountMove(models.Model):
             )
         return str(amount.quantize(Decimal("0.01"), rounding=ROUND_UP))
 
-    def _stablecoin_wire_provider(self):
-        """The stablecoin provider of this invoice's company that takes bank wires, if any."""
+    def _stablecoin_onramp_provider(self, enabled_field, ready):
+        """The stablecoin provider of this invoice's company with ``enabled_field`` ticked and
+        ready (its credentials given), if any."""
         self.ensure_one()
         providers = (
             self.env["payment.provider"]
@@ -68,11 +69,17 @@ class AccountMove(models.Model):
                     ("code", "=", "stablecoin"),
                     ("company_id", "=", self.company_id.id),
                     ("state", "in", ("enabled", "test")),
-                    ("stablecoin_wire_enabled", "=", True),
+                    (enabled_field, "=", True),
                 ]
             )
         )
-        return providers.filtered(lambda p: p._stablecoin_wire_ready())[:1]
+        return providers.filtered(ready)[:1]
+
+    def _stablecoin_wire_provider(self):
+        """The stablecoin provider of this invoice's company that takes bank wires, if any."""
+        return self._stablecoin_onramp_provider(
+            "stablecoin_wire_enabled", lambda p: p._stablecoin_wire_ready()
+        )
 
     def _stablecoin_bank_account(self):
         """The business's bank account at the on-ramp, printed with this invoice's reference
@@ -85,20 +92,9 @@ class AccountMove(models.Model):
 
     def _stablecoin_card_provider(self):
         """The stablecoin provider of this invoice's company that takes cards, if any."""
-        self.ensure_one()
-        providers = (
-            self.env["payment.provider"]
-            .sudo()
-            .search(
-                [
-                    ("code", "=", "stablecoin"),
-                    ("company_id", "=", self.company_id.id),
-                    ("state", "in", ("enabled", "test")),
-                    ("stablecoin_card_enabled", "=", True),
-                ]
-            )
+        return self._stablecoin_onramp_provider(
+            "stablecoin_card_enabled", lambda p: p._stablecoin_card_ready()
         )
-        return providers.filtered(lambda p: p._stablecoin_card_ready())[:1]
 
     def _stablecoin_wire_transfer(self):
         """The one-time wire instructions the payer asked for this invoice's current request

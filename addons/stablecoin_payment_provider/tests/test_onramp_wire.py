@@ -62,6 +62,20 @@ class TestOnrampWire(StablecoinCheckoutMixin, HttpCase):
         self.env.invalidate_all()  # what the server wrote, in the test's records
         return html.fromstring(response.content)
 
+    def pdf_text(self, invoice):
+        """The invoice's PDF as wkhtmltopdf draws it, read back as text (pdftotext)."""
+        pdf, _kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("account.account_invoices", invoice.ids)
+        )
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as out:
+            out.write(pdf)
+            out.flush()
+            return subprocess.run(
+                ["pdftotext", out.name, "-"], capture_output=True, text=True, check=True, timeout=60
+            ).stdout
+
     def deliver(self, *events):
         statuses = [self.sim.deliver(event) for event in events]
         self.env.invalidate_all()
@@ -197,17 +211,7 @@ class TestOnrampWire(StablecoinCheckoutMixin, HttpCase):
         self.assertEqual(rows["Account number"], "215268120000")
         self.assertEqual(rows["Amount"], "120.00 USD")
         # The invoice's PDF (wkhtmltopdf), read back as text.
-        pdf, _kind = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf("account.account_invoices", invoice.ids)
-        )
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as out:
-            out.write(pdf)
-            out.flush()
-            text = subprocess.run(
-                ["pdftotext", out.name, "-"], capture_output=True, text=True, check=True, timeout=60
-            ).stdout
+        text = self.pdf_text(invoice)
         self.assertIn("215268120000", text)
         self.assertIn(reference, text)
         self.assertIn("215268120000", str(invoice.stablecoin_email_instructions))
@@ -240,17 +244,7 @@ class TestOnrampWire(StablecoinCheckoutMixin, HttpCase):
         self.ask_for_wire(invoice)
         onramp = self.env["stablecoin.onramp.transfer"].search([("move_id", "=", invoice.id)])
         # Once asked, the instructions go on the PDF and in the email too.
-        pdf, _kind = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf("account.account_invoices", invoice.ids)
-        )
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as out:
-            out.write(pdf)
-            out.flush()
-            text = subprocess.run(
-                ["pdftotext", out.name, "-"], capture_output=True, text=True, check=True, timeout=60
-            ).stdout
+        text = self.pdf_text(invoice)
         self.assertIn(onramp.deposit_message, text)
         invoice.invalidate_recordset(["stablecoin_email_instructions"])
         self.assertIn(onramp.deposit_message, str(invoice.stablecoin_email_instructions))
