@@ -47,16 +47,13 @@ class TestOnrampCard(StablecoinCheckoutMixin, HttpCase):
         self.sim.webhook_url = self.base_url() + WEBHOOK
 
     def pay_by_card(self, invoice):
-        """The payer, with the invoice's link, clicks *Pay by card*: off to the onramp."""
+        """The payer, with the invoice's link, opens *Pay Now* and, under the stablecoin
+        option, clicks *Or pay by card*: off to the onramp."""
         self.authenticate(None, None)
-        page = self.url_open(invoice.get_portal_url()).text
-        self.assertIn("Pay by card", page)
-        token = html.fromstring(page).xpath("//input[@name='csrf_token']/@value")[0]
-        response = self.url_open(
-            f"/my/invoices/{invoice.id}/stablecoin/card",
-            data={"csrf_token": token, "access_token": invoice.access_token},
-            allow_redirects=False,
-        )
+        page = html.fromstring(self.url_open(invoice.get_portal_url()).content)
+        (form,) = page.xpath("//div[@id='pay_with']//form[hasclass('o_stablecoin_card')]")
+        fields = {i.get("name"): i.get("value") for i in form.xpath(".//input")}
+        response = self.url_open(form.get("action"), data=fields, allow_redirects=False)
         self.env.invalidate_all()
         return response
 
@@ -92,6 +89,7 @@ class TestOnrampCard(StablecoinCheckoutMixin, HttpCase):
         self.settle()
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(invoice.stablecoin_transfer_ids.tx_hash, card.destination_tx_hash)
+        self.assertEqual(len(invoice.stablecoin_transfer_ids.payment_id), 1, "paid once")
 
     def test_signatures_agree_with_stripes_library_and_forgeries_are_refused(self):
         body = json.dumps({"id": "evt_1", "object": "event", "type": "x"}).encode()

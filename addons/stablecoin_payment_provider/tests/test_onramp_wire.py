@@ -140,6 +140,36 @@ class TestOnrampWire(StablecoinCheckoutMixin, HttpCase):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         receipt = invoice.stablecoin_transfer_ids
         self.assertEqual(receipt.tx_hash, onramp.destination_tx_hash)
+        # Paid once: one receipt, one payment, whatever the events said and how often.
+        self.assertEqual(len(receipt), 1)
+        self.assertEqual(len(receipt.payment_id), 1)
+        # Bridge's event for a transfer this database never made changes nothing.
+        unknown = dict(
+            processed,
+            event_id="wh_unknown_transfer",
+            event_object_id="transfer_not_ours",
+            event_created_at="2999-01-01T00:00:00.000Z",
+        )
+        self.assertEqual(self.deliver(unknown), [200])
+        event = self.env["stablecoin.onramp.event"].search([("name", "=", "wh_unknown_transfer")])
+        self.assertEqual((event.outcome, event.transfer_id), ("unknown", onramp.browse()))
+        self.assertEqual(onramp.last_event_at, processed["event_created_at"])
+
+    def test_an_idempotency_key_reused_with_another_body_is_refused_clearly(self):
+        client = self.provider._stablecoin_bridge_client()
+        vals = {
+            "customer_id": "cust_simulated_merchant",
+            "source": {"payment_rail": "wire", "currency": "usd"},
+            "destination": {
+                "payment_rail": "ethereum",
+                "currency": "usdc",
+                "to_address": self.merchant,
+            },
+        }
+        first = client.create_transfer("key-1", amount="10.00", **vals)
+        self.assertEqual(client.create_transfer("key-1", amount="10.00", **vals), first)
+        with self.assertRaisesRegex(bridge.BridgeError, "422.*another body"):
+            client.create_transfer("key-1", amount="11.00", **vals)
 
     def test_a_short_wire_is_bound_by_the_transaction_bridge_reports(self):
         # 200 USD wired for a 300 USDC invoice on the shared address: nobody's amount, so only
