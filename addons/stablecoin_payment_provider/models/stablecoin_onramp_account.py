@@ -79,19 +79,8 @@ class StablecoinOnrampAccount(models.Model):
                 "provider_id": provider.id,
                 "token_id": token.id,
                 "address": wallet.address,
-                **{
-                    name: found[name]
-                    for name in (
-                        "currency",
-                        "payment_rail",
-                        "bank_name",
-                        "bank_account_number",
-                        "bank_routing_number",
-                        "iban",
-                        "bic",
-                        "bank_beneficiary_name",
-                        "bank_beneficiary_address",
-                    )
-                },
+                # What deposit_instructions() gives that an account keeps (not an amount
+                # or a memo: those are each invoice's).
+                **{name: value for name, value in found.items() if name in self._fields},
             }
         )

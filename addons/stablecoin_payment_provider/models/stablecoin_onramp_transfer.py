@@ -235,25 +235,8 @@ class StablecoinOnrampTransfer(models.Model):
 
     @api.model
     def _instruction_vals(self, answer):
-        found = bridge.deposit_instructions(answer)
-        return {
-            "payment_rail": found["payment_rail"],
-            "amount": found["amount"],
-            "currency": found["currency"],
-            **{
-                name: found[name]
-                for name in (
-                    "bank_name",
-                    "bank_account_number",
-                    "bank_routing_number",
-                    "iban",
-                    "bic",
-                    "bank_beneficiary_name",
-                    "bank_beneficiary_address",
-                    "deposit_message",
-                )
-            },
-        }
+        # Every name deposit_instructions() gives is a field of this record.
+        return bridge.deposit_instructions(answer)
 
     def _apply(self, event):
         """Bridge says this transfer moved: keep its newest state and receipt (an event older
