@@ -176,6 +176,8 @@ def copy(template, name):
     """Copy database and filestore of ``template`` into a new database ``name``."""
     if exists(name):
         drop(name)
+    if filestore(template).exists():
+        os.utime(filestore(template))  # in use: see _prune
     subprocess.run(["createdb", "-T", _ident(template), _ident(name)], check=True)
     src, dst = filestore(template), filestore(name)
     if src.exists():
@@ -243,11 +245,21 @@ def _build(name, base, modules):
     log(f"built {name} in {time.monotonic() - started:.0f} s")
 
 
+# Templates another checkout on this machine built or used within this time are kept: two
+# checkouts (git worktrees) testing different addons at once must not drop each other's.
+KEEP_RECENT_S = 3 * 3600
+
+
 def _prune(prefix, keep):
     names = psql(f"SELECT datname FROM pg_database WHERE datname LIKE '{prefix}%'").split()
+    now = time.time()
     for old in names:
-        if old != keep:
-            drop(old)
+        if old == keep or old.endswith("_building"):
+            continue
+        store = filestore(old)
+        if store.exists() and now - store.stat().st_mtime < KEEP_RECENT_S:
+            continue
+        drop(old)
 
 
 def _usable(name):
