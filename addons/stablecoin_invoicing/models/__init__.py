@@ -3,8 +3,12 @@ from . import res_config_settings
 from . import stablecoin_payment_request
 from . import stablecoin_payment_claim
 from . import account_move
+from . import account_move_notify
+from . import stablecoin_reminder_step
+from . import stablecoin_reminder
 from . import stablecoin_transfer
 from . import stablecoin_wallet
 from . import account_move_send
 from . import account_payment
 from . import stablecoin_attestation
+from . import res_partner

@@ -630,6 +630,7 @@ class AccountMove(models.Model):
             raise UserError(self.env._("An invoice with payments cannot be rejected."))
         self.sudo().stablecoin_reject_reason = reason[:2000]
         self.stablecoin_request_ids._cancel()
+        self._stablecoin_event("invoice.rejected")
         self.sudo().message_post(
             body=self.env._("The customer rejected this invoice: %s", reason[:2000]),
             author_id=self.commercial_partner_id.id,

@@ -25,3 +25,18 @@ class AccountMoveSend(models.AbstractModel):
             return body
         block = move.with_context(lang=mail_lang).stablecoin_email_instructions
         return Markup(body or "") + Markup(block or "")
+
+    @api.model
+    def _hook_if_success(self, moves_data):
+        """Override of `account`: an invoice paid in stablecoins that went out by email is an
+        ``invoice.sent`` event for the company's webhooks."""
+        res = super()._hook_if_success(moves_data)
+        for move, move_data in moves_data.items():
+            if (
+                move.move_type == "out_invoice"
+                and move.stablecoin_token_id
+                and "email" in move_data["sending_methods"]
+                and self._is_applicable_to_move("email", move, **move_data)
+            ):
+                move._stablecoin_event("invoice.sent")
+        return res

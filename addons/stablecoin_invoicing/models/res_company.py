@@ -40,6 +40,15 @@ class ResCompany(models.Model):
         string="Underpayment Write-off Account",
         help="Where tolerated underpayments are booked.",
     )
+    stablecoin_notify_customer = fields.Boolean(
+        string="Payment Notices",
+        default=True,
+        help="Email the customer when their payment is seen, partly paid, paid or overpaid "
+        "(with the transaction and its explorer link), and notify the invoice's salesperson.",
+    )
+    stablecoin_reminder_step_ids = fields.One2many(
+        "stablecoin.reminder.step", "company_id", string="Payment Reminder Steps"
+    )
 
     @api.constrains(
         "stablecoin_quote_minutes",

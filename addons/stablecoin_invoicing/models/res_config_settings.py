@@ -24,3 +24,6 @@ class ResConfigSettings(models.TransientModel):
     stablecoin_writeoff_account_id = fields.Many2one(
         related="company_id.stablecoin_writeoff_account_id", readonly=False
     )
+    stablecoin_notify_customer = fields.Boolean(
+        related="company_id.stablecoin_notify_customer", readonly=False
+    )

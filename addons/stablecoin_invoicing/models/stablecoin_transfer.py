@@ -117,6 +117,9 @@ class StablecoinTransfer(models.Model):
         """This receipt answers ``request``: it will pay that request's invoice."""
         self.write({"request_id": request.id, "move_id": request.move_id.id})
         request._mark_seen()
+        if self.state == "seen":
+            # A receipt recorded already final is told of once, paid.
+            request.move_id._stablecoin_event("payment.seen", self)
 
     @api.model
     def _cron_match(self):
@@ -352,6 +355,7 @@ class StablecoinTransfer(models.Model):
         self._reconcile_with(payment, self._open_receivable(refund))
         self.write({"state": "matched", "move_id": refund.id, "payment_id": payment.id})
         refund.message_post(body=self.env._("Refunded on chain (transaction %s).", self.tx_hash))
+        refund._stablecoin_event("invoice.refunded", self)
         return True
 
     def _find_invoice(self):
@@ -613,6 +617,9 @@ class StablecoinTransfer(models.Model):
             requests.filtered(lambda r: r.state not in ("cancelled", "paid"))._mark_settled(fully)
             invoice._stablecoin_refresh_request()
             self._after_payment(invoice, payment)
+            invoice._stablecoin_event(
+                invoice._stablecoin_settled_event(), self if len(self) == 1 else None
+            )
 
     def _after_payment(self, invoice, payment):
         """Hook: the transfer has paid ``invoice`` with ``payment`` (posted, reconciled)."""
@@ -704,6 +711,7 @@ class StablecoinTransfer(models.Model):
             invoice._stablecoin_refresh_request()
         self.message_post(body=self.env._("Payment reversed by %s.", reversal.display_name))
         self._after_reversal(invoices, payment)
+        invoices._stablecoin_event("payment.failed", self)
         return res
 
     def _after_reversal(self, invoices, payment):
@@ -713,7 +721,10 @@ class StablecoinTransfer(models.Model):
     @api.model
     def _update_confirmations(self, network, client, head):
         pending = super()._update_confirmations(network, client, head)
-        pending.filtered(lambda t: t.state == "reverted").request_id._mark_unseen()
+        reverted = pending.filtered(lambda t: t.state == "reverted")
+        reverted.request_id._mark_unseen()
+        for transfer in reverted.filtered(lambda t: t.move_id and not t.payment_id):
+            transfer.move_id._stablecoin_event("payment.failed", transfer)
         return pending
 
 

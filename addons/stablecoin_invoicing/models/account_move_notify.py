@@ -1,0 +1,166 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""What an invoice tells people of its stablecoin payments: the customer's emails (payment
+seen, partly paid, paid, overpaid), the salesperson's notification, the company's webhooks,
+and the share link."""
+
+import logging
+
+from werkzeug.urls import url_encode
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+# Events the customer is told of by email (and the salesperson by an Odoo notification).
+CUSTOMER_NOTICES = {
+    "payment.seen": "stablecoin_invoicing.email_template_stablecoin_payment_seen",
+    "invoice.partially_paid": "stablecoin_invoicing.email_template_stablecoin_payment_partial",
+    "invoice.paid": "stablecoin_invoicing.email_template_stablecoin_payment_paid",
+    "invoice.overpaid": "stablecoin_invoicing.email_template_stablecoin_payment_overpaid",
+}
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    stablecoin_share_url = fields.Char(
+        compute="_compute_stablecoin_share_url",
+        string="Share Link",
+        help="The invoice's page for the customer (with its access token): anyone with this "
+        "link sees the invoice and can pay it, without an account.",
+    )
+
+    stablecoin_payment_qr_url = fields.Char(
+        compute="_compute_stablecoin_payment_qr_url",
+        help="The payment QR code as an image link (Odoo's barcode route), for emails: mail "
+        "clients drop images embedded in the message.",
+    )
+    stablecoin_reminder_ids = fields.One2many(
+        "stablecoin.reminder", "move_id", string="Payment Reminders", readonly=True
+    )
+
+    @api.depends("stablecoin_payment_uri")
+    def _compute_stablecoin_payment_qr_url(self):
+        for move in self:
+            uri = move.stablecoin_payment_uri
+            move.stablecoin_payment_qr_url = (
+                "{}/report/barcode/?{}".format(
+                    move.get_base_url(),
+                    url_encode({"barcode_type": "QR", "value": uri, "width": 200, "height": 200}),
+                )
+                if uri
+                else False
+            )
+
+    @api.depends("access_token", "move_type", "state")
+    def _compute_stablecoin_share_url(self):
+        for move in self:
+            move.stablecoin_share_url = (
+                move.get_base_url() + move.sudo().get_portal_url()
+                if move.id and move.is_sale_document() and move.state == "posted"
+                else False
+            )
+
+    # -- events ----------------------------------------------------------------------------------
+    def _stablecoin_event(self, code, transfer=None):
+        """One payment event of these invoices (``code``: ``payment.seen``, ``invoice.paid``,
+        ...): the customer's email and the salesperson's notification for the events they
+        are told of, and the company's webhooks for all. Nothing here may stop the payment
+        that caused it: a failure is logged and the event goes on for the others."""
+        for move in self:
+            if code in CUSTOMER_NOTICES and move.company_id.stablecoin_notify_customer:
+                try:
+                    with self.env.cr.savepoint():
+                        move._stablecoin_notify_customer(code, transfer)
+                except Exception:
+                    _logger.exception("Stablecoin notice %s of %s not sent", code, move.name)
+            move._stablecoin_publish(code, transfer)
+
+    def _stablecoin_publish(self, code, transfer=None):
+        """Hook: the event for the company's own systems (webhooks)."""
+        return True
+
+    def _stablecoin_settled_event(self):
+        """The event a settlement of this invoice is: paid, overpaid or partly paid."""
+        self.ensure_one()
+        status = self.stablecoin_payment_status
+        if status == "overpaid":
+            return "invoice.overpaid"
+        if status in ("paid", "paid_late") or self.payment_state in ("paid", "in_payment"):
+            return "invoice.paid"
+        return "invoice.partially_paid"
+
+    def _stablecoin_notify_customer(self, code, transfer=None):
+        """Email the customer (posted on the invoice, so a portal customer finds it there too)
+        and notify the salesperson in Odoo."""
+        self.ensure_one()
+        template = self.env.ref(CUSTOMER_NOTICES[code], raise_if_not_found=False)
+        if not template or not self.partner_id:
+            return
+        recipients = self.partner_id
+        salesperson = self.invoice_user_id.partner_id
+        if salesperson and not self.invoice_user_id.share:
+            recipients |= salesperson
+        notice = self._stablecoin_notice_values(transfer)
+        self.sudo().with_context(stablecoin_notice=notice).message_post_with_source(
+            template,
+            message_type="auto_comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=recipients.ids,
+            # From the company: the salesperson (the template's sender) is notified too, and an
+            # author is never notified of their own message.
+            author_id=self.company_id.partner_id.id,
+        )
+
+    def _stablecoin_notice_values(self, transfer=None):
+        """What a notice shows of the transfer: amount, hash, explorer link."""
+        if not transfer:
+            return {}
+        return {
+            "amount": transfer.amount_text,
+            "tx_hash": transfer.tx_hash,
+            "explorer_url": transfer.explorer_url or "",
+            "network": transfer.network_id.name,
+        }
+
+    def _stablecoin_event_data(self, transfer=None):
+        """The event's ``data`` for webhooks: the invoice, and the transfer when there is one.
+        Amounts in tokens are integers in the token's smallest unit, as strings."""
+        self.ensure_one()
+        data = {
+            "invoice": {
+                "id": self.id,
+                "number": self.name,
+                "move_type": self.move_type,
+                "company_id": self.company_id.id,
+                "partner": {"id": self.commercial_partner_id.id, "name": self.partner_id.name},
+                "currency": self.currency_id.name,
+                "amount_total": self.amount_total,
+                "amount_residual": self.amount_residual,
+                "payment_state": self.payment_state,
+                "status": self.stablecoin_payment_status or None,
+                "amount_due_units": self.stablecoin_amount_due_units or None,
+                "token": self.stablecoin_token_id.symbol or None,
+                "invoice_date": fields.Date.to_string(self.invoice_date),
+                "due_date": fields.Date.to_string(self.invoice_date_due),
+                "url": self.stablecoin_share_url or None,
+            }
+        }
+        if transfer:
+            data["transfer"] = {
+                "tx_hash": transfer.tx_hash,
+                "log_index": transfer.log_index,
+                "network": transfer.network_id.name,
+                "chain_id": transfer.network_id.chain_id,
+                "token": transfer.token_id.symbol,
+                "contract": transfer.token_id.contract_address,
+                "amount_units": str(transfer.amount_units),
+                "sender": transfer.sender,
+                "recipient": transfer.recipient,
+                "block_number": transfer.block_number,
+                "confirmations": transfer.confirmations,
+                "state": transfer.state,
+                "explorer_url": transfer.explorer_url or None,
+            }
+        return data
