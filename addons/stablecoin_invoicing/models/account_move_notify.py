@@ -22,7 +22,7 @@ CUSTOMER_NOTICES = {
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     stablecoin_share_url = fields.Char(
         compute="_compute_stablecoin_share_url",
@@ -73,7 +73,7 @@ class AccountMove(models.Model):
                 try:
                     with self.env.cr.savepoint():
                         move._stablecoin_notify_customer(code, transfer)
-                except Exception:
+                except Exception:  # pylint: disable=broad-except
                     _logger.exception("Stablecoin notice %s of %s not sent", code, move.name)
             move._stablecoin_publish(code, transfer)
 

@@ -17,9 +17,7 @@ class StablecoinReminder(models.Model):
     move_id = fields.Many2one(
         "account.move", string="Invoice", required=True, ondelete="cascade", index=True
     )
-    step_id = fields.Many2one(
-        "stablecoin.reminder.step", string="Step", required=True, ondelete="cascade"
-    )
+    step_id = fields.Many2one("stablecoin.reminder.step", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="move_id.company_id", store=True)
     partner_id = fields.Many2one(related="move_id.partner_id", string="Customer")
     state = fields.Selection(
@@ -27,7 +25,7 @@ class StablecoinReminder(models.Model):
         required=True,
         default="sent",
     )
-    message_id = fields.Many2one("mail.message", string="Message", readonly=True)
+    message_id = fields.Many2one("mail.message", readonly=True)
     note = fields.Char(readonly=True)
 
     _sql_constraints = [  # noqa: RUF012 - Odoo's declaration
@@ -51,7 +49,7 @@ class StablecoinReminder(models.Model):
                     partner_ids=invoice.partner_id.ids,
                 )
             vals.append({"move_id": invoice.id, "step_id": step.id, "message_id": message[:1].id})
-        except Exception:
+        except Exception:  # pylint: disable=broad-except
             # Not recorded: tried again at the next run.
             _logger.exception("Stablecoin reminder of %s not sent", invoice.name)
         return self.sudo().create(vals)

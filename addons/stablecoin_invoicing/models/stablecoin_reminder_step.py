@@ -74,7 +74,7 @@ class StablecoinReminderStep(models.Model):
         skipped, so nobody gets three reminders in one morning."""
         today = fields.Date.context_today(self)
         auto_commit = not getattr(threading.current_thread(), "testing", False)
-        steps = self.search([])
+        steps = self.search([("active", "=", True)])
         for company, company_steps in steps.grouped("company_id").items():
             invoices = self.env["account.move"].search(
                 [
