@@ -19,11 +19,13 @@ import binascii
 import hashlib
 import hmac
 import ipaddress
+import json
 import random
 import secrets as _secrets
 import socket
 import time
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -45,6 +47,34 @@ NAT64 = ipaddress.ip_network("64:ff9b::/96")
 def new_secret():
     """A fresh signing secret: ``whsec_`` and the base64 of 24 random bytes."""
     return SECRET_PREFIX + base64.b64encode(_secrets.token_bytes(SECRET_BYTES)).decode("ascii")
+
+
+def new_message_id():
+    """A message id, ``msg_`` and 22 random URL-safe characters (never a full stop)."""
+    return "msg_" + _secrets.token_urlsafe(16)
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return str(value)  # exact: an amount is never a float on the wire
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def envelope(event_type, data, moment=None):
+    """The body of a webhook, serialised once: ``{"type", "timestamp", "data"}`` as compact
+    JSON (ASCII) bytes; ``timestamp`` is the event's moment (ISO 8601, UTC)."""
+    moment = moment or datetime.now(timezone.utc)
+    return json.dumps(
+        {"type": event_type, "timestamp": _json_value(moment), "data": data},
+        separators=(",", ":"),
+        default=_json_value,
+    ).encode("ascii")
 
 
 def secret_key(secret):

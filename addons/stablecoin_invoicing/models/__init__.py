@@ -8,3 +8,7 @@ from . import stablecoin_wallet
 from . import account_move_send
 from . import account_payment
 from . import stablecoin_attestation
+from . import stablecoin_webhook_event_type
+from . import stablecoin_webhook_endpoint
+from . import stablecoin_webhook_delivery
+from . import stablecoin_webhook_attempt
