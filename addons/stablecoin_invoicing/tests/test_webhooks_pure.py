@@ -8,9 +8,11 @@ signatures are checked against the spec's published vector and the reference imp
 
 import base64
 import importlib.util
+import json
 import random
 import socket
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -106,6 +108,35 @@ def test_rotation_signs_with_each_secret_and_both_verify():
         Webhook(webhooks.new_secret()).verify(body, sent)
     with pytest.raises(ValueError):
         webhooks.headers([], "msg_rot", now, body)
+
+
+def test_message_ids_are_unique_and_have_no_full_stop():
+    ids = {webhooks.new_message_id() for _ in range(200)}
+    assert len(ids) == 200
+    assert all(i.startswith("msg_") and "." not in i and len(i) >= 20 for i in ids)
+
+
+def test_the_envelope_is_compact_ascii_json_with_exact_amounts():
+    moment = datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=timezone.utc)
+    body = webhooks.envelope(
+        "invoice.paid",
+        {"amount": Decimal("120.000001"), "partner": "Zoë", "due": date(2026, 4, 1)},
+        moment,
+    )
+    assert body == (
+        b'{"type":"invoice.paid","timestamp":"2026-03-04T05:06:07.890123Z",'
+        b'"data":{"amount":"120.000001","partner":"Zo\\u00eb","due":"2026-04-01"}}'
+    )
+    assert json.loads(body)["data"]["partner"] == "Zoë"
+    with pytest.raises(TypeError):
+        webhooks.envelope("invoice.paid", {"x": object()})
+
+
+def test_the_envelope_timestamp_is_now_by_default():
+    before = datetime.now(timezone.utc)
+    stamp = json.loads(webhooks.envelope("webhook.test", {}))["timestamp"]
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    assert before <= moment <= datetime.now(timezone.utc)
 
 
 # -- retries -----------------------------------------------------------------------------------
