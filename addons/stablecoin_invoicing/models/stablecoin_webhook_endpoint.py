@@ -102,6 +102,18 @@ class StablecoinWebhookEndpoint(models.Model):
                     self.env._("Webhook URL %(url)s: %(reason)s", url=endpoint.url, reason=exc)
                 ) from exc
 
+    @api.constrains("secret")
+    def _check_secret(self):
+        for endpoint in self.sudo():
+            try:
+                key = webhooks.secret_key(endpoint.secret)
+            except ValueError as exc:
+                raise ValidationError(self.env._("Signing secret: %(reason)s", reason=exc)) from exc
+            if len(key) < webhooks.SECRET_BYTES:
+                raise ValidationError(
+                    self.env._("Signing secret: at least 24 random bytes, base64 after whsec_.")
+                )
+
     def write(self, vals):
         if vals.get("active"):
             vals = {**vals, "disabled_reason": False}

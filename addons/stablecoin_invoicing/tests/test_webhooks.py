@@ -14,7 +14,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.stablecoin_invoicing import webhooks
@@ -163,6 +163,43 @@ class TestWebhooks(TransactionCase):
             public = self.Endpoint.create({"name": "Public", "url": "https://hooks.example.com/x"})
         self.assertEqual(public.url, "https://hooks.example.com/x")
         self.assertEqual(self.endpoint.url, self.url)
+
+    def test_the_manager_adds_an_endpoint_in_the_form(self):
+        with Form(self.Endpoint) as form:
+            form.name = "Warehouse"
+            form.url = self.url + "/warehouse"
+        endpoint = form.record
+        self.assertEqual(endpoint.company_id, self.company_a)
+        self.assertRegex(endpoint.secret, r"^whsec_[A-Za-z0-9+/]{32}$")
+        self.assertNotEqual(endpoint.secret, self.endpoint.secret)
+        codes = set(endpoint.event_type_ids.mapped("code"))
+        self.assertEqual(
+            codes,
+            {
+                "invoice.sent",
+                "payment.seen",
+                "invoice.paid",
+                "invoice.partially_paid",
+                "invoice.overpaid",
+                "invoice.rejected",
+                "payment.failed",
+                "invoice.refunded",
+                "invoice.on_hold",
+            },
+            "every business event by default, not the test event",
+        )
+        for secret in ("", "whsec_short", "not-a-secret"):
+            with (
+                self.subTest(secret),
+                self.assertRaisesRegex(ValidationError, "Signing secret"),
+                self.env.cr.savepoint(),
+            ):
+                endpoint.write({"secret": secret})
+        form = Form(endpoint)
+        form.url = "https://169.254.169.254/latest"
+        with self.assertRaisesRegex(ValidationError, "link-local"), self.env.cr.savepoint():
+            form.save()
+        self.assertEqual(endpoint.url, self.url + "/warehouse")
 
     def test_the_url_is_checked_again_when_sending(self):
         """DNS may change after the endpoint was saved: the sender asks again."""
