@@ -100,8 +100,19 @@ class StablecoinWebhookDelivery(models.Model):
 
     @api.model
     def _trigger_sending(self, at=None):
+        """Wake the sending job at ``at`` (at once by default), unless a wake-up is already
+        set between now and then."""
         cron = self.env.ref("stablecoin_invoicing.ir_cron_stablecoin_webhook_send", False)
-        if cron:
+        if not cron:
+            return
+        now = fields.Datetime.now()
+        at = max(at or now, now)
+        pending_wakeups = (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search_count([("cron_id", "=", cron.id), ("call_at", ">", now), ("call_at", "<=", at)])
+        )
+        if not pending_wakeups:
             cron.sudo()._trigger(at)
 
     def action_resend(self):
@@ -194,7 +205,7 @@ class StablecoinWebhookDelivery(models.Model):
             limit=1,
         )
         if upcoming:
-            self._trigger_sending(max(upcoming.next_attempt_at, fields.Datetime.now()))
+            self._trigger_sending(upcoming.next_attempt_at)
 
     def _send_guarded(self):
         """Send; an unexpected error is logged, and the delivery retried like a failure."""

@@ -307,7 +307,21 @@ class TestWebhooks(TransactionCase):
         # 5 s, within the jitter (the field keeps whole seconds)
         self.assertGreaterEqual(delivery.next_attempt_at, before + timedelta(seconds=3))
         self.assertLessEqual(delivery.next_attempt_at, before + timedelta(seconds=8))
+        cron = self.env.ref("stablecoin_invoicing.ir_cron_stablecoin_webhook_send")
+        wakeups = (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search([("cron_id", "=", cron.id), ("call_at", ">", before)])
+        )
+        self.assertEqual(wakeups.call_at, delivery.next_attempt_at, "the job wakes for the retry")
         self.assertEqual(len(self.send()), 1, "not due yet: nothing sent")
+        self.assertEqual(
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search_count([("cron_id", "=", cron.id), ("call_at", ">", before)]),
+            1,
+            "one wake-up per retry, not one per run",
+        )
 
         self.make_due(delivery)
         received = self.send()
