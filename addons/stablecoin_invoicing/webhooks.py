@@ -27,7 +27,7 @@ import time
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 24
@@ -219,6 +219,14 @@ def check_url(url, resolve=None):
     to (with ``resolve``, by default :func:`socket.getaddrinfo` as it is at the call), is
     public or loopback.
     """
+    checked_addresses(url, resolve)
+    return url
+
+
+def checked_addresses(url, resolve=None):
+    """The addresses ``url``'s host resolves to, in the resolver's order, once
+    :func:`check_url` found them all allowed (ValueError otherwise): the sender connects to
+    one of these, not to what a second resolution might answer. Empty for ``localhost``."""
     resolve = resolve or socket.getaddrinfo
     if not isinstance(url, str) or not url.strip():
         raise ValueError("A webhook URL is required.")
@@ -239,7 +247,7 @@ def check_url(url, resolve=None):
         raise ValueError("A webhook URL must use https (plain http only to the loopback).")
     literal = _address(host)
     if loopback and literal is None:
-        return url  # localhost: the loopback by name, never asked of a resolver
+        return []  # localhost: the loopback by name, never asked of a resolver
     if literal is not None:
         addresses = [host]
     else:
@@ -247,7 +255,7 @@ def check_url(url, resolve=None):
             infos = resolve(host, port or (443 if parts.scheme == "https" else 80))
         except (OSError, UnicodeError) as exc:
             raise ValueError(f"The host {host} cannot be resolved: {exc}.") from exc
-        addresses = sorted({info[4][0] for info in infos})
+        addresses = list(dict.fromkeys(str(info[4][0]).split("%", 1)[0] for info in infos))
         if not addresses:
             raise ValueError(f"The host {host} has no address.")
     for address in addresses:
@@ -255,4 +263,14 @@ def check_url(url, resolve=None):
         if reason:
             where = host if address == host else f"{host} ({address})"
             raise ValueError(f"Webhooks are not sent to {where}: {reason}.")
-    return url
+    return addresses
+
+
+def pinned_url(url, address):
+    """``url`` with its host replaced by ``address`` (an IP address), for connecting to the
+    address checked; the original host goes in the Host header and the TLS server name."""
+    parts = urlsplit(url)
+    netloc = f"[{address}]" if ":" in address else address
+    if parts.port:
+        netloc = f"{netloc}:{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))

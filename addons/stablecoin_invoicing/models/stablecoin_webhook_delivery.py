@@ -5,9 +5,12 @@ import random
 import threading
 import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import requests
 from psycopg2.errors import TransactionRollbackError
+from requests.adapters import HTTPAdapter
+from requests.utils import get_environ_proxies
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -26,6 +29,20 @@ SEND_BUDGET = 60  # seconds of sending per run, well within a cron worker's time
 TIMEOUT = 15  # seconds: the spec recommends giving receivers 15 to 30 s
 EXCERPT = 500  # characters of a response kept in the log
 USER_AGENT = "Odoo-Stablecoin-Webhooks/1.0"
+TLS_VERIFY = True  # certificates checked against the system's authorities (a CA file in tests)
+
+
+class _PinnedAdapter(HTTPAdapter):
+    """Connects where the URL says (the address checked), but speaks TLS to ``hostname``:
+    server name indication and the certificate's name check use it."""
+
+    def __init__(self, hostname):
+        self._hostname = hostname
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs.update(server_hostname=self._hostname, assert_hostname=self._hostname)
+        super().init_poolmanager(*args, **kwargs)
 
 
 class StablecoinWebhookDelivery(models.Model):
@@ -236,35 +253,54 @@ class StablecoinWebhookDelivery(models.Model):
         status, error, excerpt, retry_after = None, None, "", None
         started = time.monotonic()
         try:
-            webhooks.check_url(endpoint_sudo.url)  # again: its addresses may have changed
+            # Again at each attempt: the host's addresses may have changed since it was saved.
+            addresses = webhooks.checked_addresses(endpoint_sudo.url)
         except ValueError as exc:
             error = self.env._("URL refused: %(reason)s", reason=exc)
         else:
-            status, excerpt, retry_after, error = self._post(endpoint_sudo, body)
+            status, excerpt, retry_after, error = self._post(endpoint_sudo, body, addresses)
         duration_ms = int((time.monotonic() - started) * 1000)
         self._record_outcome(now, status, duration_ms, error, excerpt, retry_after, retry)
 
-    def _post(self, endpoint_sudo, body):
-        """POST the signed body; return (status, response excerpt, Retry-After, error)."""
+    def _post(self, endpoint_sudo, body, addresses):
+        """POST the signed body; return (status, response excerpt, Retry-After, error).
+
+        A host name is connected to at the first address checked, not resolved again (DNS
+        rebinding), TLS verifying the certificate for the name; unless a proxy is configured
+        for the URL, which then resolves and connects (and should filter internal targets).
+        """
+        url = endpoint_sudo.url
+        secrets = endpoint_sudo._signing_secrets()
+        headers = {
+            **webhooks.headers(secrets, self.msg_id, int(time.time()), body),
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+        }
+        host = urlsplit(url).hostname
         try:
-            response = requests.post(
-                endpoint_sudo.url,
-                data=body,
-                headers={
-                    **webhooks.headers(
-                        endpoint_sudo._signing_secrets(), self.msg_id, int(time.time()), body
-                    ),
-                    "Content-Type": "application/json",
-                    "User-Agent": USER_AGENT,
-                },
-                timeout=TIMEOUT,
-                allow_redirects=False,
-                stream=True,
-            )
-            with response:
-                head = next(response.iter_content(EXCERPT * 4), b"")
-                excerpt = head.decode(response.encoding or "utf-8", "replace")[:EXCERPT]
-                return response.status_code, excerpt, response.headers.get("Retry-After"), None
+            with requests.Session() as session:
+                if addresses and addresses[0] != host and not get_environ_proxies(url):
+                    session.mount(url.split(":", 1)[0] + "://", _PinnedAdapter(host))
+                    headers["Host"] = urlsplit(url).netloc
+                    url = webhooks.pinned_url(url, addresses[0])
+                response = session.post(
+                    url,
+                    data=body,
+                    headers=headers,
+                    timeout=TIMEOUT,
+                    allow_redirects=False,
+                    stream=True,
+                    verify=TLS_VERIFY,
+                )
+                with response:
+                    head = next(response.iter_content(EXCERPT * 4), b"")
+                    excerpt = head.decode(response.encoding or "utf-8", "replace")[:EXCERPT]
+                    return (
+                        response.status_code,
+                        excerpt,
+                        response.headers.get("Retry-After"),
+                        None,
+                    )
         except requests.RequestException as exc:
             return None, "", None, f"{type(exc).__name__}: {exc}"
 

@@ -3,13 +3,21 @@
 """Outgoing webhooks, end to end: a local HTTP server receives them, and the reference
 implementation of Standard Webhooks (the ``standardwebhooks`` package) verifies them."""
 
+import datetime as dt
 import json
+import os
 import socket
+import ssl
+import tempfile
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest.mock import patch
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from odoo import Command, fields
@@ -34,6 +42,37 @@ def fake_dns(mapping):
         return _real_getaddrinfo(host, port, *args, **kwargs)
 
     return patch("socket.getaddrinfo", getaddrinfo)
+
+
+def self_signed(directory, name):
+    """A key and a self-signed certificate for ``name``, written in ``directory``."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    with open(cert_path, "wb") as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(key_path, "wb") as f:
+        f.write(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+    return cert_path, key_path
 
 
 class _Receiver(BaseHTTPRequestHandler):
@@ -103,6 +142,27 @@ class TestWebhooks(TransactionCase):
         self.server.script.clear()
 
     # -- helpers -----------------------------------------------------------------------------
+    def https_server(self, name):
+        """An HTTPS receiver on 127.0.0.1 with a certificate for ``name``, trusted by the
+        sender for this test; returns the server (its requests in ``received``)."""
+        directory = tempfile.mkdtemp()
+        cert_path, key_path = self_signed(directory, name)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert_path, key_path)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        server.lock, server.received, server.script = threading.Lock(), [], []
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        trust = patch(
+            "odoo.addons.stablecoin_invoicing.models.stablecoin_webhook_delivery.TLS_VERIFY",
+            cert_path,
+        )
+        trust.start()
+        self.addCleanup(trust.stop)
+        return server
+
     def script(self, *answers):
         """Queue the server's next answers: a status, or (status, headers)."""
         for answer in answers:
@@ -217,6 +277,47 @@ class TestWebhooks(TransactionCase):
         self.assertIn("link-local", attempt.error)
         self.assertEqual(attempt.status_code, 0)
         self.assertEqual(delivery.state, "pending", "retried later, the URL checked again")
+
+    def test_https_to_the_address_checked_with_the_certificate_of_the_name(self):
+        """A host name is resolved once per attempt, checked, and connected to at that
+        address (a second resolution could point elsewhere: DNS rebinding); TLS still
+        checks the certificate against the name."""
+        server = self.https_server("hooks.test")
+        port = server.server_port
+        answers = {"hooks.test": ["127.0.0.1"], "other.test": ["127.0.0.1"]}
+        asked = []
+
+        def rebinding(host, port, *args, **kwargs):
+            if host not in answers:
+                return _real_getaddrinfo(host, port, *args, **kwargs)
+            asked.append(host)
+            address = answers[host][0] if len(asked) == 1 else "169.254.169.254"
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+        with patch("socket.getaddrinfo", rebinding):
+            endpoint = self.Endpoint.create({"name": "TLS", "url": f"https://hooks.test:{port}/in"})
+        self.endpoint.active = False
+        asked.clear()
+        delivery = self.enqueue()
+        with patch("socket.getaddrinfo", rebinding):
+            self.send()
+        self.assertEqual(asked, ["hooks.test"], "resolved once, by the check")
+        self.assertEqual(delivery.state, "delivered", delivery.last_error)
+        request = server.received[0]
+        self.assertEqual(request["path"], "/in")
+        self.assertEqual(request["headers"]["Host"], f"hooks.test:{port}")
+        self.assert_verifies(request, endpoint.secret)
+
+        # The same server under another name: its certificate does not name it.
+        with fake_dns({"other.test": ["127.0.0.1"]}):
+            other = self.Endpoint.create({"name": "Other", "url": f"https://other.test:{port}/"})
+            endpoint.active = False
+            delivery = self.enqueue()
+            self.send()
+        self.assertEqual(delivery.endpoint_id, other)
+        self.assertEqual(delivery.state, "pending")
+        self.assertIn("SSLError", delivery.attempt_ids.error)
+        self.assertEqual(len(server.received), 1)
 
     # -- delivery ----------------------------------------------------------------------------
     def test_queued_in_the_callers_transaction_sent_by_the_job_and_verified(self):
