@@ -299,3 +299,25 @@ def test_an_address_is_allowed_only_if_public_or_loopback(ip):
         assert reason is None
     elif reason is None:
         assert mapped.is_global and not mapped.is_multicast, ip
+
+
+def test_checked_addresses_keep_the_resolvers_order():
+    both = resolver({"dual.example.com": ["2606:2800:21f:cb07::1", "93.184.215.14"]})
+    assert webhooks.checked_addresses("https://dual.example.com/", resolve=both) == [
+        "2606:2800:21f:cb07::1",
+        "93.184.215.14",
+    ]
+    assert webhooks.checked_addresses("https://93.184.215.14/", resolve=both) == ["93.184.215.14"]
+    assert webhooks.checked_addresses("http://localhost:8069/", resolve=both) == []
+
+
+@pytest.mark.parametrize(
+    "url, address, pinned",
+    [
+        ("https://hooks.example.com/a?b=c", "93.184.215.14", "https://93.184.215.14/a?b=c"),
+        ("https://hooks.example.com:8443/a", "93.184.215.14", "https://93.184.215.14:8443/a"),
+        ("https://hooks.example.com/", "2606:2800::1", "https://[2606:2800::1]/"),
+    ],
+)
+def test_pinned_url(url, address, pinned):
+    assert webhooks.pinned_url(url, address) == pinned
