@@ -530,6 +530,19 @@ class TestWebhooks(TransactionCase):
         self.assertEqual(test_delivery.state, "failed", "a test event is not retried")
         self.assertEqual(len(self.send()), 2)
 
+    def test_a_neutralized_copy_sends_nothing(self):
+        from odoo.modules.neutralize import get_neutralization_queries
+
+        delivery = self.enqueue()
+        for query in get_neutralization_queries(["stablecoin_invoicing"]):
+            self.env.cr.execute(query)
+        self.env.invalidate_all()
+        self.assertFalse(self.endpoint.active)
+        self.assertIn("neutralized", self.endpoint.disabled_reason)
+        self.assertEqual(delivery.state, "failed")
+        self.assertFalse(self.enqueue())
+        self.assertFalse(self.send())
+
     def test_enqueue_refuses_an_unknown_event(self):
         with self.assertRaisesRegex(ValueError, "Unknown webhook event type"):
             self.enqueue(code="invoice.exploded")
