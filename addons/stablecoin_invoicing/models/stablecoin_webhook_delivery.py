@@ -42,7 +42,7 @@ class _PinnedAdapter(HTTPAdapter):
 
     def init_poolmanager(self, *args, **kwargs):
         kwargs.update(server_hostname=self._hostname, assert_hostname=self._hostname)
-        super().init_poolmanager(*args, **kwargs)
+        return super().init_poolmanager(*args, **kwargs)
 
 
 class StablecoinWebhookDelivery(models.Model):
