@@ -12,6 +12,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/stablecoin_invoicing_security.xml",
+        "data/stablecoin_webhook_event_type_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/mail_template_notice_data.xml",
@@ -22,6 +23,7 @@
         "views/stablecoin_payment_templates.xml",
         "views/report_stablecoin_attestation.xml",
         "views/stablecoin_payment_request_views.xml",
+        "views/stablecoin_webhook_views.xml",
     ],
     "assets": {
         "web.assets_frontend": [

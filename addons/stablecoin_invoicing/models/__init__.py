@@ -12,3 +12,7 @@ from . import account_move_send
 from . import account_payment
 from . import stablecoin_attestation
 from . import res_partner
+from . import stablecoin_webhook_event_type
+from . import stablecoin_webhook_endpoint
+from . import stablecoin_webhook_delivery
+from . import stablecoin_webhook_attempt

@@ -78,8 +78,21 @@ class AccountMove(models.Model):
             move._stablecoin_publish(code, transfer)
 
     def _stablecoin_publish(self, code, transfer=None):
-        """Hook: the event for the company's own systems (webhooks)."""
-        return True
+        """The event for the company's own systems: queued for the webhook endpoints of the
+        invoice's company subscribed to it (sent after this transaction commits)."""
+        self.ensure_one()
+        Endpoint = self.env["stablecoin.webhook.endpoint"].sudo()
+        subscribed = [("company_id", "=", self.company_id.id), ("event_type_ids.code", "=", code)]
+        if not Endpoint.search_count(subscribed, limit=1):
+            return Endpoint.browse()
+        try:
+            with self.env.cr.savepoint():
+                return Endpoint._enqueue(
+                    self.company_id, code, self._stablecoin_event_data(transfer)
+                )
+        except Exception:  # pylint: disable=broad-except
+            _logger.exception("Stablecoin webhook event %s of %s not queued", code, self.name)
+            return Endpoint.browse()
 
     def _stablecoin_settled_event(self):
         """The event a settlement of this invoice is: paid, overpaid or partly paid."""
