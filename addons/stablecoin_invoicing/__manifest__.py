@@ -20,6 +20,8 @@
         "views/stablecoin_workspace_views.xml",
         "views/report_stablecoin_attestation.xml",
         "views/stablecoin_payment_request_views.xml",
+        "views/stablecoin_recurring_invoice_views.xml",
+        "views/stablecoin_recurring_portal_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -120,7 +120,9 @@ def dates(start, interval_type, interval, end_type="never", count=None, until=No
     return out
 
 
-def due(start, interval_type, interval, today, after=None, end_type="never", count=None, until=None):
+def due(
+    start, interval_type, interval, today, after=None, end_type="never", count=None, until=None
+):
     """The dates of the schedule strictly after ``after`` (``None``: from ``start``) and on or
     before ``today``, in order: what a run on ``today`` has to invoice when every date up to
     ``after`` was invoiced already (a run that is late gets every missed date)."""

@@ -8,3 +8,4 @@ from . import stablecoin_wallet
 from . import account_move_send
 from . import account_payment
 from . import stablecoin_attestation
+from . import stablecoin_recurring_invoice

@@ -3,3 +3,4 @@ from . import test_portal_payment
 from . import test_fiat_pricing
 from . import test_workspace
 from . import test_hostile_input
+from . import test_recurring

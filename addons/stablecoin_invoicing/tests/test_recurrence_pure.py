@@ -5,6 +5,7 @@ Plain pytest: the module is loaded from its file, so these tests need no Odoo.
 """
 
 import importlib.util
+import itertools
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -133,7 +134,7 @@ def test_a_schedule_without_end_needs_a_limit():
 def test_dates_increase_and_are_anchored_on_the_start(start, unit, every):
     got = recurrence.dates(start, unit, every, limit=30)
     assert got[0] == start
-    assert all(a < b for a, b in zip(got, got[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(got))
     for n, day in enumerate(got):
         assert day == recurrence.nth(start, unit, every, n)
         if unit == "monthly":
@@ -176,9 +177,7 @@ def test_runs_on_any_days_invoice_each_date_once_and_none_past_the_end(
             made.append(day)
             last = day
     last_run = start + timedelta(days=max(run_offsets))
-    expected = [
-        d for d in recurrence.dates(start, unit, every, limit=5000, **end) if d <= last_run
-    ]
+    expected = [d for d in recurrence.dates(start, unit, every, limit=5000, **end) if d <= last_run]
     assert made == expected
     assert len(set(made)) == len(made)
     if end_type == "count":
