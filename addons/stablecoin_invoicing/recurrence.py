@@ -87,10 +87,10 @@ def _index_after(start, interval_type, interval, after):
 
 
 def next_after(start, interval_type, interval, after, end_type="never", count=None, until=None):
-    """The first date of the schedule strictly after ``after`` (``None``: ``start``), or
+    """The first date of the schedule strictly after ``after`` (``None``/``False``: ``start``), or
     ``None`` when the schedule has ended by then."""
     _check(start, interval_type, interval, end_type, count, until)
-    n = 0 if after is None else _index_after(start, interval_type, interval, after)
+    n = 0 if not after else _index_after(start, interval_type, interval, after)
     day = nth(start, interval_type, interval, n)
     return day if _in_range(n, day, end_type, count, until) else None
 

@@ -334,9 +334,9 @@ class StablecoinRecurringInvoice(models.Model):
         start = recurrence.nth(base, interval_type, interval, 1)
         return {
             "name": self.env._(
-                "%(partner)s: %(source)s",
+                "%(partner)s: %(invoice)s",
                 partner=source.partner_id.display_name,
-                source=source.name if source.name and source.name != "/" else source.ref or "",
+                invoice=source.name if source.name and source.name != "/" else source.ref or "",
             ).rstrip(": "),
             "company_id": source.company_id.id,
             "partner_id": source.partner_id.id,

@@ -35,7 +35,7 @@ class RecurringMixin(StablecoinInvoiceMixin):
         )
         cls.Recurring = cls.env["stablecoin.recurring.invoice"]
 
-    def clerk_invoice(self, amount=120.0, partner=None):
+    def clerk_invoice(self, amount=120.0, partner=None, invoice_date=None):
         """A customer invoice created and posted by the billing clerk."""
         invoice = (
             self.env["account.move"]
@@ -45,6 +45,7 @@ class RecurringMixin(StablecoinInvoiceMixin):
                     "move_type": "out_invoice",
                     "partner_id": (partner or self.partner).id,
                     "currency_id": self.usdc_currency.id,
+                    "invoice_date": invoice_date,
                     "invoice_line_ids": [
                         Command.create(
                             {"product_id": self.product.id, "price_unit": amount, "tax_ids": []}
@@ -101,8 +102,7 @@ class RecurringMixin(StablecoinInvoiceMixin):
 @tagged("post_install", "-at_install")
 class TestRecurringSchedule(RecurringMixin, TransactionCase):
     def test_make_recurring_prefills_from_the_invoice(self):
-        source = self.clerk_invoice(75.0)
-        source.invoice_date = date(2026, 1, 31)
+        source = self.clerk_invoice(75.0, invoice_date=date(2026, 1, 31))
         action = source.with_user(self.clerk).action_stablecoin_make_recurring()
         form = Form(self.Recurring.with_user(self.clerk).with_context(**action["context"]))
         self.assertEqual(form.partner_id, self.partner)
