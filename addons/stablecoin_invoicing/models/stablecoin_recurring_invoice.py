@@ -394,10 +394,25 @@ class StablecoinRecurringInvoice(models.Model):
         super().write(values)
 
     def copy_data(self, default=None):
+        """A copy starts again: from the first date of the same rhythm that is neither in the
+        past nor invoiced by the original (not from the original's first date, which would
+        make every period since then again)."""
+        default = dict(default or {})
         vals_list = super().copy_data(default=default)
+        today = fields.Date.context_today(self)
         for template, vals in zip(self, vals_list, strict=True):
-            if "name" not in (default or {}):
+            if "name" not in default:
                 vals["name"] = self.env._("%s (copy)", template.name)
+            if "date_start" in default or not template._valid_rule():
+                continue
+            start = recurrence.next_on_or_after(day=today, **template._rule())
+            if template.last_date:
+                start = max(
+                    start, recurrence.next_after(after=template.last_date, **template._rule())
+                )
+            vals["date_start"] = start
+            if template.end_type == "date" and template.date_end < start:
+                vals.update(end_type="never", date_end=False)
         return vals_list
 
     # -- buttons --------------------------------------------------------------------------------
@@ -462,17 +477,9 @@ class StablecoinRecurringInvoice(models.Model):
         return True
 
     def action_duplicate(self):
-        """A copy that starts again: the same arrangement from the first date of its rhythm
-        that is neither invoiced by this one nor in the past."""
+        """A copy that starts again (see :meth:`copy_data`), opened to be reviewed."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
-        start = recurrence.next_on_or_after(day=today, **self._rule())
-        if self.last_date:
-            start = max(start, recurrence.next_after(after=self.last_date, **self._rule()))
-        default = {"date_start": start, "state": "running"}
-        if self.end_type == "date" and self.date_end < start:
-            default.update(end_type="never", date_end=False)
-        new = self.copy(default)
+        new = self.copy()
         new.message_post(body=self.env._("Duplicated from %s.", self._get_html_link()))
         return {
             "type": "ir.actions.act_window",

@@ -167,7 +167,9 @@ class TestRecurringSchedule(RecurringMixin, TransactionCase):
             date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30),
             date(2026, 5, 31),
         ])  # fmt: skip
-        self.run_cron_on(date(2026, 2, 1))
+        with freeze_time("2026-02-01 12:00:00"):
+            template.with_user(self.clerk).action_generate_due()  # Make Due Invoices, by hand
+        self.assertEqual(template.invoice_ids.state, "posted")
         self.assertEqual(template._upcoming()[0], date(2026, 2, 28))
         self.assertEqual(template.invoice_ids.stablecoin_recurring_date, date(2026, 1, 31))
 
@@ -267,6 +269,10 @@ class TestRecurringSchedule(RecurringMixin, TransactionCase):
         self.run_cron_on(date(2025, 7, 10))
         self.assertEqual(len(copy.invoice_ids), 1)
         self.assertEqual(len(template.invoice_ids), 2)
+        # Odoo's own Duplicate (the form's gear menu) starts again too, never in the past.
+        with freeze_time("2025-08-01 12:00:00"):
+            again = template.with_user(self.clerk).copy()
+        self.assertEqual((again.date_start, again.state), (date(2025, 8, 10), "running"))
 
     def test_end_by_count_and_by_date(self):
         by_count = self.clerk_template(
