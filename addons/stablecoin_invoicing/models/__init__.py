@@ -9,3 +9,4 @@ from . import account_move_send
 from . import account_payment
 from . import stablecoin_attestation
 from . import stablecoin_recurring_invoice
+from . import account_move_recurring

@@ -5,7 +5,7 @@ import threading
 
 from odoo import Command, api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import format_date
 
 from .. import recurrence
 
@@ -168,7 +168,9 @@ class StablecoinRecurringInvoice(models.Model):
             )
 
     @api.depends_context("lang")
-    @api.depends("state", "next_date", "date_start", "interval_type", "interval", *END_FIELDS)
+    @api.depends(
+        "state", "next_date", "last_date", "date_start", "interval_type", "interval", *END_FIELDS
+    )
     def _compute_upcoming(self):
         for template in self:
             upcoming = template._upcoming()
@@ -223,32 +225,33 @@ class StablecoinRecurringInvoice(models.Model):
         return len([day for day in days if day >= self.next_date])
 
     def _describe(self):
-        """The arrangement in words: "Every 2 months from 2026-01-31, until 2026-12-31"."""
+        """The arrangement in words: "Every 2 months since 01/31/2026, until 12/31/2026"
+        ("from" before its first invoice)."""
         self.ensure_one()
         if not self._valid_rule():
             return False
-        _ = self.env._
         if self.interval == 1:
             every = {
-                "daily": _("Every day"),
-                "weekly": _("Every week"),
-                "monthly": _("Every month"),
-                "yearly": _("Every year"),
+                "daily": self.env._("Every day"),
+                "weekly": self.env._("Every week"),
+                "monthly": self.env._("Every month"),
+                "yearly": self.env._("Every year"),
             }[self.interval_type]
         else:
             every = {
-                "daily": _("Every %s days", self.interval),
-                "weekly": _("Every %s weeks", self.interval),
-                "monthly": _("Every %s months", self.interval),
-                "yearly": _("Every %s years", self.interval),
+                "daily": self.env._("Every %s days", self.interval),
+                "weekly": self.env._("Every %s weeks", self.interval),
+                "monthly": self.env._("Every %s months", self.interval),
+                "yearly": self.env._("Every %s years", self.interval),
             }[self.interval_type]
-        since = _("since %s", format_date(self.env, self.date_start))
+        start = format_date(self.env, self.date_start)
+        since = self.env._("since %s", start) if self.last_date else self.env._("from %s", start)
         if self.end_type == "count":
-            end = _("%s invoices in all", self.max_count)
+            end = self.env._("%s invoices in all", self.max_count)
         elif self.end_type == "date":
-            end = _("until %s", format_date(self.env, self.date_end))
+            end = self.env._("until %s", format_date(self.env, self.date_end))
         else:
-            end = _("until stopped")
+            end = self.env._("until stopped")
         return f"{every} {since}, {end}"
 
     # -- validation -----------------------------------------------------------------------------
@@ -391,7 +394,16 @@ class StablecoinRecurringInvoice(models.Model):
             values["state"] = "done"
         elif following is not None and self.state == "done":
             values["state"] = "running"
-        super().write(values)
+        self.write(values)  # neither the schedule nor its end: no recursion
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_invoiced(self):
+        # Its invoices name their period through it: a template that made some is stopped, not
+        # deleted (the schedule and the invoices stay visible together).
+        if self.filtered("invoice_ids"):
+            raise UserError(
+                self.env._("A recurring invoice that made invoices cannot be deleted; stop it.")
+            )
 
     def copy_data(self, default=None):
         """A copy starts again: from the first date of the same rhythm that is neither in the
@@ -690,79 +702,3 @@ class StablecoinRecurringInvoice(models.Model):
             .invoice_ids.filtered(lambda m: m.state == "posted")
             .sorted(lambda m: (m.stablecoin_recurring_date, m.id), reverse=True)
         )
-
-
-class AccountMove(models.Model):
-    _inherit = "account.move"
-
-    stablecoin_recurring_id = fields.Many2one(
-        "stablecoin.recurring.invoice",
-        string="Recurring Invoice",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        ondelete="set null",
-        help="The recurring template this invoice was made by.",
-    )
-    stablecoin_recurring_date = fields.Date(
-        string="Recurring Period",
-        readonly=True,
-        copy=False,
-        help="The date of the period of its recurring template this invoice is for.",
-    )
-    stablecoin_recurring_count = fields.Integer(
-        compute="_compute_stablecoin_recurring_count", string="Recurring Templates"
-    )
-
-    def init(self):
-        super().init()
-        # One invoice per period of a recurring template: the last guard against a second run.
-        self.env.cr.execute(
-            SQL(
-                "CREATE UNIQUE INDEX IF NOT EXISTS account_move_stablecoin_recurring_period "
-                "ON account_move (stablecoin_recurring_id, stablecoin_recurring_date) "
-                "WHERE stablecoin_recurring_id IS NOT NULL"
-            )
-        )
-
-    def _compute_stablecoin_recurring_count(self):
-        # A count only: shown to whoever sees the invoice, read with the module's rights.
-        groups = (
-            self.env["stablecoin.recurring.invoice"]
-            .sudo()
-            ._read_group([("template_move_id", "in", self.ids)], ["template_move_id"], ["__count"])
-        )
-        counts = {move.id: count for move, count in groups}
-        for move in self:
-            move.stablecoin_recurring_count = counts.get(move.id, 0)
-
-    def action_stablecoin_make_recurring(self):
-        """Open a new recurring template prefilled from this customer invoice."""
-        self.ensure_one()
-        if self.move_type != "out_invoice":
-            raise UserError(self.env._("Only a customer invoice can be made recurring."))
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Make Recurring"),
-            "res_model": "stablecoin.recurring.invoice",
-            "view_mode": "form",
-            "target": "current",
-            "context": {"default_template_move_id": self.id},
-        }
-
-    def action_stablecoin_view_recurring(self):
-        """The template this invoice was made by, or those made from it."""
-        self.ensure_one()
-        templates = self.stablecoin_recurring_id or self.env["stablecoin.recurring.invoice"].search(
-            [("template_move_id", "=", self.id)]
-        )
-        action = {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Recurring Invoice"),
-            "res_model": "stablecoin.recurring.invoice",
-        }
-        if len(templates) == 1:
-            action.update(view_mode="form", res_id=templates.id)
-        else:
-            action.update(view_mode="list,form", domain=[("id", "in", templates.ids)])
-        return action

@@ -252,6 +252,8 @@ class TestRecurringSchedule(RecurringMixin, TransactionCase):
         self.assertEqual(len(template.invoice_ids), 2, "no more invoices once stopped")
         with self.assertRaises(UserError):
             as_clerk.action_resume()
+        with self.assertRaises(UserError):
+            as_clerk.unlink()
 
     def test_duplicate_starts_again(self):
         template = self.clerk_template(date(2025, 1, 10), auto_post=False)
