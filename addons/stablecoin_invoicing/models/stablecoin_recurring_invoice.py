@@ -527,7 +527,7 @@ class StablecoinRecurringInvoice(models.Model):
         )
         auto_commit = self._auto_commit()
         for done, template in enumerate(templates, start=1):
-            template.with_company(template.company_id)._generate_due(today)
+            template.with_company(template.company_id)._generate_due(today, commit=auto_commit)
             if auto_commit:
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(templates) - done)
                 self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -538,18 +538,21 @@ class StablecoinRecurringInvoice(models.Model):
             getattr(threading.current_thread(), "testing", False) or modules.module.current_test
         )
 
-    def _generate_due(self, today=None):
-        """Make the invoices of every period due up to ``today``, oldest first, each in its
-        own transaction with the template's advance (committed outside tests). Stops at the
-        first failure (logged on the template's chatter): the next run takes it again."""
+    def _generate_due(self, today=None, commit=False):
+        """Make the invoices of every period due up to ``today``, oldest first, each with the
+        template's advance in one transaction (committed after each invoice when ``commit``:
+        the scheduled action outside tests). Stops at the first failure (logged on the
+        template's chatter): the next run takes it up again."""
         today = today or fields.Date.context_today(self)
-        auto_commit = self._auto_commit()
         made = self.env["account.move"]
+        Company = self.env["res.company"]
         for template in self:
-            # One worker per template: a second run at the same time skips it.
-            if not self.env["res.company"]._with_locked_records(template, allow_raising=False):
-                continue
-            while template._due_on(today):
+            # One worker per template and period: another run busy with it is left to it. The
+            # lock is taken again after each commit, and the template read again under it.
+            while Company._with_locked_records(template, allow_raising=False):
+                template.invalidate_recordset(["state", "next_date", "last_date"])
+                if not template._due_on(today):
+                    break
                 period = template.next_date
                 try:
                     with self.env.cr.savepoint():
@@ -569,7 +572,7 @@ class StablecoinRecurringInvoice(models.Model):
                     break
                 made |= invoice
                 template._post_and_send(invoice)
-                if auto_commit:
+                if commit:
                     self.env.cr.commit()  # pylint: disable=invalid-commit
         return made
 
