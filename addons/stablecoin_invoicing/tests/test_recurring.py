@@ -35,7 +35,7 @@ class RecurringMixin(StablecoinInvoiceMixin):
         )
         cls.Recurring = cls.env["stablecoin.recurring.invoice"]
 
-    def clerk_invoice(self, amount=120.0, partner=None, invoice_date=None):
+    def clerk_invoice(self, amount=120.0, partner=None, invoice_date=None, terms=None):
         """A customer invoice created and posted by the billing clerk."""
         invoice = (
             self.env["account.move"]
@@ -46,6 +46,7 @@ class RecurringMixin(StablecoinInvoiceMixin):
                     "partner_id": (partner or self.partner).id,
                     "currency_id": self.usdc_currency.id,
                     "invoice_date": invoice_date,
+                    "invoice_payment_term_id": terms and terms.id,
                     "invoice_line_ids": [
                         Command.create(
                             {"product_id": self.product.id, "price_unit": amount, "tax_ids": []}
@@ -59,9 +60,9 @@ class RecurringMixin(StablecoinInvoiceMixin):
         invoice.action_post()
         return invoice
 
-    def clerk_template(self, start, amount=120.0, **values):
+    def clerk_template(self, start, amount=120.0, terms=None, **values):
         """A template the clerk makes from an invoice with Make Recurring."""
-        source = self.clerk_invoice(amount)
+        source = self.clerk_invoice(amount, terms=terms)
         action = source.with_user(self.clerk).action_stablecoin_make_recurring()
         form = Form(self.Recurring.with_user(self.clerk).with_context(**action["context"]))
         form.date_start = start
@@ -189,6 +190,26 @@ class TestRecurringSchedule(RecurringMixin, TransactionCase):
         self.run_cron_on(date(2025, 6, 12))
         self.assertEqual(len(template.invoice_ids), 4)
         self.assertEqual(template.next_date, date(2025, 7, 10))
+
+    def test_run_late_with_auto_post_loses_no_invoice(self):
+        """Invoices made late are posted, unless their terms make them due already: those
+        stay drafts for the clerk (a stablecoin request is never due before it is sent), said
+        on the template."""
+        immediate = self.clerk_template(date(2025, 3, 10))
+        in_15_days = self.clerk_template(
+            date(2025, 3, 10), terms=self.env.ref("account.account_payment_term_15days")
+        )
+        self.run_cron_on(date(2025, 3, 10))
+        self.run_cron_on(date(2025, 6, 12))
+        self.assertEqual(len(immediate.invoice_ids), 4)
+        self.assertEqual(set(immediate.invoice_ids.mapped("state")), {"posted"})
+        self.assertEqual(len(immediate.invoice_ids.stablecoin_request_id), 4)
+        late = in_15_days.invoice_ids.sorted("stablecoin_recurring_date")
+        self.assertEqual(late.mapped("stablecoin_recurring_date"), self.periods(immediate))
+        self.assertEqual(late.mapped("state"), ["posted", "draft", "draft", "posted"])
+        self.assertEqual(late[1].invoice_date_due, date(2025, 4, 25))
+        self.assertLogged(in_15_days, "left as a draft")
+        self.assertEqual(in_15_days.next_date, date(2025, 7, 10))
 
     def test_a_run_killed_mid_way_makes_none_extra_and_none_missing(self):
         template = self.clerk_template(date(2025, 1, 15), auto_post=False)
