@@ -24,6 +24,8 @@
         "views/report_stablecoin_attestation.xml",
         "views/stablecoin_payment_request_views.xml",
         "views/stablecoin_webhook_views.xml",
+        "views/stablecoin_recurring_invoice_views.xml",
+        "views/stablecoin_recurring_portal_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [

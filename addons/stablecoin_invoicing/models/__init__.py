@@ -16,3 +16,5 @@ from . import stablecoin_webhook_event_type
 from . import stablecoin_webhook_endpoint
 from . import stablecoin_webhook_delivery
 from . import stablecoin_webhook_attempt
+from . import stablecoin_recurring_invoice
+from . import account_move_recurring

@@ -519,26 +519,16 @@ class AccountMove(models.Model):
         invoice."""
         self.ensure_one()
         currencies = self.currency_id | self.stablecoin_token_id.currency_id
-        # One narrow query, not a fetch of every column of every line of the invoice (this
-        # runs on each portal view of an open stablecoin invoice).
-        receivable = (
-            self.env["account.move.line"]
-            .sudo()
-            .search_fetch(
-                [("move_id", "=", self.id), ("account_type", "=", "asset_receivable")],
-                ["account_id"],
-            )
-            .account_id
-        )
-        if not receivable:
-            return self.env["account.move.line"]
-        return (
+        # This runs on each portal view of an open stablecoin invoice: one query when the
+        # customer has no credit (the usual case); the invoice's receivable account is read only
+        # when there is some, to keep what can be reconciled with it.
+        credit = (
             self.env["account.move.line"]
             .sudo()
             .search(
                 [
                     ("partner_id", "=", self.commercial_partner_id.id),
-                    ("account_id", "in", receivable.ids),
+                    ("account_type", "=", "asset_receivable"),
                     ("parent_state", "=", "posted"),
                     ("reconciled", "=", False),
                     ("amount_residual", "<", 0),
@@ -550,6 +540,18 @@ class AccountMove(models.Model):
                 ]
             )
         )
+        if not credit:
+            return credit
+        receivable = (
+            self.env["account.move.line"]
+            .sudo()
+            .search_fetch(
+                [("move_id", "=", self.id), ("account_type", "=", "asset_receivable")],
+                ["account_id"],
+            )
+            .account_id
+        )
+        return credit.filtered(lambda line: line.account_id in receivable)
 
     def _stablecoin_pay_from_balance(self):
         """Apply the customer's credit to this invoice with Odoo's own reconciliation: all of

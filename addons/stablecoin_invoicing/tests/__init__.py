@@ -5,3 +5,4 @@ from . import test_workspace
 from . import test_hostile_input
 from . import test_notifications
 from . import test_webhooks
+from . import test_recurring

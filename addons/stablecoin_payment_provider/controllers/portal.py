@@ -19,11 +19,15 @@ class StablecoinPayNowPortal(PortalAccount):
 class StablecoinWirePortal(StablecoinPortal):
     def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
         values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
-        values["stablecoin_card_offered"] = bool(invoice.sudo()._stablecoin_card_provider()) and (
-            bool(invoice.stablecoin_payment_uri)
+        invoice_sudo = invoice.sudo()
+        providers = (
+            invoice_sudo._stablecoin_onramp_providers()
+            if invoice_sudo.stablecoin_payment_uri
+            else request.env["payment.provider"]
         )
-        provider = invoice.sudo()._stablecoin_wire_provider()
-        values["stablecoin_wire_offered"] = bool(provider) and bool(invoice.stablecoin_payment_uri)
+        values["stablecoin_card_offered"] = bool(invoice_sudo._stablecoin_card_provider(providers))
+        provider = invoice_sudo._stablecoin_wire_provider(providers)
+        values["stablecoin_wire_offered"] = bool(provider)
         values["stablecoin_wire"] = (
             request.env["stablecoin.onramp.transfer"]
             .sudo()

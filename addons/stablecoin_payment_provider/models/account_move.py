@@ -57,11 +57,11 @@ class AccountMove(models.Model):
             )
         return str(amount.quantize(Decimal("0.01"), rounding=ROUND_UP))
 
-    def _stablecoin_onramp_provider(self, enabled_field, ready):
-        """The stablecoin provider of this invoice's company with ``enabled_field`` ticked and
-        ready (its credentials given), if any."""
+    def _stablecoin_onramp_providers(self):
+        """The stablecoin providers of this invoice's company taking bank wires or cards (one
+        query for both: the invoice page asks on each view)."""
         self.ensure_one()
-        providers = (
+        return (
             self.env["payment.provider"]
             .sudo()
             .search(
@@ -69,16 +69,24 @@ class AccountMove(models.Model):
                     ("code", "=", "stablecoin"),
                     ("company_id", "=", self.company_id.id),
                     ("state", "in", ("enabled", "test")),
-                    (enabled_field, "=", True),
+                    "|",
+                    ("stablecoin_wire_enabled", "=", True),
+                    ("stablecoin_card_enabled", "=", True),
                 ]
             )
         )
-        return providers.filtered(ready)[:1]
 
-    def _stablecoin_wire_provider(self):
+    def _stablecoin_onramp_provider(self, enabled_field, ready, providers=None):
+        """The stablecoin provider of this invoice's company with ``enabled_field`` ticked and
+        ready (its credentials given), if any (among ``providers`` when given)."""
+        if providers is None:
+            providers = self._stablecoin_onramp_providers()
+        return providers.filtered(lambda p: p[enabled_field] and ready(p))[:1]
+
+    def _stablecoin_wire_provider(self, providers=None):
         """The stablecoin provider of this invoice's company that takes bank wires, if any."""
         return self._stablecoin_onramp_provider(
-            "stablecoin_wire_enabled", lambda p: p._stablecoin_wire_ready()
+            "stablecoin_wire_enabled", lambda p: p._stablecoin_wire_ready(), providers
         )
 
     def _stablecoin_bank_account(self):
@@ -90,10 +98,10 @@ class AccountMove(models.Model):
             return self.env["stablecoin.onramp.account"]
         return provider._stablecoin_onramp_account()
 
-    def _stablecoin_card_provider(self):
+    def _stablecoin_card_provider(self, providers=None):
         """The stablecoin provider of this invoice's company that takes cards, if any."""
         return self._stablecoin_onramp_provider(
-            "stablecoin_card_enabled", lambda p: p._stablecoin_card_ready()
+            "stablecoin_card_enabled", lambda p: p._stablecoin_card_ready(), providers
         )
 
     def _stablecoin_wire_transfer(self):
