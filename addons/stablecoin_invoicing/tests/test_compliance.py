@@ -323,3 +323,26 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(receipt.state, "matched")
         self.assertEqual(claim.state, "bound")
         self.assertEqual(invoice.payment_state, "partial")
+
+    def test_matching_by_hand_screens_too(self):
+        invoice = self.clerk_invoice(20.0)
+        tx_hash = self.pay(19_000_000, sender=self.listed_eth)  # nobody's amount: unmatched
+        # Listed after the matcher screened it and left it to the accountants' queue.
+        self.env["stablecoin.sanctions.address"].search([]).active = False
+        self.settle()
+        receipt = self.receipt_of(tx_hash)
+        self.assertEqual(receipt.state, "unmatched")
+        self.env["stablecoin.sanctions.address"].with_context(active_test=False).search(
+            []
+        ).active = True
+        action = receipt.with_user(self.accountant).action_open_match_wizard()
+        wizard = (
+            self.env["stablecoin.match.wizard"]
+            .with_user(self.accountant)
+            .with_context(**action["context"])
+            .create({"mode": "invoices", "invoice_ids": [Command.set(invoice.ids)]})
+        )
+        wizard.action_confirm()
+        self.assertEqual((receipt.state, receipt.payment_id.id), ("held", False))
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(receipt.hold_ids.kind, "sanctions")
