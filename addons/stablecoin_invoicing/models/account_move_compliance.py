@@ -11,7 +11,7 @@ from .stablecoin_transfer_compliance import SCREENING_EVENTS
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     stablecoin_payment_status = fields.Selection(
         selection_add=[("on_hold", "On hold (compliance)")],
@@ -130,5 +130,6 @@ class AccountMove(models.Model):
         return True
 
     def _stablecoin_confirm_refund_address_released(self):
-        """A compliance officer released the refund's destination: confirm it."""
-        return super().action_stablecoin_confirm_refund_address()
+        """A compliance officer released the refund's destination: confirm it (the released
+        hold lets the screening pass)."""
+        return self.action_stablecoin_confirm_refund_address()

@@ -25,18 +25,16 @@ class StablecoinComplianceLog(models.Model):
 
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     user_id = fields.Many2one(
-        "res.users", string="User", required=True, readonly=True, default=lambda s: s.env.user
+        "res.users", required=True, readonly=True, default=lambda s: s.env.user
     )
     event = fields.Selection(EVENTS, required=True, readonly=True, index=True)
     transfer_id = fields.Many2one(
         "stablecoin.transfer", string="Receipt", readonly=True, index="btree_not_null"
     )
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
-    partner_id = fields.Many2one(
-        "res.partner", string="Partner", readonly=True, index="btree_not_null"
-    )
+    partner_id = fields.Many2one("res.partner", readonly=True, index="btree_not_null")
     claim_id = fields.Many2one("stablecoin.payment.claim", string="Payment Claim", readonly=True)
-    hold_id = fields.Many2one("stablecoin.compliance.hold", string="Hold", readonly=True)
+    hold_id = fields.Many2one("stablecoin.compliance.hold", readonly=True)
     address = fields.Char(string="Screened Address", readonly=True)
     source = fields.Char(readonly=True, help="The list or provider that answered.")
     detail = fields.Text(readonly=True)
