@@ -346,3 +346,32 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual((receipt.state, receipt.payment_id.id), ("held", False))
         self.assertEqual(invoice.payment_state, "not_paid")
         self.assertEqual(receipt.hold_ids.kind, "sanctions")
+
+    def test_compliance_screens_open_for_the_officer(self):
+        """The officer (billing rights plus the compliance group) sees the Compliance section;
+        each of its screens loads and reads as the web client does."""
+        self.clerk_invoice(10.0)
+        self.pay(10_000_000, sender=self.listed_eth)
+        self.settle()
+        section = self.env.ref("stablecoin_invoicing.stablecoin_compliance_menu")
+        Menu = self.env["ir.ui.menu"]
+        visible = Menu.with_user(self.officer)._visible_menu_ids()
+        self.assertNotIn(section.id, Menu.with_user(self.clerk)._visible_menu_ids())
+        entries = Menu.search([("parent_id", "=", section.id)])
+        self.assertEqual(len(entries), 4)
+        for menu in entries:
+            self.assertIn(menu.id, visible, menu.name)
+            action = menu.action.sudo()
+            Model = self.env[action.res_model].with_user(self.officer)
+            loaded = Model.get_views([(False, mode) for mode in action.view_mode.split(",")])
+            fields = loaded["models"][action.res_model]["fields"]
+            records = Model.web_search_read([], {name: {} for name in fields})
+            self.assertTrue(records["length"], menu.name)
+        hold = self.env["stablecoin.compliance.hold"].search([], limit=1)
+        self.assertTrue(
+            hold.with_user(self.officer).get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        receipt = hold.transfer_id.with_user(self.clerk)
+        self.assertIn(
+            "compliance_log_ids", receipt.get_views([(False, "form")])["views"]["form"]["arch"]
+        )
