@@ -215,14 +215,28 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         self.decide(hold, "release", "Screened by hand on the provider's site: no match.")
         self.assertEqual(receipt.state, "matched")
 
-    def test_held_receipt_reorganised_away_voids_its_hold(self):
-        self.clerk_invoice(30.0)
+    def test_held_receipt_survives_rescans_and_a_reorg_voids_it(self):
+        invoice = self.clerk_invoice(30.0)
+        paid_at = self.chain.block_number() + 2  # mint, then the payment
         tx_hash = self.pay(30_000_000, sender=self.listed_eth)
         self.settle()
         receipt = self.receipt_of(tx_hash)
-        self.assertIn("held", self.env["stablecoin.transfer"]._accepted_states())
-        receipt._on_deep_reorg("held", "gone")
-        self.assertEqual(receipt.hold_ids.state, "void")
+        hold = self.assert_held(invoice, receipt, "sanctions")
+        # The watcher re-reads the last blocks and the matcher runs again: still held.
+        self.network.last_scanned_block = paid_at - 1
+        self.settle()
+        self.assertEqual((receipt.state, hold.state), ("held", "held"))
+        self.assertEqual(
+            len(self.env["stablecoin.transfer"].search([("tx_hash", "=", tx_hash)])), 1
+        )
+        # A reorganisation deeper than the confirmations removes its block.
+        depth = self.chain.block_number() - paid_at + 1
+        self.assertGreater(depth, self.network.confirmations_final)
+        self.chain.rpc("anvil_reorg", depth, [])
+        self.scan()
+        self.assertEqual((receipt.state, hold.state), ("reverted", "void"))
+        self.assertFalse(receipt.payment_id)
+        self.assertNotEqual(invoice.stablecoin_payment_status, "on_hold")
 
     # -- KYC and the threshold -----------------------------------------------------------------
     def test_posting_at_below_and_above_the_threshold(self):

@@ -4,6 +4,9 @@
 says, and the optional Chainalysis provider behind the same screening call."""
 
 import base64
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from odoo.exceptions import AccessError, UserError
@@ -121,6 +124,31 @@ class TestSanctionsList(TransactionCase):
         )
         self.assertFalse(self.env["stablecoin.sanctions.list"]._cron_refresh())
         self.assertFalse(self.Lists.search([]))
+
+    def test_scheduled_refresh_downloads_the_configured_list(self):
+        class Quiet(SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(Quiet, directory=str(DATA))
+        )
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        url = f"http://127.0.0.1:{server.server_address[1]}/sdn_advanced_new.xml"
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("stablecoin_wallet.sanctions_list_url", url)
+        record = self.env["stablecoin.sanctions.list"]._cron_refresh()
+        self.assertEqual(
+            (record.source, record.url, str(record.published)), ("download", url, "2025-06-17")
+        )
+        self.assertIn(NEWLY_LISTED.lower(), self.listed())
+        # A failed download keeps the list as it was.
+        params.set_param("stablecoin_wallet.sanctions_list_url", url.replace("new", "missing"))
+        with self.assertLogs("odoo.addons.stablecoin_wallet", level="WARNING"):
+            self.assertFalse(self.env["stablecoin.sanctions.list"]._cron_refresh())
+        self.assertIn(NEWLY_LISTED.lower(), self.listed())
 
     def test_chainalysis_provider(self):
         with ChainalysisStub(listed=[CLEAN]) as stub:
