@@ -168,6 +168,15 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
             ["release", "hold", "screened_hit"],
         )
         self.assertIn(release, self.partner.with_user(self.clerk).stablecoin_compliance_log_ids)
+        # Exportable (Odoo's Export), as the officer.
+        rows = (
+            self.env["stablecoin.compliance.log"]
+            .with_user(self.officer)
+            .search([("transfer_id", "=", receipt.id)], order="id")
+            .export_data(["create_date", "user_id", "event", "address", "detail"])["datas"]
+        )
+        self.assertEqual([row[2] for row in rows], ["Screened: listed", "Put on hold", "Released"])
+        self.assertEqual(rows[2][1], self.officer.name)
 
     def test_rejected_receipt_stays_unposted_with_the_reason(self):
         invoice = self.clerk_invoice(40.0)
@@ -266,7 +275,8 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         )
         self.assertEqual(kyc[0].user_id, self.officer)
         self.assertIn("PASSPORT-42", kyc[0].detail)
-        self.assertIn("no", kyc[1].detail, "the earlier revocation is logged too")
+        self.assertIn("KYC verified: no", kyc[1].detail, "the earlier revocation is logged too")
+        self.assertEqual(kyc[1].user_id, self.officer)
 
     def test_receipt_above_the_threshold_from_an_unverified_customer_is_held(self):
         invoice = self.clerk_invoice(1500.0)  # posted while the customer was verified
