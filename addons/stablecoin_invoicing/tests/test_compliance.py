@@ -259,9 +259,17 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         with self.assertRaisesRegex(UserError, r"Crypto Customer.*1,000\.00"):
             above.with_user(self.clerk).action_post()
         self.assertEqual(above.state, "draft")
-        # The clerk cannot verify the customer; the officer can.
-        with self.assertRaisesRegex(AccessError, "KYC Verified"):
-            self.partner.with_user(self.clerk).stablecoin_kyc_verified = True
+        # The clerk and the accountant cannot verify the customer; an accounting administrator
+        # and the compliance officer can.
+        for user in (self.clerk, self.accountant):
+            with self.assertRaisesRegex(AccessError, "KYC Verified"):
+                self.partner.with_user(user).stablecoin_kyc_verified = True
+        manager = new_test_user(
+            self.env, login="scoin_cmp_mgr", groups="account.group_account_manager"
+        )
+        self.partner.with_user(manager).stablecoin_kyc_verified = True
+        self.assertEqual(self.partner.stablecoin_kyc_user_id, manager)
+        self.verify(self.partner, False)
         self.verify(self.partner)
         self.assertEqual(
             (self.partner.stablecoin_kyc_user_id, self.partner.stablecoin_kyc_reference),
