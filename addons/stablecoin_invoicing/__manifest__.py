@@ -10,6 +10,7 @@
     "license": "LGPL-3",
     "depends": ["stablecoin_wallet", "account", "portal"],
     "data": [
+        "security/stablecoin_compliance_security.xml",
         "security/ir.model.access.csv",
         "security/stablecoin_invoicing_security.xml",
         "data/stablecoin_webhook_event_type_data.xml",
@@ -26,6 +27,7 @@
         "views/stablecoin_webhook_views.xml",
         "views/stablecoin_recurring_invoice_views.xml",
         "views/stablecoin_recurring_portal_templates.xml",
+        "views/stablecoin_compliance_views.xml",
     ],
     "assets": {
         "web.assets_frontend": [

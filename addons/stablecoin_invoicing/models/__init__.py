@@ -18,3 +18,9 @@ from . import stablecoin_webhook_delivery
 from . import stablecoin_webhook_attempt
 from . import stablecoin_recurring_invoice
 from . import account_move_recurring
+from . import stablecoin_compliance_log
+from . import stablecoin_compliance_hold
+from . import stablecoin_transfer_compliance
+from . import stablecoin_payment_claim_compliance
+from . import account_move_compliance
+from . import res_partner_kyc

@@ -263,10 +263,12 @@ class StablecoinTransfer(models.Model):
             if transfer not in locked:
                 continue
             invoice, request = transfer._find_invoice()
-            if not invoice:
-                transfer._set_unmatched()
-            elif invoice.id in invoices:
+            if invoice and invoice.id in invoices:
                 later |= transfer
+            elif transfer._compliance_holds(invoice):
+                continue  # screened before it pays anything: held for a compliance officer
+            elif not invoice:
+                transfer._set_unmatched()
             else:
                 invoices.add(invoice.id)
                 plans.append((transfer, invoice, request))
@@ -311,6 +313,8 @@ class StablecoinTransfer(models.Model):
             return False
         self.invalidate_recordset(["state"])
         invoice, request = self._find_invoice()
+        if self._compliance_holds(invoice):
+            return False
         if not invoice:
             self._set_unmatched()
             return False

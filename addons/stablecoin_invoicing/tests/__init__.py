@@ -6,3 +6,4 @@ from . import test_hostile_input
 from . import test_notifications
 from . import test_webhooks
 from . import test_recurring
+from . import test_compliance

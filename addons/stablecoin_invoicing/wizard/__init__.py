@@ -1,1 +1,2 @@
 from . import stablecoin_match_wizard
+from . import stablecoin_compliance_decision

@@ -75,6 +75,23 @@ class StablecoinMatchWizard(models.TransientModel):
         ):
             raise UserError(self.env._("Only a confirmed, unmatched receipt can be matched."))
         transfer_sudo = transfer.sudo()
+        if transfer_sudo._compliance_holds(
+            self.invoice_ids[:1].sudo() if self.mode == "invoices" else self.invoice_ids.browse()
+        ):
+            # Screened as the matcher would: a listed sender (or a receipt above the KYC
+            # threshold) waits for a compliance officer, whoever books it.
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "warning",
+                    "message": self.env._(
+                        "This receipt is on hold for a compliance review: a compliance officer "
+                        "releases it before it is booked."
+                    ),
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
         if self.mode == "invoices":
             if not self.invoice_ids:
                 raise UserError(self.env._("Choose the invoices this receipt pays."))

@@ -374,6 +374,12 @@ class StablecoinTransfer(models.Model):
         return pending
 
     @api.model
+    def _accepted_states(self):
+        """States of a transfer the chain has accepted (final): re-checked for deep
+        reorganisations by :meth:`_verify_settled`."""
+        return ("confirmed", "matched", "unmatched", "attention")
+
+    @api.model
     def _verify_settled(self, network, client, head):
         """Re-check accepted transfers of the last blocks: one that a reorganisation deeper
         than the confirmation depth removed is reverted, and what it paid is undone."""
@@ -381,7 +387,7 @@ class StablecoinTransfer(models.Model):
         accepted = self.search(
             [
                 ("network_id", "=", network.id),
-                ("state", "in", ("confirmed", "matched", "unmatched", "attention")),
+                ("state", "in", self._accepted_states()),
                 ("block_number", ">", window_start),
             ]
         )

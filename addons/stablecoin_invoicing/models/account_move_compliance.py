@@ -1,0 +1,135 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Compliance on invoices: the KYC rule at posting, the "on hold (compliance)" status, and the
+screening of a refund's destination before it is confirmed."""
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_amount
+
+from .stablecoin_transfer_compliance import SCREENING_EVENTS
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+
+    stablecoin_payment_status = fields.Selection(
+        selection_add=[("on_hold", "On hold (compliance)")],
+        ondelete={"on_hold": "set null"},
+    )
+    stablecoin_hold_ids = fields.One2many(
+        "stablecoin.compliance.hold", "move_id", string="Compliance Holds", readonly=True
+    )
+
+    @api.depends("stablecoin_hold_ids.state")
+    def _compute_stablecoin_payment_status(self):
+        res = super()._compute_stablecoin_payment_status()
+        for move in self:
+            held = move.stablecoin_hold_ids.filtered(
+                lambda h: h.state == "held" and h.subject != "refund"
+            )
+            if held and move.stablecoin_payment_status not in (False, "paid", "overpaid"):
+                move.stablecoin_payment_status = "on_hold"
+        return res
+
+    # -- KYC above the company's threshold -------------------------------------------------------
+    def action_post(self):
+        for move in self.filtered(lambda m: m.move_type == "out_invoice" and m.stablecoin_token_id):
+            move._stablecoin_check_kyc()
+        return super().action_post()
+
+    def _stablecoin_check_kyc(self):
+        """Refuse to post a stablecoin invoice above the company's KYC threshold (converted to
+        the company's currency; at the threshold is allowed) for a customer whose identity is
+        not verified."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        company = self.company_id
+        if not partner or partner.stablecoin_kyc_verified:
+            return
+        date = self.invoice_date or fields.Date.context_today(self)
+        if company._stablecoin_kyc_required(self.amount_total, self.currency_id, date):
+            raise UserError(
+                self.env._(
+                    "Customer: %(partner)s's identity is not verified (KYC), and this invoice "
+                    "is above %(company)s's KYC threshold of %(threshold)s. A "
+                    "compliance officer must verify the customer first (Customer > "
+                    "Compliance).",
+                    partner=partner.display_name,
+                    company=company.name,
+                    threshold=format_amount(
+                        self.env, company.stablecoin_kyc_threshold, company.currency_id
+                    ),
+                )
+            )
+
+    # -- refunds ---------------------------------------------------------------------------------
+    def action_stablecoin_confirm_refund_address(self):
+        """Override: the refund's destination is screened first; a listed (or unscreenable)
+        address puts the refund on hold instead of confirming it."""
+        clear = self.browse()
+        for move in self:
+            address = move.stablecoin_refund_address
+            holds = move.stablecoin_hold_ids.filtered(
+                lambda h, a=address: h.subject == "refund" and h.address == a
+            )
+            if holds.filtered(lambda h: h.state in ("held", "rejected")):
+                raise UserError(
+                    self.env._(
+                        "Refund To: %(address)s is held by a compliance review; a compliance "
+                        "officer decides on it.",
+                        address=address,
+                    )
+                )
+            if not address or holds.filtered(lambda h: h.state == "released"):
+                clear |= move
+                continue
+            finding = self.env["stablecoin.sanctions.address"]._screen(address)
+            self.env["stablecoin.compliance.log"]._log(
+                SCREENING_EVENTS[finding["result"]],
+                move.company_id,
+                move_id=move.id,
+                partner_id=move.commercial_partner_id.id,
+                address=address,
+                source=finding["source"],
+                detail=finding["detail"],
+            )
+            if finding["result"] == "clear":
+                clear |= move
+                continue
+            self.env["stablecoin.compliance.hold"]._put(
+                {
+                    "company_id": move.company_id.id,
+                    "subject": "refund",
+                    "kind": "sanctions" if finding["result"] == "hit" else "unavailable",
+                    "move_id": move.id,
+                    "partner_id": move.commercial_partner_id.id,
+                    "address": address,
+                    "detail": finding["detail"],
+                }
+            )
+            move.message_post(
+                body=self.env._(
+                    "Refund address %s is on hold for a compliance review: no refund request "
+                    "is made until a compliance officer releases it.",
+                    address,
+                )
+            )
+        if clear:
+            super(AccountMove, clear).action_stablecoin_confirm_refund_address()
+        if self - clear:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "warning",
+                    "message": self.env._("The refund address is on hold for a compliance review."),
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
+        return True
+
+    def _stablecoin_confirm_refund_address_released(self):
+        """A compliance officer released the refund's destination: confirm it (the released
+        hold lets the screening pass)."""
+        return self.action_stablecoin_confirm_refund_address()

@@ -1,0 +1,108 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+KYC_FIELDS = (
+    "stablecoin_kyc_verified",
+    "stablecoin_kyc_date",
+    "stablecoin_kyc_user_id",
+    "stablecoin_kyc_reference",
+)
+KYC_EDITORS = (
+    "stablecoin_invoicing.group_stablecoin_compliance",
+    "account.group_account_manager",
+)
+
+
+class ResPartner(models.Model):
+    """The customer's verified identity (KYC): required above the company's threshold before
+    a stablecoin invoice is posted or paid. Changed only by compliance officers and
+    accounting administrators; every change is in the compliance audit log."""
+
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    stablecoin_kyc_verified = fields.Boolean(
+        string="KYC Verified",
+        copy=False,
+        tracking=True,
+        help="The customer's identity is verified.",
+    )
+    stablecoin_kyc_date = fields.Date(string="KYC Verified on", copy=False)
+    stablecoin_kyc_user_id = fields.Many2one("res.users", string="KYC Verified by", copy=False)
+    stablecoin_kyc_reference = fields.Char(
+        string="KYC Document Reference",
+        copy=False,
+        help="Where the identity evidence is kept (document number, file reference).",
+    )
+    stablecoin_kyc_editable = fields.Boolean(compute="_compute_stablecoin_kyc_editable")
+    stablecoin_compliance_log_ids = fields.One2many(
+        "stablecoin.compliance.log", "partner_id", string="Compliance Log", readonly=True
+    )
+
+    @api.depends_context("uid")
+    def _compute_stablecoin_kyc_editable(self):
+        editable = self._stablecoin_kyc_editor()
+        for partner in self:
+            partner.stablecoin_kyc_editable = editable
+
+    def _stablecoin_kyc_editor(self):
+        return self.env.su or any(self.env.user.has_group(group) for group in KYC_EDITORS)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if any(vals.get(name) for name in KYC_FIELDS):
+                self._stablecoin_check_kyc_editor()
+                self._stablecoin_kyc_defaults(vals)
+        partners = super().create(vals_list)
+        for partner, vals in zip(partners, vals_list, strict=True):
+            if any(vals.get(name) for name in KYC_FIELDS):
+                partner._stablecoin_log_kyc()
+        return partners
+
+    def write(self, vals):
+        if not any(name in vals for name in KYC_FIELDS):
+            return super().write(vals)
+        self._stablecoin_check_kyc_editor()
+        vals = self._stablecoin_kyc_defaults(dict(vals))
+        kyc = {name: vals.pop(name) for name in KYC_FIELDS if name in vals}
+        res = super().write(vals) if vals else True
+        # A compliance officer verifies customers without the right to edit contacts: the KYC
+        # fields, and only they, are written with elevated rights once the role is checked.
+        partners_sudo = self.sudo()
+        res = super(ResPartner, partners_sudo).write(kyc) and res
+        for partner in self:
+            partner._stablecoin_log_kyc()
+        return res
+
+    def _stablecoin_check_kyc_editor(self):
+        if not self._stablecoin_kyc_editor():
+            raise AccessError(
+                self.env._(
+                    "KYC Verified: only a Compliance Officer or an accounting administrator may "
+                    "change a customer's identity verification."
+                )
+            )
+
+    def _stablecoin_kyc_defaults(self, vals):
+        """Verifying records when and by whom, unless given."""
+        if vals.get("stablecoin_kyc_verified"):
+            vals.setdefault("stablecoin_kyc_date", fields.Date.context_today(self))
+            vals.setdefault("stablecoin_kyc_user_id", self.env.uid)
+        return vals
+
+    def _stablecoin_log_kyc(self):
+        self.ensure_one()
+        self.env["stablecoin.compliance.log"]._log(
+            "kyc",
+            self.company_id or self.env.company,
+            partner_id=self.id,
+            detail=self.env._(
+                "KYC verified: %(verified)s; on %(date)s by %(user)s; document %(ref)s.",
+                verified=self.env._("yes") if self.stablecoin_kyc_verified else self.env._("no"),
+                date=self.stablecoin_kyc_date or "-",
+                user=self.stablecoin_kyc_user_id.name or "-",
+                ref=self.stablecoin_kyc_reference or "-",
+            ),
+        )

@@ -1,0 +1,143 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import format_amount
+
+SCREENING_EVENTS = {
+    "clear": "screened",
+    "hit": "screened_hit",
+    "unavailable": "screened_unavailable",
+}
+
+
+class StablecoinTransfer(models.Model):
+    """Screening of receipts before they pay anything: a held receipt waits in state
+    ``held`` (never taken by the matcher, which only takes confirmed ones) until a compliance
+    officer releases it (booked then) or rejects it (state ``blocked``, never posted)."""
+
+    _inherit = "stablecoin.transfer"  # pylint: disable=consider-merging-classes-inherited
+
+    state = fields.Selection(
+        selection_add=[("held", "On hold (compliance)"), ("blocked", "Rejected (compliance)")],
+        ondelete={"held": "set default", "blocked": "set default"},
+    )
+    hold_ids = fields.One2many(
+        "stablecoin.compliance.hold", "transfer_id", string="Compliance Holds", readonly=True
+    )
+    compliance_log_ids = fields.One2many("stablecoin.compliance.log", "transfer_id", readonly=True)
+
+    @api.model
+    def _accepted_states(self):
+        # A held or rejected receipt is on chain all the same: a deep reorganisation voids it.
+        return (*super()._accepted_states(), "held", "blocked")
+
+    def _compliance_holds(self, invoice):
+        """Screen this receipt before it pays ``invoice`` (may be empty: no invoice found).
+        Returns True when it is, or stays, held: the matcher then books nothing."""
+        self.ensure_one()
+        holds = self.hold_ids.filtered(lambda h: h.subject != "refund")
+        if holds.filtered(lambda h: h.state == "rejected"):
+            self.write({"state": "blocked"})
+            return True
+        if holds.filtered(lambda h: h.state == "held"):
+            # Held when its claim was screened: it now waits, final, for the officer.
+            self.write({"state": "held", "move_id": (self.move_id or invoice).id})
+            return True
+        if holds.filtered(lambda h: h.state == "released"):
+            return False  # an officer cleared it
+        finding = self._compliance_screen(invoice)
+        if finding["result"] != "clear":
+            kind = "sanctions" if finding["result"] == "hit" else "unavailable"
+            self._compliance_hold(kind, invoice, finding["detail"])
+            return True
+        kyc = self._compliance_kyc_finding(invoice)
+        if kyc:
+            self._compliance_hold("kyc", invoice, kyc)
+            return True
+        return False
+
+    def _compliance_screen(self, invoice=None, claim=None):
+        """Screen the sender; log the result. Returns the screening's finding (a dict)."""
+        self.ensure_one()
+        finding = self.env["stablecoin.sanctions.address"]._screen(self.sender)
+        invoice = invoice or self.move_id
+        self.env["stablecoin.compliance.log"]._log(
+            SCREENING_EVENTS[finding["result"]],
+            self.company_id or invoice.company_id,
+            transfer_id=self.id,
+            move_id=invoice.id,
+            partner_id=invoice.commercial_partner_id.id,
+            claim_id=claim.id if claim else False,
+            address=self.sender,
+            source=finding["source"],
+            detail=finding["detail"],
+        )
+        return finding
+
+    def _compliance_kyc_finding(self, invoice):
+        """Why this receipt needs the customer's verified identity first, or False: it (or
+        the invoice it pays) is above the company's threshold and the customer is not
+        verified."""
+        self.ensure_one()
+        partner = invoice.commercial_partner_id
+        if not invoice or partner.stablecoin_kyc_verified:
+            return False
+        company = invoice.company_id
+        date = self._booking_date()
+        if not (
+            company._stablecoin_kyc_required(self.amount, self.currency_id, date)
+            or company._stablecoin_kyc_required(
+                invoice.amount_total, invoice.currency_id, invoice.invoice_date or date
+            )
+        ):
+            return False
+        return self.env._(
+            "%(amount)s for %(invoice)s is above %(company)s's KYC threshold of %(threshold)s "
+            "and %(partner)s's identity is not verified.",
+            amount=self.amount_text,
+            invoice=invoice.display_name,
+            company=company.name,
+            threshold=format_amount(
+                self.env, company.stablecoin_kyc_threshold, company.currency_id
+            ),
+            partner=partner.display_name,
+        )
+
+    def _compliance_hold(self, kind, invoice, detail, claim=None):
+        """Hold this receipt (for a claim: the claim, the receipt being not yet final)."""
+        self.ensure_one()
+        vals = {"move_id": (self.move_id or invoice).id}
+        if not claim:
+            vals["state"] = "held"
+        self.write(vals)
+        invoice = self.move_id
+        hold = self.env["stablecoin.compliance.hold"]._put(
+            {
+                "company_id": (self.company_id or invoice.company_id).id,
+                "subject": "claim" if claim else "receipt",
+                "kind": kind,
+                "transfer_id": self.id,
+                "move_id": invoice.id,
+                "claim_id": claim.id if claim else False,
+                "partner_id": invoice.commercial_partner_id.id,
+                "address": self.sender,
+                "detail": detail,
+            }
+        )
+        self.message_post(body=self.env._("On hold for a compliance review: %s", detail))
+        if invoice:
+            invoice._message_log(
+                body=self.env._(
+                    "A payment of %(amount)s (transaction %(tx)s) is on hold for a compliance "
+                    "review; nothing is booked until a compliance officer releases it.",
+                    amount=self.amount_text,
+                    tx=self.tx_hash,
+                )
+            )
+        return hold
+
+    def _on_deep_reorg(self, previous_state, evidence):
+        """A held receipt that vanished from the chain leaves nothing to decide."""
+        res = super()._on_deep_reorg(previous_state, evidence)
+        self.hold_ids.filtered(lambda h: h.state == "held").sudo().write({"state": "void"})
+        return res

@@ -1,0 +1,409 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Compliance, as the people who do each step: the billing clerk invoices, the chain pays,
+the compliance officer decides. A receipt from a listed address is held, never posted, until
+released; a rejected one stays unposted with its reason; the KYC rule at, below and above the
+company's threshold; refunds and claims screened the same way; everything in the audit log."""
+
+import base64
+from pathlib import Path
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.stablecoin_wallet.tests.chainalysis_stub import ChainalysisStub
+
+from .common import StablecoinInvoiceMixin
+
+DATA = Path(__file__).parents[2] / "stablecoin_wallet" / "tests" / "data"
+
+
+@tagged("post_install", "-at_install")
+class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_a = cls.env.company
+        cls.company_b = cls.env["res.company"].create({"name": "Company B"})
+
+        def user(login, groups, companies):
+            return new_test_user(
+                cls.env,
+                login=login,
+                groups=groups,
+                company_id=companies[0].id,
+                company_ids=[Command.set([c.id for c in companies])],
+            )
+
+        officer_group = "stablecoin_invoicing.group_stablecoin_compliance"
+        cls.clerk = user("scoin_cmp_clerk", "account.group_account_invoice", [cls.company_a])
+        cls.accountant = user(
+            "scoin_cmp_acc",
+            "account.group_account_user,account.group_account_invoice",
+            [cls.company_a],
+        )
+        cls.officer = user("scoin_cmp_officer", officer_group, [cls.company_a, cls.company_b])
+        cls.b_officer = user("scoin_cmp_b_officer", officer_group, [cls.company_b])
+        # The compliance officer imports OFAC's list (the fixture in the official XML shape).
+        wizard = (
+            cls.env["stablecoin.sanctions.import"]
+            .with_user(cls.officer)
+            .create(
+                {
+                    "file": base64.b64encode((DATA / "sdn_advanced_old.xml").read_bytes()),
+                    "file_name": "sdn_advanced.xml",
+                }
+            )
+        )
+        wizard.action_import()
+        accounts = cls.chain.accounts
+        cls.listed_eth = accounts[3]  # listed in upper case under "ETH"
+        cls.listed_usdt = accounts[4]  # listed in lower case under "USDT"
+        cls.verify(cls.partner)  # small invoices need no KYC; the threshold tests unverify
+
+    @classmethod
+    def verify(cls, partner, verified=True):
+        partner.with_user(cls.officer).write(
+            {"stablecoin_kyc_verified": verified, "stablecoin_kyc_reference": "PASSPORT-42"}
+        )
+
+    def clerk_invoice(self, amount, currency=None, post=True):
+        """An invoice the billing clerk creates and posts, paid at the shared address."""
+        invoice = (
+            self.env["account.move"]
+            .with_user(self.clerk)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner.id,
+                    "currency_id": (currency or self.usdc_currency).id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"product_id": self.product.id, "price_unit": amount, "tax_ids": []}
+                        )
+                    ],
+                }
+            )
+        )
+        invoice.stablecoin_token_id = self.token_usdc
+        invoice.sudo().stablecoin_wallet_id = self.wallet
+        if post:
+            invoice.action_post()
+        return invoice
+
+    def receipt_of(self, tx_hash):
+        return self.env["stablecoin.transfer"].search([("tx_hash", "=", tx_hash)])
+
+    def decide(self, hold, decision, reason, user=None):
+        action = hold.with_user(user or self.officer).action_open_decision()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(user or self.officer)
+            .with_context(**action["context"])
+            .create({"decision": decision, "reason": reason})
+        )
+        return wizard.action_confirm()
+
+    def log_events(self, **domain):
+        return (
+            self.env["stablecoin.compliance.log"]
+            .search([(k, "=", v) for k, v in domain.items()], order="id")
+            .mapped("event")
+        )
+
+    def assert_held(self, invoice, receipt, kind):
+        self.assertEqual(receipt.state, "held")
+        self.assertFalse(receipt.payment_id, "nothing posted while held")
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(invoice.stablecoin_payment_status, "on_hold")
+        hold = receipt.hold_ids
+        self.assertEqual((hold.kind, hold.state, hold.move_id), (kind, "held", invoice))
+        return hold
+
+    # -- sanctions ---------------------------------------------------------------------------
+    def test_listed_sender_is_held_then_released(self):
+        invoice = self.clerk_invoice(100.0)
+        # The chain reports the sender checksummed (mixed case); the list has it upper case.
+        tx_hash = self.pay(100_000_000, sender=self.listed_eth)
+        self.settle()
+        receipt = self.receipt_of(tx_hash)
+        hold = self.assert_held(invoice, receipt, "sanctions")
+        self.assertIn("EXAMPLE MIXER OPERATOR", hold.detail)
+        self.assertEqual(hold.activity_ids.user_id, self.officer, "the officer of company A")
+        self.assertEqual(
+            self.log_events(transfer_id=receipt.id), ["screened_hit", "hold"], "logged"
+        )
+        # Matching again changes nothing: the receipt is not taken while held.
+        self.run_crons()
+        self.assertEqual((receipt.state, invoice.payment_state), ("held", "not_paid"))
+        # Neither the billing clerk nor an accountant may decide.
+        for user in (self.clerk, self.accountant):
+            with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                self.decide(hold, "release", "Looks fine", user=user)
+            with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                hold.with_user(user)._release("Looks fine")
+        # Company B's officer does not even see it.
+        Hold = self.env["stablecoin.compliance.hold"]
+        self.assertFalse(Hold.with_user(self.b_officer).search([("id", "=", hold.id)]))
+        with self.assertRaisesRegex(ValidationError, "Reason"):
+            self.decide(hold, "release", "  ")
+        self.decide(hold, "release", "Funds traced to a licensed exchange; OFAC licence 123.")
+        self.assertEqual(receipt.state, "matched")
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(invoice.stablecoin_payment_status, "paid")
+        self.assertEqual(receipt.payment_id.memo, tx_hash)
+        self.assertEqual((hold.state, hold.decided_by_id), ("released", self.officer))
+        self.assertFalse(hold.activity_ids, "the officer's activity is done")
+        release = self.env["stablecoin.compliance.log"].search(
+            [("transfer_id", "=", receipt.id), ("event", "=", "release")]
+        )
+        self.assertEqual(release.user_id, self.officer)
+        self.assertIn("OFAC licence 123", release.detail)
+        self.assertTrue(release.create_date)
+        # Visible on the receipt and the customer, to the billing clerk too.
+        self.assertEqual(
+            receipt.with_user(self.clerk).compliance_log_ids.mapped("event"),
+            ["release", "hold", "screened_hit"],
+        )
+        self.assertIn(release, self.partner.with_user(self.clerk).stablecoin_compliance_log_ids)
+        # Exportable (Odoo's Export), as the officer.
+        rows = (
+            self.env["stablecoin.compliance.log"]
+            .with_user(self.officer)
+            .search([("transfer_id", "=", receipt.id)], order="id")
+            .export_data(["create_date", "user_id", "event", "address", "detail"])["datas"]
+        )
+        self.assertEqual([row[2] for row in rows], ["Screened: listed", "Put on hold", "Released"])
+        self.assertEqual(rows[2][1], self.officer.name)
+
+    def test_rejected_receipt_stays_unposted_with_the_reason(self):
+        invoice = self.clerk_invoice(40.0)
+        # Listed under USDT, in lower case; it pays in USDC: every 0x address is screened.
+        tx_hash = self.pay(40_000_000, sender=self.listed_usdt)
+        self.settle()
+        receipt = self.receipt_of(tx_hash)
+        hold = self.assert_held(invoice, receipt, "sanctions")
+        self.decide(hold, "reject", "Sender on the SDN list; funds frozen, report filed.")
+        self.assertEqual(receipt.state, "blocked")
+        self.assertFalse(receipt.payment_id)
+        self.assertEqual(
+            hold.decision_reason, "Sender on the SDN list; funds frozen, report filed."
+        )
+        self.assertIn("report filed", receipt.message_ids[0].body)
+        self.run_crons()
+        self.settle()
+        self.assertEqual((receipt.state, invoice.payment_state), ("blocked", "not_paid"))
+        self.assertEqual(invoice.stablecoin_payment_status, "awaiting")
+        with self.assertRaisesRegex(UserError, "no longer on hold"):
+            self.decide(hold, "release", "Changed my mind")
+
+    def test_one_held_receipt_never_stops_the_others(self):
+        held_invoice = self.clerk_invoice(50.0)
+        clean_invoice = self.clerk_invoice(60.0)
+        held_tx = self.pay(50_000_000, sender=self.listed_eth)
+        clean_tx = self.pay(60_000_000)
+        self.settle()
+        self.assertEqual(self.receipt_of(held_tx).state, "held")
+        self.assertEqual(self.receipt_of(clean_tx).state, "matched")
+        self.assertIn(clean_invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(held_invoice.payment_state, "not_paid")
+        self.assertEqual(self.log_events(transfer_id=self.receipt_of(clean_tx).id), ["screened"])
+
+    def test_unavailable_provider_holds_the_receipt(self):
+        invoice = self.clerk_invoice(25.0)
+        with ChainalysisStub() as stub:
+            stub.configure(self.env)
+            stub.failing = True
+            tx_hash = self.pay(25_000_000)
+            self.settle()
+        receipt = self.receipt_of(tx_hash)
+        hold = self.assert_held(invoice, receipt, "unavailable")
+        self.assertIn("503", hold.detail)
+        self.decide(hold, "release", "Screened by hand on the provider's site: no match.")
+        self.assertEqual(receipt.state, "matched")
+
+    def test_held_receipt_survives_rescans_and_a_reorg_voids_it(self):
+        invoice = self.clerk_invoice(30.0)
+        paid_at = self.chain.block_number() + 2  # mint, then the payment
+        tx_hash = self.pay(30_000_000, sender=self.listed_eth)
+        self.settle()
+        receipt = self.receipt_of(tx_hash)
+        hold = self.assert_held(invoice, receipt, "sanctions")
+        # The watcher re-reads the last blocks and the matcher runs again: still held.
+        self.network.last_scanned_block = paid_at - 1
+        self.settle()
+        self.assertEqual((receipt.state, hold.state), ("held", "held"))
+        self.assertEqual(
+            len(self.env["stablecoin.transfer"].search([("tx_hash", "=", tx_hash)])), 1
+        )
+        # A reorganisation deeper than the confirmations removes its block.
+        depth = self.chain.block_number() - paid_at + 1
+        self.assertGreater(depth, self.network.confirmations_final)
+        self.chain.rpc("anvil_reorg", depth, [])
+        self.scan()
+        self.assertEqual((receipt.state, hold.state), ("reverted", "void"))
+        self.assertFalse(receipt.payment_id)
+        self.assertNotEqual(invoice.stablecoin_payment_status, "on_hold")
+
+    # -- KYC and the threshold -----------------------------------------------------------------
+    def test_posting_at_below_and_above_the_threshold(self):
+        self.verify(self.partner, False)
+        currency = self.company_a.currency_id
+        self.assertEqual(self.company_a.stablecoin_kyc_threshold, 1000.0)
+        below = self.clerk_invoice(999.99, currency)
+        at = self.clerk_invoice(1000.0, currency)
+        self.assertEqual((below.state, at.state), ("posted", "posted"))
+        above = self.clerk_invoice(1000.01, currency, post=False)
+        with self.assertRaisesRegex(UserError, r"Crypto Customer.*1,000\.00"):
+            above.with_user(self.clerk).action_post()
+        self.assertEqual(above.state, "draft")
+        # The clerk and the accountant cannot verify the customer; an accounting administrator
+        # and the compliance officer can.
+        for user in (self.clerk, self.accountant):
+            with self.assertRaisesRegex(AccessError, "KYC Verified"):
+                self.partner.with_user(user).stablecoin_kyc_verified = True
+        manager = new_test_user(
+            self.env, login="scoin_cmp_mgr", groups="account.group_account_manager"
+        )
+        self.partner.with_user(manager).stablecoin_kyc_verified = True
+        self.assertEqual(self.partner.stablecoin_kyc_user_id, manager)
+        self.verify(self.partner, False)
+        self.verify(self.partner)
+        self.assertEqual(
+            (self.partner.stablecoin_kyc_user_id, self.partner.stablecoin_kyc_reference),
+            (self.officer, "PASSPORT-42"),
+        )
+        self.assertTrue(self.partner.stablecoin_kyc_date)
+        above.with_user(self.clerk).action_post()
+        self.assertEqual(above.state, "posted")
+        kyc = self.env["stablecoin.compliance.log"].search(
+            [("partner_id", "=", self.partner.id), ("event", "=", "kyc")], order="id desc"
+        )
+        self.assertEqual(kyc[0].user_id, self.officer)
+        self.assertIn("PASSPORT-42", kyc[0].detail)
+        self.assertIn("KYC verified: no", kyc[1].detail, "the earlier revocation is logged too")
+        self.assertEqual(kyc[1].user_id, self.officer)
+
+    def test_receipt_above_the_threshold_from_an_unverified_customer_is_held(self):
+        invoice = self.clerk_invoice(1500.0)  # posted while the customer was verified
+        self.verify(self.partner, False)
+        tx_hash = self.pay(1_500_000_000)
+        self.settle()
+        receipt = self.receipt_of(tx_hash)
+        hold = self.assert_held(invoice, receipt, "kyc")
+        self.assertIn("KYC threshold", hold.detail)
+        self.verify(self.partner)
+        self.decide(hold, "release", "Passport checked today.")
+        self.assertEqual(receipt.state, "matched")
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+
+    def test_receipt_at_the_threshold_is_booked(self):
+        invoice = self.clerk_invoice(1000.0, self.company_a.currency_id)
+        self.verify(self.partner, False)
+        self.pay(int(invoice.stablecoin_amount_due_units))
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+
+    # -- refunds and claims ------------------------------------------------------------------
+    def test_refund_to_a_listed_address_is_held(self):
+        invoice = self.clerk_invoice(30.0)
+        self.pay(30_000_000)
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        # Since then, OFAC has listed the customer's address.
+        self.env["stablecoin.sanctions.address"].create(
+            {"address": self.customer.lower(), "chain": "evm", "tickers": "ETH", "uid": "1"}
+        )
+        reversal = Form(
+            self.env["account.move.reversal"]
+            .with_user(self.accountant)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+        ).save()
+        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        credit_note.action_post()
+        credit_note.with_user(self.accountant).action_stablecoin_confirm_refund_address()
+        self.assertFalse(credit_note.stablecoin_refund_confirmed)
+        self.assertFalse(credit_note.stablecoin_refund_uri, "no refund request while held")
+        hold = credit_note.stablecoin_hold_ids
+        self.assertEqual(
+            (hold.subject, hold.kind, hold.address), ("refund", "sanctions", self.customer)
+        )
+        with self.assertRaisesRegex(UserError, "compliance review"):
+            credit_note.with_user(self.accountant).action_stablecoin_confirm_refund_address()
+        self.decide(hold, "release", "Refund licensed by OFAC (licence 456).")
+        self.assertTrue(credit_note.stablecoin_refund_confirmed)
+        self.assertIn(f"address={self.customer}", credit_note.stablecoin_refund_uri)
+
+    def test_claimed_payment_from_a_listed_sender_is_held(self):
+        invoice = self.clerk_invoice(80.0)
+        # 79.99 typed by hand: only the claim can tell which invoice it pays.
+        tx_hash = self.pay(79_990_000, sender=self.listed_eth)
+        claim = self.env["stablecoin.payment.claim"]._submit(invoice, tx_hash)
+        self.assertEqual(claim.state, "held")
+        self.assertIn("under review", claim.message)
+        self.assertNotIn("OFAC", claim.message, "the payer is not told why")
+        hold = claim.hold_ids
+        self.assertEqual((hold.subject, hold.kind, hold.move_id), ("claim", "sanctions", invoice))
+        self.assertEqual(invoice.stablecoin_payment_status, "on_hold")
+        self.settle()
+        receipt = self.receipt_of(tx_hash)
+        self.assertEqual((receipt.state, receipt.payment_id.id), ("held", False))
+        self.assertEqual(len(receipt.hold_ids), 1, "the claim's hold, not a second one")
+        self.decide(hold, "release", "Reviewed: licensed.")
+        self.assertEqual(receipt.state, "matched")
+        self.assertEqual(claim.state, "bound")
+        self.assertEqual(invoice.payment_state, "partial")
+
+    def test_matching_by_hand_screens_too(self):
+        invoice = self.clerk_invoice(20.0)
+        tx_hash = self.pay(19_000_000, sender=self.listed_eth)  # nobody's amount: unmatched
+        # Listed after the matcher screened it and left it to the accountants' queue.
+        self.env["stablecoin.sanctions.address"].search([]).active = False
+        self.settle()
+        receipt = self.receipt_of(tx_hash)
+        self.assertEqual(receipt.state, "unmatched")
+        self.env["stablecoin.sanctions.address"].with_context(active_test=False).search(
+            []
+        ).active = True
+        action = receipt.with_user(self.accountant).action_open_match_wizard()
+        wizard = (
+            self.env["stablecoin.match.wizard"]
+            .with_user(self.accountant)
+            .with_context(**action["context"])
+            .create({"mode": "invoices", "invoice_ids": [Command.set(invoice.ids)]})
+        )
+        wizard.action_confirm()
+        self.assertEqual((receipt.state, receipt.payment_id.id), ("held", False))
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(receipt.hold_ids.kind, "sanctions")
+
+    def test_compliance_screens_open_for_the_officer(self):
+        """The officer (billing rights plus the compliance group) sees the Compliance section;
+        each of its screens loads and reads as the web client does."""
+        self.clerk_invoice(10.0)
+        self.pay(10_000_000, sender=self.listed_eth)
+        self.settle()
+        section = self.env.ref("stablecoin_invoicing.stablecoin_compliance_menu")
+        Menu = self.env["ir.ui.menu"]
+        visible = Menu.with_user(self.officer)._visible_menu_ids()
+        self.assertNotIn(section.id, Menu.with_user(self.clerk)._visible_menu_ids())
+        entries = Menu.search([("parent_id", "=", section.id)])
+        self.assertEqual(len(entries), 4)
+        for menu in entries:
+            self.assertIn(menu.id, visible, menu.name)
+            action = menu.action.sudo()
+            Model = self.env[action.res_model].with_user(self.officer)
+            loaded = Model.get_views([(False, mode) for mode in action.view_mode.split(",")])
+            fields = loaded["models"][action.res_model]["fields"]
+            records = Model.web_search_read([], {name: {} for name in fields})
+            self.assertTrue(records["length"], menu.name)
+        hold = self.env["stablecoin.compliance.hold"].search([], limit=1)
+        self.assertTrue(
+            hold.with_user(self.officer).get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        receipt = hold.transfer_id.with_user(self.clerk)
+        self.assertIn(
+            "compliance_log_ids", receipt.get_views([(False, "form")])["views"]["form"]["arch"]
+        )

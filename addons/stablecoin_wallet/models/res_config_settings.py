@@ -1,0 +1,25 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    stablecoin_sanctions_list_url = fields.Char(
+        string="Sanctions List URL",
+        config_parameter="stablecoin_wallet.sanctions_list_url",
+        help="Where the scheduled refresh downloads OFAC's SDN list (sdn_advanced.xml). Empty: "
+        "no download; import a downloaded file instead.",
+    )
+    stablecoin_screening_provider = fields.Selection(
+        [("none", "None (SDN list only)"), ("chainalysis", "Chainalysis sanctions API")],
+        string="Screening Provider",
+        config_parameter="stablecoin_wallet.screening_provider",
+        default="none",
+    )
+    stablecoin_chainalysis_api_key = fields.Char(
+        string="Chainalysis API Key",
+        config_parameter="stablecoin_wallet.chainalysis_api_key",
+        groups="base.group_system",
+    )
