@@ -83,10 +83,10 @@ if {create_invoice!r}:
     invoice.action_post()
     # A standing arrangement: the same work invoiced monthly from next month, posted by itself
     # (the customer sees it on the portal, under /my/recurring).
-    Recurring = env["stablecoin.recurring.invoice"].with_context(
-        default_template_move_id=invoice.id)
-    Recurring.create({{"name": "Monthly support", "template_move_id": invoice.id,
-                       "interval_type": "monthly", "end_type": "never", "auto_post": True}})
+    Recurring = env["stablecoin.recurring.invoice"]
+    Recurring.create(dict(Recurring._defaults_from(invoice, {{}}), **{{
+        "name": "Monthly support", "template_move_id": invoice.id,
+        "interval_type": "monthly", "end_type": "never", "auto_post": True}}))
 if {create_invoice!r}:
     # The people who use the addons, to try each role: a billing clerk and an accountant of
     # the main company, and the manager of a second company with its own wallet.

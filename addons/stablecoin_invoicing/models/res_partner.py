@@ -37,5 +37,4 @@ class ResPartner(models.Model):
         action["domain"] = HISTORY_DOMAIN + [
             ("commercial_partner_id", "=", self.commercial_partner_id.id)
         ]
-        action["context"] = {"group_by": []}
         return action
