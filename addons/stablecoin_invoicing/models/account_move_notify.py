@@ -66,15 +66,12 @@ class AccountMove(models.Model):
     def _stablecoin_event(self, code, transfer=None):
         """One payment event of these invoices (``code``: ``payment.seen``, ``invoice.paid``,
         ...): the customer's email and the salesperson's notification for the events they
-        are told of, and the company's webhooks for all. Nothing here may stop the payment
-        that caused it: a failure is logged and the event goes on for the others."""
+        are told of (queued, sent by a scheduled action right after this transaction), and the
+        company's webhooks for all. Nothing here may stop the payment that caused it."""
+        Notice = self.env["stablecoin.payment.notice"]
         for move in self:
             if code in CUSTOMER_NOTICES and move.company_id.stablecoin_notify_customer:
-                try:
-                    with self.env.cr.savepoint():
-                        move._stablecoin_notify_customer(code, transfer)
-                except Exception:  # pylint: disable=broad-except
-                    _logger.exception("Stablecoin notice %s of %s not sent", code, move.name)
+                Notice._queue(move, code, transfer)  # sent right after this commits
             move._stablecoin_publish(code, transfer)
 
     def _stablecoin_publish(self, code, transfer=None):
@@ -104,9 +101,10 @@ class AccountMove(models.Model):
             return "invoice.paid"
         return "invoice.partially_paid"
 
-    def _stablecoin_notify_customer(self, code, transfer=None):
+    def _stablecoin_notify_customer(self, code, transfer=None, notice=None):
         """Email the customer (posted on the invoice, so a portal customer finds it there too)
-        and notify the salesperson in Odoo."""
+        and notify the salesperson in Odoo. ``notice``: what it says of the transfer, as it was
+        at the event (else read from ``transfer`` now)."""
         self.ensure_one()
         template = self.env.ref(CUSTOMER_NOTICES[code], raise_if_not_found=False)
         if not template or not self.partner_id:
@@ -115,7 +113,8 @@ class AccountMove(models.Model):
         salesperson = self.invoice_user_id.partner_id
         if salesperson and not self.invoice_user_id.share:
             recipients |= salesperson
-        notice = self._stablecoin_notice_values(transfer)
+        if notice is None:
+            notice = self._stablecoin_notice_values(transfer)
         self.sudo().with_context(stablecoin_notice=notice).message_post_with_source(
             template,
             message_type="auto_comment",

@@ -41,7 +41,24 @@ class StablecoinComplianceLog(models.Model):
 
     @api.model
     def _log(self, event, company, **vals):
-        """Append one entry, as the current user, whatever their rights on the log."""
-        return self.sudo().create(
-            {"event": event, "company_id": company.id, "user_id": self.env.uid, **vals}
-        )
+        """Append one entry, as the current user, whatever their rights on the log. Within
+        `_buffered` (the matcher's batch), the entries are written together at its end, in
+        the same transaction."""
+        vals = {"event": event, "company_id": company.id, "user_id": self.env.uid, **vals}
+        buffer = self.env.context.get("stablecoin_log_buffer")
+        if buffer is not None:
+            buffer.append(vals)
+            return self.browse()
+        return self.sudo().create(vals)
+
+    @api.model
+    def _buffered(self, records):
+        """``records`` with a log buffer; `_flush_buffer` writes it."""
+        return records.with_context(stablecoin_log_buffer=[])
+
+    @api.model
+    def _flush_buffer(self, records):
+        buffer = records.env.context.get("stablecoin_log_buffer")
+        if buffer:
+            self.sudo().create(list(buffer))
+            buffer.clear()

@@ -256,7 +256,11 @@ class StablecoinTransfer(models.Model):
         rest (refunds, a second receipt for the same invoice) one by one, in chain order."""
         plans, later, invoices = [], self.browse(), set()
         locked = self.filtered(lambda t: t.direction == "in")._lock_confirmed()
-        for transfer in self:
+        # Every sender of the batch screened in one lookup; the screenings logged together.
+        Log = self.env["stablecoin.compliance.log"]
+        screened = Log._buffered(self)
+        findings = self.env["stablecoin.sanctions.address"]._screen_many(locked.mapped("sender"))
+        for transfer in screened:
             if transfer.direction == "out":
                 later |= transfer
                 continue
@@ -265,13 +269,14 @@ class StablecoinTransfer(models.Model):
             invoice, request = transfer._find_invoice()
             if invoice and invoice.id in invoices:
                 later |= transfer
-            elif transfer._compliance_holds(invoice):
+            elif transfer._compliance_holds(invoice, findings.get(transfer.sender)):
                 continue  # screened before it pays anything: held for a compliance officer
             elif not invoice:
                 transfer._set_unmatched()
             else:
                 invoices.add(invoice.id)
-                plans.append((transfer, invoice, request))
+                plans.append((transfer.with_env(self.env), invoice, request))
+        Log._flush_buffer(screened)
         if plans:
             self._pay_invoices_batch(plans)
         for transfer in later:

@@ -31,9 +31,10 @@ class StablecoinTransfer(models.Model):
         # A held or rejected receipt is on chain all the same: a deep reorganisation voids it.
         return (*super()._accepted_states(), "held", "blocked")
 
-    def _compliance_holds(self, invoice):
+    def _compliance_holds(self, invoice, finding=None):
         """Screen this receipt before it pays ``invoice`` (may be empty: no invoice found).
-        Returns True when it is, or stays, held: the matcher then books nothing."""
+        Returns True when it is, or stays, held: the matcher then books nothing. ``finding``:
+        its sender's screening, when the caller screened a batch at once."""
         self.ensure_one()
         holds = self.hold_ids.filtered(lambda h: h.subject != "refund")
         if holds.filtered(lambda h: h.state == "rejected"):
@@ -45,7 +46,7 @@ class StablecoinTransfer(models.Model):
             return True
         if holds.filtered(lambda h: h.state == "released"):
             return False  # an officer cleared it
-        finding = self._compliance_screen(invoice)
+        finding = self._compliance_screen(invoice, finding=finding)
         if finding["result"] != "clear":
             kind = "sanctions" if finding["result"] == "hit" else "unavailable"
             self._compliance_hold(kind, invoice, finding["detail"])
@@ -56,10 +57,12 @@ class StablecoinTransfer(models.Model):
             return True
         return False
 
-    def _compliance_screen(self, invoice=None, claim=None):
-        """Screen the sender; log the result. Returns the screening's finding (a dict)."""
+    def _compliance_screen(self, invoice=None, claim=None, finding=None):
+        """Screen the sender (unless ``finding`` is its screening already); log the result.
+        Returns the screening's finding (a dict)."""
         self.ensure_one()
-        finding = self.env["stablecoin.sanctions.address"]._screen(self.sender)
+        if finding is None:
+            finding = self.env["stablecoin.sanctions.address"]._screen(self.sender)
         invoice = invoice or self.move_id
         self.env["stablecoin.compliance.log"]._log(
             SCREENING_EVENTS[finding["result"]],

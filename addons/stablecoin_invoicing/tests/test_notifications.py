@@ -67,7 +67,9 @@ class TestNotifications(StablecoinInvoiceMixin, HttpCase):
         return invoice
 
     def notices(self, invoice):
-        """The messages the customer got on this invoice, newest first."""
+        """The messages the customer got on this invoice, newest first (once the scheduled
+        action sending the notices owed has run)."""
+        self.env["stablecoin.payment.notice"]._cron_send()
         return invoice.message_ids.filtered(
             lambda m: m.message_type == "auto_comment" and self.partner in m.partner_ids
         )
@@ -140,18 +142,25 @@ class TestNotifications(StablecoinInvoiceMixin, HttpCase):
         other = self.clerk_invoice(21.0)
         self.pay_request(invoice)
         self.pay_request(other)
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertIn(other.payment_state, ("paid", "in_payment"))
+        queued = self.env["stablecoin.payment.notice"].search(
+            [("move_id", "in", (invoice | other).ids)]
+        )
+        self.assertEqual(queued.mapped("code"), ["invoice.paid", "invoice.paid"])
+        self.assertEqual(set(queued.mapped("state")), {"pending"}, "owed, sent after commit")
         AccountMove = type(self.env["account.move"])
         with (
             patch.object(
                 AccountMove, "_stablecoin_notify_customer", side_effect=RuntimeError("mail down")
             ),
-            self.assertLogs("odoo.addons.stablecoin_invoicing.models.account_move_notify") as logs,
+            self.assertLogs("odoo.addons.stablecoin_invoicing.models.stablecoin_payment_notice"),
         ):
-            self.settle()
-        self.assertEqual(len(logs.records), 2, "each failure is logged")
-        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
-        self.assertIn(other.payment_state, ("paid", "in_payment"))
-        self.assertFalse(self.notices(invoice) | self.notices(other))
+            self.env["stablecoin.payment.notice"]._cron_send()
+        self.assertEqual(set(queued.mapped("state")), {"failed"})
+        self.assertIn("mail down", queued[0].error)
+        self.assertFalse(self.notices(invoice) | self.notices(other), "not sent twice either")
 
     # -- reminders -------------------------------------------------------------------------------
     def run_reminders(self, day):

@@ -72,13 +72,28 @@ class StablecoinSanctionsAddress(models.Model):
         return added, removed
 
     @api.model
-    def _screen(self, address):
+    def _screen_many(self, addresses):
+        """Screen several addresses: one lookup in the list for all of them (the matcher
+        screens a batch of receipts at once). Returns {address: finding} as `_screen`."""
+        keys = {address: normalize_address(address) for address in set(addresses) if address}
+        found = self.sudo().search([("address", "in", [k for k in keys.values() if k])])
+        by_key = {}
+        for row in found:
+            by_key.setdefault(row.address, row)
+        return {
+            address: self._screen(address, listed=by_key.get(key) or self.browse())
+            for address, key in keys.items()
+        }
+
+    @api.model
+    def _screen(self, address, listed=None):
         """Screen ``address`` against the imported list and, when one is configured, the
         screening provider. Returns a dict: ``result`` (``clear``, ``hit`` or ``unavailable``:
         the provider could not answer and the list did not list it), ``source`` and ``detail``
-        (what was found, in words)."""
+        (what was found, in words). ``listed``: the list's entry, when already looked up."""
         key = normalize_address(address)
-        listed = self.sudo().search([("address", "=", key)], limit=1) if key else self.browse()
+        if listed is None:
+            listed = self.sudo().search([("address", "=", key)], limit=1) if key else self.browse()
         if listed:
             return {
                 "result": "hit",

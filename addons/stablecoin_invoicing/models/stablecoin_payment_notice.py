@@ -1,0 +1,83 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import threading
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+BATCH = 100
+
+
+class StablecoinPaymentNotice(models.Model):
+    """A payment notice owed to a customer (payment seen, partly paid, paid, overpaid): queued
+    by the event, in the matcher's transaction, and sent by a scheduled action right after. The
+    matcher pays receipts at the pace of Odoo's own *Register payment*; rendering and posting an
+    email per receipt there would double its time. A notice that fails to send never touched
+    the payment, and is kept with its error."""
+
+    _name = "stablecoin.payment.notice"
+    _description = "Stablecoin Payment Notice"
+    _order = "id"
+
+    move_id = fields.Many2one("account.move", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="move_id.company_id", store=True)
+    code = fields.Char(required=True, help="The event: payment.seen, invoice.paid, ...")
+    transfer_id = fields.Many2one("stablecoin.transfer", ondelete="set null")
+    notice = fields.Json(help="What the email shows of the transfer, as it was at the event.")
+    state = fields.Selection(
+        [("pending", "To send"), ("sent", "Sent"), ("failed", "Not sent")],
+        default="pending",
+        required=True,
+        index=True,
+    )
+    error = fields.Char(readonly=True)
+
+    def _queue(self, move, code, transfer=None):
+        """Owe ``move``'s customer the notice of ``code``; the sending job runs after commit."""
+        notice = self.sudo().create(
+            {
+                "move_id": move.id,
+                "code": code,
+                "transfer_id": transfer.id if transfer else False,
+                "notice": move._stablecoin_notice_values(transfer),
+            }
+        )
+        # One wake-up of the sending job per transaction, however many receipts it pays.
+        data = self.env.cr.precommit.data
+        if not data.get("stablecoin_notice_triggered"):
+            data["stablecoin_notice_triggered"] = True
+            cron = self.env.ref("stablecoin_invoicing.ir_cron_stablecoin_notices", False)
+            if cron:
+                cron.sudo()._trigger()
+        return notice
+
+    @api.model
+    def _cron_send(self):
+        """Send the notices owed, oldest first, in batches (committed each outside tests)."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        while True:
+            notices = self.search([("state", "=", "pending")], limit=BATCH)
+            if not notices:
+                return
+            for notice in notices:
+                notice._send()
+            if not auto_commit:
+                if len(notices) < BATCH:
+                    return
+                continue
+            self.env["ir.cron"]._notify_progress(done=len(notices), remaining=0)
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _send(self):
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self.move_id._stablecoin_notify_customer(self.code, notice=self.notice or {})
+            self.state = "sent"
+        except Exception as exc:  # pylint: disable=broad-except
+            _logger.warning(
+                "Stablecoin notice %s of %s not sent", self.code, self.move_id.name, exc_info=True
+            )
+            self.write({"state": "failed", "error": str(exc)[:200]})
