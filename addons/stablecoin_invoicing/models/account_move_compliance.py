@@ -34,7 +34,16 @@ class AccountMove(models.Model):
 
     # -- KYC above the company's threshold -------------------------------------------------------
     def action_post(self):
-        for move in self.filtered(lambda m: m.move_type == "out_invoice" and m.stablecoin_token_id):
+        # Invoices in a token's currency: they can only be paid in tokens. An invoice in a
+        # bank currency that also accepts tokens posts as before (it may be paid by bank); a
+        # stablecoin receipt for it above the threshold is held until the customer is verified.
+        for move in self.filtered(
+            lambda m: (
+                m.move_type == "out_invoice"
+                and m.stablecoin_token_id
+                and m.currency_id in m.stablecoin_token_ids.currency_id
+            )
+        ):
             move._stablecoin_check_kyc()
         return super().action_post()
 

@@ -250,15 +250,19 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
     # -- KYC and the threshold -----------------------------------------------------------------
     def test_posting_at_below_and_above_the_threshold(self):
         self.verify(self.partner, False)
-        currency = self.company_a.currency_id
         self.assertEqual(self.company_a.stablecoin_kyc_threshold, 1000.0)
-        below = self.clerk_invoice(999.99, currency)
-        at = self.clerk_invoice(1000.0, currency)
+        # In USDC (pegged to the company's USD, as Odoo converts it): at and below pass.
+        below = self.clerk_invoice(999.99)
+        at = self.clerk_invoice(1000.0)
         self.assertEqual((below.state, at.state), ("posted", "posted"))
-        above = self.clerk_invoice(1000.01, currency, post=False)
+        above = self.clerk_invoice(1000.01, post=False)
         with self.assertRaisesRegex(UserError, r"Crypto Customer.*1,000\.00"):
             above.with_user(self.clerk).action_post()
         self.assertEqual(above.state, "draft")
+        # An invoice in the company's bank currency that also accepts USDC posts as before
+        # (it may be paid by bank); a USDC payment of it would be held (next test).
+        in_usd = self.clerk_invoice(5000.0, self.company_a.currency_id)
+        self.assertEqual(in_usd.state, "posted")
         # The clerk and the accountant cannot verify the customer; an accounting administrator
         # and the compliance officer can.
         for user in (self.clerk, self.accountant):
