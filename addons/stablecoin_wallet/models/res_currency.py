@@ -1,6 +1,6 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 
 class ResCurrency(models.Model):
@@ -23,19 +23,47 @@ class ResCurrency(models.Model):
         if not pegged:
             return super()._get_rates(company, date)
         rates = super(ResCurrency, self | pegged.stablecoin_peg_id)._get_rates(company, date)
+        with_rates = self._stablecoin_with_own_rates(company.root_id.id)
+        for currency in pegged:
+            if currency.id not in with_rates:
+                rates[currency.id] = rates[currency.stablecoin_peg_id.id]
+        return rates
+
+    @tools.ormcache("root_company_id")
+    def _stablecoin_with_own_rates(self, root_company_id):
+        """The pegged stablecoins that have rates of their own for this company (cached: every
+        conversion asks, and rates change once a day; rate writes clear the cache)."""
         own = (
             self.env["res.currency.rate"]
             .sudo()
             ._read_group(
                 [
-                    ("currency_id", "in", pegged.ids),
-                    ("company_id", "in", (False, company.root_id.id)),
+                    ("currency_id.stablecoin_peg_id", "!=", False),
+                    ("company_id", "in", (False, root_company_id)),
                 ],
                 ["currency_id"],
             )
         )
-        with_rates = {currency.id for (currency,) in own}
-        for currency in pegged:
-            if currency.id not in with_rates:
-                rates[currency.id] = rates[currency.stablecoin_peg_id.id]
-        return rates
+        return frozenset(currency.id for (currency,) in own)
+
+    def write(self, vals):
+        if "stablecoin_peg_id" in vals:
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+
+class ResCurrencyRate(models.Model):
+    _inherit = "res.currency.rate"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
