@@ -99,6 +99,8 @@ if {create_invoice!r}:
     main = env.ref("base.main_company")
     user("billing", "Billie Clerk (billing)", ["account.group_account_invoice"], main)
     user("accountant", "Alex Accountant", ["account.group_account_user"], main)
+    user("compliance", "Casey Compliance (officer)",
+         ["stablecoin_invoicing.group_stablecoin_compliance"], main)
     other = env["res.company"].create({{"name": "Other Company"}})
     env["account.chart.template"].try_loading("generic_coa", company=other, install_demo=False)
     user("other", "Olga Other (manager)",
@@ -257,7 +259,8 @@ def main(argv):
 
  Odoo           {url}/odoo         database: {DB}
    logins (password = login): admin (administrator), billing (billing clerk),
-   accountant (accountant), other (manager of "Other Company", its own wallet)
+   accountant (accountant), compliance (compliance officer: holds, KYC, sanctions
+   list), other (manager of "Other Company", its own wallet)
  Customer       {url}/my           login: portal  password: portal
  XML-RPC        Odoo's standard models: python3 setup/xmlrpc_example.py
    (lists the open stablecoin invoices as admin; read it for the calls)
