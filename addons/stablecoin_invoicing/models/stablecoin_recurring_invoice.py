@@ -343,13 +343,28 @@ class StablecoinRecurringInvoice(models.Model):
             ).rstrip(": "),
             "company_id": source.company_id.id,
             "partner_id": source.partner_id.id,
-            "stablecoin_token_ids": [Command.set(source.stablecoin_token_ids.ids)],
+            # Those the company still accepts (it may have narrowed them since).
+            "stablecoin_token_ids": [
+                Command.set(
+                    (
+                        source.stablecoin_token_ids
+                        & source.company_id._stablecoin_accepted_tokens()
+                    ).ids
+                )
+            ],
             "stablecoin_wallet_id": source.stablecoin_wallet_id.id,
             "date_start": start,
         }
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Made from an invoice through the API (XML-RPC) as through the form: what is not
+        # given comes from the source invoice (customer, tokens, wallet, first date).
+        for vals in vals_list:
+            source = self.env["account.move"].browse(vals.get("template_move_id") or [])
+            if source.exists():
+                prefilled = self._defaults_from(source, vals)
+                vals.update({k: v for k, v in prefilled.items() if k not in vals})
         templates = super().create(vals_list)
         for template in templates:
             template._reset_next_date()

@@ -119,6 +119,19 @@ class TestRecurringSchedule(RecurringMixin, TransactionCase):
         self.assertEqual(source.stablecoin_recurring_count, 1)
         self.assertFalse(source.stablecoin_recurring_id, "the source is not one of its invoices")
 
+    def test_made_through_the_api_from_the_invoice_alone(self):
+        """XML-RPC's create with the source invoice and the rhythm: the rest as the form."""
+        source = self.clerk_invoice(75.0, invoice_date=date(2026, 1, 31))
+        template = self.Recurring.with_user(self.clerk).create(
+            {"template_move_id": source.id, "interval_type": "weekly", "interval": 2}
+        )
+        self.assertEqual(
+            (template.partner_id, template.stablecoin_wallet_id, template.date_start),
+            (self.partner, self.wallet, date(2026, 2, 14)),
+        )
+        self.assertEqual(template.stablecoin_token_ids, source.stablecoin_token_ids)
+        self.assertTrue(template.name)
+
     def test_a_year_of_daily_runs_makes_twelve_invoices(self):
         template = self.clerk_template(date(2025, 1, 31))
         expected = [
