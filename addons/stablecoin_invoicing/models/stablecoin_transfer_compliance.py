@@ -59,7 +59,10 @@ class StablecoinTransfer(models.Model):
     def _compliance_screen(self, invoice=None, claim=None):
         """Screen the sender; log the result. Returns the screening's finding (a dict)."""
         self.ensure_one()
-        finding = self.env["stablecoin.sanctions.address"]._screen(self.sender)
+        # As the list writes it: OFAC lists Tron addresses in their T... form.
+        finding = self.env["stablecoin.sanctions.address"]._screen(
+            self.network_id._display_address(self.sender)
+        )
         invoice = invoice or self.move_id
         self.env["stablecoin.compliance.log"]._log(
             SCREENING_EVENTS[finding["result"]],
