@@ -18,6 +18,7 @@ from lxml import html
 from PIL import Image
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.stablecoin_wallet.chain import to_units
@@ -179,6 +180,41 @@ class TestTronPayment(TronChainMixin, StablecoinInvoiceMixin, HttpCase):
         self.settle()
         self.assertEqual(invoice.payment_state, "partial")
         self.assertEqual(invoice.amount_residual, 50.0)
+
+    def test_sender_listed_in_t_form_is_held(self):
+        """OFAC lists Tron addresses in T-form: a Tron receipt's sender is screened so."""
+        self.env["stablecoin.sanctions.address"].create(
+            {"address": self.tron_payer_t, "chain": "tron", "tickers": "USDT", "uid": "7"}
+        )
+        invoice = self.clerk_invoice(60.0)
+        self.tron_pay(60_000_000)
+        self.settle()
+        self.assertEqual(invoice.payment_state, "not_paid")
+        hold = invoice.stablecoin_transfer_ids.hold_ids
+        self.assertEqual((hold.kind, hold.state), ("sanctions", "held"))
+        self.assertIn(self.tron_payer_t, hold.detail)
+
+    def test_refund_address_is_typed_and_shown_in_t_form(self):
+        invoice = self.clerk_invoice(20.0)
+        self.tron_pay(20_000_000)
+        self.settle()
+        self.assert_paid(invoice)
+        credit_note = invoice._reverse_moves()
+        self.assertEqual(credit_note.stablecoin_refund_address, self.tron_payer)
+        credit_note.stablecoin_refund_address = self.tron_payer_t  # typed as the payer wrote it
+        self.assertEqual(credit_note.stablecoin_refund_address, self.tron_payer)
+        with self.assertRaisesRegex(ValidationError, "Refund To: .*checksum"):
+            credit_note.stablecoin_refund_address = self.tron_payer_t[:-1] + (
+                "2" if self.tron_payer_t[-1] != "2" else "3"
+            )
+        with self.assertRaises(ValidationError) as caught:  # a savepoint: the write undone
+            credit_note.stablecoin_refund_address = self.tron_merchant_t
+        self.assertIn(f"choose one of its payers: {self.tron_payer_t}", str(caught.exception))
+        self.env.invalidate_all()
+        self.assertEqual(credit_note.stablecoin_refund_address, self.tron_payer)
+        credit_note.action_post()
+        credit_note.action_stablecoin_confirm_refund_address()
+        self.assertEqual(credit_note.stablecoin_refund_uri, self.tron_payer_t)
 
     def test_invoice_pdf_shows_the_t_address_only(self):
         invoice = self.clerk_invoice(75.25)
