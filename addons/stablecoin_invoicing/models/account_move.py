@@ -148,6 +148,11 @@ class AccountMove(models.Model):
         help="Proposed: the payer of the original invoice (its first payment). It can be "
         "changed to another address that paid the invoice, then must be confirmed.",
     )
+    stablecoin_refund_address_display = fields.Char(
+        compute="_compute_stablecoin_refund_address_display",
+        string="Refund To (as the wallet writes it)",
+        help="The refund address in its network's form (Tron: T...).",
+    )
     stablecoin_refund_confirmed = fields.Boolean(
         string="Refund Address Confirmed",
         copy=False,
@@ -171,6 +176,15 @@ class AccountMove(models.Model):
             is_refund = move.move_type == "out_refund"
             move.stablecoin_refund_token_id = first.token_id if is_refund else False
             move.stablecoin_refund_address = first.sender if is_refund else False
+
+    @api.depends("stablecoin_refund_address", "stablecoin_refund_token_id.network_id.kind")
+    def _compute_stablecoin_refund_address_display(self):
+        for move in self:
+            move.stablecoin_refund_address_display = (
+                move.stablecoin_refund_token_id.network_id._display_address(
+                    move.stablecoin_refund_address
+                )
+            )
 
     def _stablecoin_refund_senders(self):
         """The matched receipts of the invoice this credit note reverses, oldest first."""

@@ -132,7 +132,7 @@ class AccountMove(models.Model):
             return {}
         return {
             "amount": transfer.amount_text,
-            "tx_hash": transfer.tx_hash,
+            "tx_hash": transfer.display_tx,  # as the payer's wallet shows it (Tron: no 0x)
             "explorer_url": transfer.explorer_url or "",
             "network": transfer.network_id.name,
         }

@@ -203,6 +203,7 @@ class TestTronPayment(TronChainMixin, StablecoinInvoiceMixin, HttpCase):
         self.assertEqual(credit_note.stablecoin_refund_address, self.tron_payer)
         credit_note.stablecoin_refund_address = self.tron_payer_t  # typed as the payer wrote it
         self.assertEqual(credit_note.stablecoin_refund_address, self.tron_payer)
+        self.assertEqual(credit_note.stablecoin_refund_address_display, self.tron_payer_t)
         with self.assertRaisesRegex(ValidationError, "Refund To: .*checksum"):
             credit_note.stablecoin_refund_address = self.tron_payer_t[:-1] + (
                 "2" if self.tron_payer_t[-1] != "2" else "3"
