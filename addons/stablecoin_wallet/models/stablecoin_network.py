@@ -158,7 +158,6 @@ class StablecoinNetwork(models.Model):
         help="The widest block range asked in one eth_getLogs (TronGrid: 5,000).",
     )
     log_result_cap = fields.Integer(
-        string="Log Result Cap",
         help="Most logs the node answers for one eth_getLogs (0: no known cap). An answer "
         "this long may be cut short: its range is split and asked again.",
     )

@@ -10,6 +10,8 @@ the database.
 
 from scoin_dev.devchain import DevChain
 
+from ..chain.tron import from_tron_address, to_tron_address
+
 _CHAIN = None
 
 
@@ -166,8 +168,6 @@ class TronChainMixin:
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        from odoo.addons.stablecoin_wallet.chain.tron import to_tron_address
-
         # finalized = head - 2: the network's "solidified block" in the plain tests.
         chain = DevChain(
             chain_id=TRON_CHAIN_ID, prune_history=4096, extra_args=["--slots-in-an-epoch", "1"]
@@ -217,8 +217,6 @@ class TronChainMixin:
     def tron_pay(self, amount_units, to_t=None, sender=None):
         """The payer's wallet sends USDT to a T-address (converted at the edge, as a Tron
         wallet does: the chain only knows 20 bytes); returns the transaction hash."""
-        from odoo.addons.stablecoin_wallet.chain.tron import from_tron_address
-
         sender = sender or self.tron_payer
         to = from_tron_address(to_t or self.tron_merchant_t)
         self.tron_chain.mint(self.tron_usdt, sender, amount_units)
