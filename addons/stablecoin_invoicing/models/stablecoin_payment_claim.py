@@ -179,10 +179,8 @@ class StablecoinPaymentClaim(models.Model):
 
     @api.model
     def _watched_addresses(self, network):
-        return {
-            a.address: a
-            for a in self.env["stablecoin.address"].sudo().search([("active", "=", True)])
-        }
+        watched = [("active", "=", True), ("wallet_id.network_kind", "=", network.kind)]
+        return {a.address: a for a in self.env["stablecoin.address"].sudo().search(watched)}
 
     @api.model
     def _bind_transfers(self, invoice, transfers, client, head):

@@ -217,6 +217,15 @@ class StablecoinNetwork(models.Model):
                     )
                 )
 
+    @api.constrains("kind")
+    def _check_kind_of_wallets(self):
+        """A network keeps the type of the wallets receiving its tokens (their addresses are
+        read and written as that type's)."""
+        wallets = (
+            self.env["stablecoin.wallet"].sudo().search([("token_ids.network_id", "in", self.ids)])
+        )
+        wallets._check_network_kind()
+
     @api.constrains("rpc_url", "rpc_fallback_urls")
     def _check_rpc_url(self):
         for network in self.sudo():
