@@ -72,6 +72,12 @@ class StablecoinToken(models.Model):
         for token in self:
             token.display_contract = token.network_id._display_address(token.contract_address)
 
+    @api.constrains("network_id")
+    def _check_wallet_network_kind(self):
+        self.env["stablecoin.wallet"].sudo().search(
+            [("token_ids", "in", self.ids)]
+        )._check_network_kind()
+
     @api.constrains("decimals", "currency_id")
     def _check_decimals(self):
         for token in self:

@@ -141,6 +141,17 @@ class StablecoinWallet(models.Model):
                         "(its books are there). Create a new wallet for the other company."
                     )
                 )
+        if "network_kind" in vals:
+            changed = self.filtered(lambda w: w.network_kind != vals["network_kind"])
+            if changed and self.env["stablecoin.transfer"].sudo().search_count(
+                [("wallet_id", "in", changed.ids)], limit=1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Network Type: a wallet that has received transfers keeps its type (its "
+                        "addresses were read as such). Create a new wallet for the other type."
+                    )
+                )
         res = super().write(vals)
         if {"address", "kind", "xpub"} & set(vals):
             self._sync_addresses()

@@ -213,8 +213,19 @@ class TestTron(TronChainMixin, StablecoinChainMixin, TransactionCase):
                 }
             )
         self.assertEqual(self.tron_token.contract_address, self.tron_usdt)
-        with self.assertRaisesRegex(ValidationError, "Accepted Tokens"):
+        # assertRaises (Odoo's) undoes the refused write in a savepoint.
+        with self.assertRaises(ValidationError) as caught:
             self.tron_wallet.token_ids = [(4, self.token_usdc.id)]
+        self.assertIn("Accepted Tokens", str(caught.exception))
+        with self.assertRaises(ValidationError) as caught:
+            self.tron_network.kind = "evm"
+        self.assertIn("Accepted Tokens", str(caught.exception))
+        self.tron_pay(1_000_000)
+        self.tron_scan()
+        self.assertTrue(self.transfers())
+        with self.assertRaises(ValidationError) as caught:
+            self.tron_wallet.network_kind = "evm"
+        self.assertIn("Network Type", str(caught.exception))
 
     def test_xpub_wallet_derives_m_44_195_0_0_i(self):
         wallet = (
