@@ -41,4 +41,20 @@ class TestTronPayNow(TronChainMixin, StablecoinCheckoutMixin, HttpCase):
         table = card.xpath(".//table[hasclass('o_stablecoin_payment')]")[0]
         self.assertEqual(table.get("data-uri"), self.tron_merchant_t)
         self.assertFalse(page.xpath("//*[hasclass('o_stablecoin_wallet_pay')]"))
-        self.assertFalse(page.xpath("//*[hasclass('o_stablecoin_card')]"), "no card on-ramp")
+
+    def test_no_onramp_on_tron(self):
+        """The on-ramps buy stablecoins to EVM addresses: offered on an EVM invoice, not on a
+        Tron one."""
+        self.provider.write(
+            {"stablecoin_card_enabled": True, "stablecoin_stripe_secret_key": "sk_test_x"}
+        )
+        self.env.company.stablecoin_token_ids = [
+            Command.set((self.tron_token | self.token_usdc).ids)
+        ]
+        evm = self.make_invoice(64.0)
+        tron = self.make_invoice(64.0, token=self.tron_token, wallet=self.tron_wallet)
+        self.authenticate(None, None)
+        for invoice, offered in ((evm, True), (tron, False)):
+            page = html.fromstring(self.url_open(invoice.get_portal_url()).content)
+            cards = page.xpath("//*[hasclass('o_stablecoin_card_button')]")
+            self.assertEqual(bool(cards), offered, invoice.stablecoin_token_id.display_name)
