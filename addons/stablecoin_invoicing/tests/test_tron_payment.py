@@ -148,6 +148,18 @@ class TestTronPayment(TronChainMixin, StablecoinInvoiceMixin, HttpCase):
         self.assert_paid(invoice)
         transfer = invoice.stablecoin_transfer_ids
         self.assertEqual((transfer.tx_hash, transfer.state), (tx_hash, "matched"))
+        data = invoice._stablecoin_event_data(transfer)["transfer"]
+        self.assertEqual(data["recipient"], self.tron_merchant, "the logs' form kept")
+        self.assertEqual(
+            (
+                data["network_type"],
+                data["tx_id"],
+                data["recipient_display"],
+                data["sender_display"],
+            ),
+            ("tron", tx_hash[2:], self.tron_merchant_t, self.tron_payer_t),
+        )
+        self.assertEqual(data["contract_display"], to_tron_address(self.tron_usdt))
         # Paid: the card lists the receipt by its Tron transaction id (no 0x).
         card = self.card(invoice)
         text = card.text_content()
