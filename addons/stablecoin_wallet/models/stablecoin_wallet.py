@@ -160,6 +160,12 @@ class StablecoinWallet(models.Model):
         return res
 
     def _normalize(self, vals):
+        if "display_address" in vals:
+            # Typed in the form's address field (T... on Tron): it is the address.
+            # The form sends both fields (the hidden one empty): the one filled in wins.
+            typed = vals.pop("display_address")
+            if typed or not vals.get("address"):
+                vals["address"] = typed
         kind = vals.get("network_kind") or self[:1].network_kind or "evm"
         if vals.get("address"):
             try:

@@ -194,7 +194,16 @@ class TestTron(TronChainMixin, StablecoinChainMixin, TransactionCase):
         wallet = Wallet.create({"name": "Good", "network_kind": "tron", "address": good})
         self.assertEqual(wallet.address, self.chain.accounts[7])
         self.assertEqual(wallet.display_address, good)
-        # Typed in the form's T-address field (its inverse).
+        # Typed in the form's T-address field (its inverse), at creation and later.
+        typed = Wallet.create(
+            {
+                "name": "Typed",
+                "network_kind": "tron",
+                "address": False,  # the form's hidden 0x field
+                "display_address": to_tron_address(self.chain.accounts[8]),
+            }
+        )
+        self.assertEqual(typed.address_ids.address, self.chain.accounts[8])
         wallet.display_address = self.tron_payer_t
         self.assertEqual(wallet.address, self.tron_payer)
         with self.assertRaisesRegex(ValidationError, "Receiving address"):
