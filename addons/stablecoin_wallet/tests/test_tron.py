@@ -6,7 +6,7 @@ does (anvil on Tron's chain id; TronGrid's limits injected by the fault proxy)."
 from bip_utils import Bip32Secp256k1, TrxAddrEncoder
 
 from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 from ..chain.tron import from_tron_address, to_tron_address
 from .common import TRON_CHAIN_ID, TRON_TEST_XPUB, StablecoinChainMixin, TronChainMixin
@@ -208,6 +208,20 @@ class TestTron(TronChainMixin, StablecoinChainMixin, TransactionCase):
         self.assertEqual(wallet.address, self.tron_payer)
         with self.assertRaisesRegex(ValidationError, "Receiving address"):
             wallet.display_address = self.tron_payer
+
+    def test_accounting_admin_sets_up_a_tron_wallet_in_the_form(self):
+        form = Form(self.env["stablecoin.wallet"].with_user(self.admin))
+        form.name = "Tron treasury"
+        form.network_kind = "tron"
+        form.kind = "address"
+        form.display_address = to_tron_address(self.chain.accounts[9])
+        form.token_ids.add(self.tron_token)
+        wallet = form.save()
+        self.assertEqual(wallet.address, self.chain.accounts[9])
+        self.assertEqual(
+            wallet.address_ids.display_address, to_tron_address(self.chain.accounts[9])
+        )
+        self.assertEqual(wallet.journal_ids.currency_id, self.tron_token.currency_id)
 
     def test_token_contract_typed_in_t_form_and_network_kinds_kept_apart(self):
         with self.assertRaisesRegex(ValidationError, "Token contract: .*checksum"):
