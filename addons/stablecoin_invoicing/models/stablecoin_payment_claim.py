@@ -180,7 +180,8 @@ class StablecoinPaymentClaim(models.Model):
     @api.model
     def _watched_addresses(self, network):
         watched = [("active", "=", True), ("wallet_id.network_kind", "=", network.kind)]
-        return {a.address: a for a in self.env["stablecoin.address"].sudo().search(watched)}
+        Address = self.env["stablecoin.address"].sudo().with_context(active_test=False)
+        return {a.address: a for a in Address.search(watched)}
 
     @api.model
     def _bind_transfers(self, invoice, transfers, client, head):

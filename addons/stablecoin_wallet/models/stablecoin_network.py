@@ -473,9 +473,11 @@ class StablecoinNetwork(models.Model):
         tokens = self.token_ids.filtered("active")
         # The addresses of wallets of this network's type (a Tron wallet's are not watched on
         # EVM networks, nor the reverse).
+        # (active_test off: an archived wallet's still active addresses stay watched, as before.)
         addresses = (
             self.env["stablecoin.address"]
             .sudo()
+            .with_context(active_test=False)
             .search([("active", "=", True), ("wallet_id.network_kind", "=", self.kind)])
         )
         if not self.last_scanned_block:
