@@ -5,14 +5,22 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
+from werkzeug.urls import url_encode
+
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.stablecoin_wallet.chain import (
+    InvalidAddress,
     build_erc20_transfer_uri,
     format_units,
     to_units,
 )
+from odoo.addons.stablecoin_wallet.chain.tron import to_tron_address
+
+# Tron mainnet, where Trust Wallet's documented send link applies (SLIP-44 coin 195).
+TRON_MAINNET_CHAIN_ID = 728126428
+TRUST_WALLET_SEND = "https://link.trustwallet.com/send"
 
 # When this server process may next look at asking for a scan of a network, per (database,
 # network): the polls of open invoice pages in between cost no query. The scan itself is asked
@@ -64,7 +72,12 @@ class AccountMove(models.Model):
         "stablecoin.address", string="Receiving Address Record", readonly=True, copy=False
     )
     stablecoin_address = fields.Char(
-        related="stablecoin_address_id.address", string="Receiving Address"
+        related="stablecoin_address_id.address", string="Receiving Address (0x)"
+    )
+    stablecoin_address_display = fields.Char(
+        related="stablecoin_address_id.display_address",
+        string="Receiving Address",
+        help="The receiving address as the payer's wallet writes it (Tron: T...).",
     )
     stablecoin_request_ids = fields.One2many(
         "stablecoin.payment.request", "move_id", string="Payment Requests", readonly=True
@@ -79,7 +92,15 @@ class AccountMove(models.Model):
         help="The exact amount still due, in the token's smallest unit.",
     )
     stablecoin_payment_uri = fields.Char(
-        compute="_compute_stablecoin_payment_request", string="Payment URI (EIP-681)"
+        compute="_compute_stablecoin_payment_request",
+        string="Payment URI",
+        help="What the QR code says: an EIP-681 URI on EVM networks, the bare T... address on "
+        "Tron (no payment URI standard there).",
+    )
+    stablecoin_wallet_link = fields.Char(
+        compute="_compute_stablecoin_payment_request",
+        string="Wallet App Link",
+        help="Tron mainnet: Trust Wallet's documented send link (token, address, amount).",
     )
     stablecoin_payment_qr = fields.Binary(
         compute="_compute_stablecoin_payment_qr",
@@ -127,6 +148,11 @@ class AccountMove(models.Model):
         help="Proposed: the payer of the original invoice (its first payment). It can be "
         "changed to another address that paid the invoice, then must be confirmed.",
     )
+    stablecoin_refund_address_display = fields.Char(
+        compute="_compute_stablecoin_refund_address_display",
+        string="Refund To (as the wallet writes it)",
+        help="The refund address in its network's form (Tron: T...).",
+    )
     stablecoin_refund_confirmed = fields.Boolean(
         string="Refund Address Confirmed",
         copy=False,
@@ -151,6 +177,15 @@ class AccountMove(models.Model):
             move.stablecoin_refund_token_id = first.token_id if is_refund else False
             move.stablecoin_refund_address = first.sender if is_refund else False
 
+    @api.depends("stablecoin_refund_address", "stablecoin_refund_token_id.network_id.kind")
+    def _compute_stablecoin_refund_address_display(self):
+        for move in self:
+            move.stablecoin_refund_address_display = (
+                move.stablecoin_refund_token_id.network_id._display_address(
+                    move.stablecoin_refund_address
+                )
+            )
+
     def _stablecoin_refund_senders(self):
         """The matched receipts of the invoice this credit note reverses, oldest first."""
         self.ensure_one()
@@ -163,15 +198,31 @@ class AccountMove(models.Model):
         for move in self.filtered("stablecoin_refund_address"):
             senders = set(move._stablecoin_refund_senders().mapped("sender"))
             if move.stablecoin_refund_address not in senders:
+                network = move.stablecoin_refund_token_id.network_id
                 raise ValidationError(
                     self.env._(
                         "Refund To: %(address)s did not pay %(invoice)s; choose one of its "
                         "payers: %(payers)s.",
-                        address=move.stablecoin_refund_address,
+                        address=network._display_address(move.stablecoin_refund_address),
                         invoice=move.reversed_entry_id.display_name,
-                        payers=", ".join(sorted(senders)) or "-",
+                        payers=", ".join(sorted(map(network._display_address, senders))) or "-",
                     )
                 )
+
+    def write(self, vals):
+        address = vals.get("stablecoin_refund_address")
+        if isinstance(address, str) and not address.strip().startswith("0x"):
+            # Typed as the refund token's network writes it (Tron: T...), kept in the 0x form
+            # the receipts' senders are in (the constraint above then checks it paid).
+            network = self.stablecoin_refund_token_id.network_id.filtered(
+                lambda n: n.kind == "tron"
+            )[:1]
+            if network:
+                try:
+                    vals["stablecoin_refund_address"] = network._parse_address(address)
+                except InvalidAddress as exc:
+                    raise ValidationError(self.env._("Refund To: %s", exc)) from exc
+        return super().write(vals)
 
     def action_stablecoin_confirm_refund_address(self):
         for move in self:
@@ -208,8 +259,13 @@ class AccountMove(models.Model):
                 continue
             units = move._stablecoin_units_in(move.amount_residual, token)
             move.stablecoin_refund_units = str(units)
-            move.stablecoin_refund_uri = build_erc20_transfer_uri(
-                token.contract_address, token.chain_id, move.stablecoin_refund_address, units
+            move.stablecoin_refund_uri = (
+                # Tron: no payment URI; the address the refund goes to, as its wallet reads it.
+                to_tron_address(move.stablecoin_refund_address)
+                if token.network_id.kind == "tron"
+                else build_erc20_transfer_uri(
+                    token.contract_address, token.chain_id, move.stablecoin_refund_address, units
+                )
             )
 
     # -- defaults ----------------------------------------------------------------------------
@@ -265,6 +321,7 @@ class AccountMove(models.Model):
             move.stablecoin_amount_due_units = False
             move.stablecoin_amount_due_text = False
             move.stablecoin_payment_uri = False
+            move.stablecoin_wallet_link = False
             request = move.stablecoin_request_id
             if not move._stablecoin_request_is_current(request):
                 continue
@@ -272,6 +329,23 @@ class AccountMove(models.Model):
             move.stablecoin_amount_due_text = request.amount_text
             if move.stablecoin_payment_status != "rejected":
                 move.stablecoin_payment_uri = request.payment_uri
+                move.stablecoin_wallet_link = move._stablecoin_trust_wallet_link(request)
+
+    def _stablecoin_trust_wallet_link(self, request):
+        """Trust Wallet's send link (developer.trustwallet.com, "Deep Linking": asset in
+        Universal Asset Id form ``c195_t<contract>``, address, amount in tokens) for a request
+        on Tron mainnet, the only Tron network the app knows; else False."""
+        token = request.token_id
+        if token.network_id.kind != "tron" or token.chain_id != TRON_MAINNET_CHAIN_ID:
+            return False
+        amount = format_units(int(request.amount_units), token.decimals, 0)
+        return f"{TRUST_WALLET_SEND}?" + url_encode(
+            {
+                "asset": f"c195_t{to_tron_address(token.contract_address)}",
+                "address": request.address_id.display_address,
+                "amount": amount,
+            }
+        )
 
     @api.depends("stablecoin_payment_uri")
     def _compute_stablecoin_payment_qr(self):

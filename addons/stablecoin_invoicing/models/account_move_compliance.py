@@ -93,7 +93,9 @@ class AccountMove(models.Model):
             if not address or holds.filtered(lambda h: h.state == "released"):
                 clear |= move
                 continue
-            finding = self.env["stablecoin.sanctions.address"]._screen(address)
+            finding = self.env["stablecoin.sanctions.address"]._screen(
+                move.stablecoin_refund_token_id.network_id._display_address(address)
+            )
             self.env["stablecoin.compliance.log"]._log(
                 SCREENING_EVENTS[finding["result"]],
                 move.company_id,

@@ -131,7 +131,7 @@ class AccountMove(models.Model):
             return {}
         return {
             "amount": transfer.amount_text,
-            "tx_hash": transfer.tx_hash,
+            "tx_hash": transfer.display_tx,  # as the payer's wallet shows it (Tron: no 0x)
             "explorer_url": transfer.explorer_url or "",
             "network": transfer.network_id.name,
         }
@@ -174,5 +174,12 @@ class AccountMove(models.Model):
                 "confirmations": transfer.confirmations,
                 "state": transfer.state,
                 "explorer_url": transfer.explorer_url or None,
+                # The same as the network's wallets write them (Tron: T... addresses,
+                # transaction ids without 0x); the fields above keep the logs' 0x form.
+                "network_type": transfer.network_id.kind,
+                "tx_id": transfer.display_tx,
+                "sender_display": transfer.display_sender,
+                "recipient_display": transfer.display_recipient,
+                "contract_display": transfer.token_id.display_contract,
             }
         return data

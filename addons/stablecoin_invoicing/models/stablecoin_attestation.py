@@ -74,7 +74,7 @@ class StablecoinAttestation(models.Model):
                     encode_call("balanceOf(address)", ["address"], [address.address]),
                     hex(block),
                 )
-                balances.append((address.address, decode_uint(answer)))
+                balances.append((address.display_address, decode_uint(answer)))
         except RpcError as exc:
             raise UserError(
                 self.env._(
@@ -136,8 +136,8 @@ class StablecoinAttestation(models.Model):
                 {
                     "kind": "unposted",
                     "label": self.env._("Receipt not in the ledger"),
-                    "address": transfer.sender,
-                    "tx_hash": transfer.tx_hash,
+                    "address": transfer.display_sender,
+                    "tx_hash": transfer.display_tx,
                     "amount": transfer.amount,
                 }
             )
@@ -146,8 +146,8 @@ class StablecoinAttestation(models.Model):
                 {
                     "kind": "outgoing",
                     "label": self.env._("Transfer out not in the ledger"),
-                    "address": transfer.recipient,
-                    "tx_hash": transfer.tx_hash,
+                    "address": transfer.display_recipient,
+                    "tx_hash": transfer.display_tx,
                     "amount": -transfer.amount,
                 }
             )
@@ -158,7 +158,7 @@ class StablecoinAttestation(models.Model):
                     "kind": "later",
                     "label": self.env._("Booked, but after the block"),
                     "address": transfer.counterparty,
-                    "tx_hash": transfer.tx_hash,
+                    "tx_hash": transfer.display_tx,
                     "amount": -sign * transfer.amount,
                 }
             )

@@ -16,6 +16,7 @@ class ClaimNotMinedYet(UserError):
 
 
 TX_HASH = re.compile(r"^0x[0-9a-f]{64}$")
+TX_ID = re.compile(r"^[0-9a-f]{64}$")  # Tron writes transaction ids without 0x
 # Claims are read from the chain (an RPC call or three each): bounded per invoice and per client.
 CLAIM_WINDOW = timedelta(minutes=10)
 CLAIMS_PER_INVOICE = 20
@@ -88,11 +89,13 @@ class StablecoinPaymentClaim(models.Model):
     @api.model
     def _bind_transaction(self, invoice, tx_hash):
         tx_hash = (tx_hash or "").strip().lower()
+        if TX_ID.match(tx_hash):
+            tx_hash = "0x" + tx_hash  # a Tron transaction id: the same hash without 0x
         if not TX_HASH.match(tx_hash):
             raise UserError(
                 self.env._(
-                    "Transaction hash: expected 0x followed by 64 hexadecimal characters, as "
-                    "your wallet shows it."
+                    "Transaction hash: expected 0x followed by 64 hexadecimal characters (on "
+                    "Tron, the 64-character transaction id), as your wallet shows it."
                 )
             )
         if invoice.state != "posted" or not invoice.stablecoin_request_ids:
@@ -176,10 +179,9 @@ class StablecoinPaymentClaim(models.Model):
 
     @api.model
     def _watched_addresses(self, network):
-        return {
-            a.address: a
-            for a in self.env["stablecoin.address"].sudo().search([("active", "=", True)])
-        }
+        watched = [("active", "=", True), ("wallet_id.network_kind", "=", network.kind)]
+        Address = self.env["stablecoin.address"].sudo().with_context(active_test=False)
+        return {a.address: a for a in Address.search(watched)}
 
     @api.model
     def _bind_transfers(self, invoice, transfers, client, head):

@@ -59,7 +59,12 @@ class StablecoinPaymentRequest(models.Model):
     # would make each new request lock that row (serialization failures in other workers).
     network_id = fields.Many2one(related="token_id.network_id")
     address_id = fields.Many2one("stablecoin.address", required=True, ondelete="restrict")
-    address = fields.Char(related="address_id.address", string="Receiving Address")
+    address = fields.Char(related="address_id.display_address", string="Receiving Address")
+    address_hex = fields.Char(
+        related="address_id.address",
+        string="Receiving Address (0x)",
+        help="The address as the logs carry it (on Tron, the 0x form of the T... address).",
+    )
     amount_units = fields.Char(
         required=True,
         string="Amount (token units)",
@@ -88,7 +93,12 @@ class StablecoinPaymentRequest(models.Model):
         REQUEST_STATES, default="awaiting", required=True, index=True, readonly=True
     )
     transfer_ids = fields.One2many("stablecoin.transfer", "request_id", string="Transfers")
-    payment_uri = fields.Char(compute="_compute_payment_uri", string="Payment URI (EIP-681)")
+    payment_uri = fields.Char(
+        compute="_compute_payment_uri",
+        string="Payment URI",
+        help="What the payer's wallet reads from the QR code: an EIP-681 URI on EVM networks; "
+        "on Tron, which has no payment URI standard, the bare T... address.",
+    )
 
     _sql_constraints = [  # noqa: RUF012
         ("amount_units_positive", "CHECK(amount_units ~ '^[1-9][0-9]*$')", "Amount: positive."),
@@ -122,10 +132,15 @@ class StablecoinPaymentRequest(models.Model):
             )
             request.name = f"{request.move_id.name} · {request.amount_text or ''}"
 
-    @api.depends("amount_units", "address_id.address", "token_id.contract_address")
+    @api.depends(
+        "amount_units", "address_id.display_address", "token_id.contract_address", "network_id.kind"
+    )
     def _compute_payment_uri(self):
         for request in self:
             token = request.token_id
+            if token.network_id.kind == "tron":
+                request.payment_uri = request.address_id.display_address or False
+                continue
             request.payment_uri = (
                 build_erc20_transfer_uri(
                     token.contract_address,
@@ -198,7 +213,7 @@ class StablecoinPaymentRequest(models.Model):
                     "%(amount)s %(symbol)s there, so another one could not be told apart. "
                     "Use a wallet with an extended public key (one address per invoice) for "
                     "%(symbol)s.",
-                    address=address.address,
+                    address=address.display_address,
                     count=len(taken),
                     amount=from_units(units, token.decimals),
                     symbol=token.symbol,

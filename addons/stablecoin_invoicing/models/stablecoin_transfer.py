@@ -259,7 +259,9 @@ class StablecoinTransfer(models.Model):
         # Every sender of the batch screened in one lookup; the screenings logged together.
         Log = self.env["stablecoin.compliance.log"]
         screened = Log._buffered(self)
-        findings = self.env["stablecoin.sanctions.address"]._screen_many(locked.mapped("sender"))
+        findings = self.env["stablecoin.sanctions.address"]._screen_many(
+            [t._compliance_screened_address() for t in locked]
+        )
         for transfer in screened:
             if transfer.direction == "out":
                 later |= transfer
@@ -269,7 +271,9 @@ class StablecoinTransfer(models.Model):
             invoice, request = transfer._find_invoice()
             if invoice and invoice.id in invoices:
                 later |= transfer
-            elif transfer._compliance_holds(invoice, findings.get(transfer.sender)):
+            elif transfer._compliance_holds(
+                invoice, findings.get(transfer._compliance_screened_address())
+            ):
                 continue  # screened before it pays anything: held for a compliance officer
             elif not invoice:
                 transfer._set_unmatched()

@@ -57,12 +57,19 @@ class StablecoinTransfer(models.Model):
             return True
         return False
 
+    def _compliance_screened_address(self):
+        """The sender as the list writes it: OFAC lists Tron addresses in their T... form."""
+        self.ensure_one()
+        return self.network_id._display_address(self.sender)
+
     def _compliance_screen(self, invoice=None, claim=None, finding=None):
         """Screen the sender (unless ``finding`` is its screening already); log the result.
         Returns the screening's finding (a dict)."""
         self.ensure_one()
         if finding is None:
-            finding = self.env["stablecoin.sanctions.address"]._screen(self.sender)
+            finding = self.env["stablecoin.sanctions.address"]._screen(
+                self._compliance_screened_address()
+            )
         invoice = invoice or self.move_id
         self.env["stablecoin.compliance.log"]._log(
             SCREENING_EVENTS[finding["result"]],

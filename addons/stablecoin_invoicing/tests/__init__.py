@@ -7,3 +7,4 @@ from . import test_notifications
 from . import test_webhooks
 from . import test_recurring
 from . import test_compliance
+from . import test_tron_payment

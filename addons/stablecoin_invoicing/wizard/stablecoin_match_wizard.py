@@ -13,7 +13,7 @@ class StablecoinMatchWizard(models.TransientModel):
     transfer_id = fields.Many2one("stablecoin.transfer", required=True, readonly=True)
     amount = fields.Monetary(related="transfer_id.amount")
     amount_text = fields.Char(related="transfer_id.amount_text", string="Received")
-    sender = fields.Char(related="transfer_id.sender", string="From")
+    sender = fields.Char(related="transfer_id.display_sender", string="From")
     unmatched_reason = fields.Char(related="transfer_id.unmatched_reason")
     suggested_invoice_ids = fields.Many2many(
         "account.move",

@@ -61,6 +61,9 @@ class AccountMove(models.Model):
         """The stablecoin providers of this invoice's company taking bank wires or cards (one
         query for both: the invoice page asks on each view)."""
         self.ensure_one()
+        if self.stablecoin_token_id.network_id.kind == "tron":
+            # The on-ramps are wired for EVM networks' 0x addresses: none on Tron.
+            return self.env["payment.provider"]
         return (
             self.env["payment.provider"]
             .sudo()

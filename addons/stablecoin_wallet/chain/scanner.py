@@ -2,7 +2,9 @@
 
 Pure logic over a :class:`~.rpc.JsonRpcClient`-like object; the Odoo model stores what comes
 out. A chunk the node refuses (range or result size) is halved until it passes, and the chunk
-grows back (doubling) after each success.
+grows back (doubling) after each success, never past ``max_chunk`` (TronGrid refuses more than
+5,000 blocks). A node that cuts its answers short instead of refusing (a result cap) is met
+the same way: an answer of ``result_cap`` logs or more is taken as refused.
 """
 
 from dataclasses import dataclass
@@ -39,7 +41,15 @@ class Chunk:
 
 
 def scan_transfers(
-    client, tokens, recipients, start, end, chunk_size=2000, max_chunk=10000, outgoing=False
+    client,
+    tokens,
+    recipients,
+    start,
+    end,
+    chunk_size=2000,
+    max_chunk=10000,
+    outgoing=False,
+    result_cap=0,
 ):
     """Yield a :class:`Chunk` per block range scanned, in order, from ``start`` to ``end``.
 
@@ -50,21 +60,25 @@ def scan_transfers(
     if not tokens or not recipients or start > end:
         return
     groups = topic_filters(recipients, outgoing)
-    size = max(1, chunk_size)
+    max_chunk = max(1, max_chunk)
+    size = min(max(1, chunk_size), max_chunk)
     block = start
     while block <= end:
         last = min(end, block + size - 1)
         try:
             logs = {}
             for topic_filter in groups:
-                for log in client.get_logs(
+                answer = client.get_logs(
                     {
                         "fromBlock": hex(block),
                         "toBlock": hex(last),
                         "address": list(tokens),
                         "topics": topic_filter,
                     }
-                ):
+                )
+                if result_cap and len(answer) >= result_cap and last > block:
+                    raise RpcRangeTooLarge(f"{len(answer)} logs: the answer may be cut short")
+                for log in answer:
                     # A transfer between two of our addresses comes back from both queries.
                     logs[(log.get("transactionHash"), log.get("logIndex"))] = log
             logs = list(logs.values())

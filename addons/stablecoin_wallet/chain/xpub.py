@@ -1,8 +1,10 @@
 """Watch-only receiving addresses from an extended public key (BIP-32, non-hardened).
 
-The key is the account-level xpub a wallet exports (m/44'/60'/0'); address ``i`` is its
-external chain child ``0/i``, as MetaMask, Ledger or Trezor derive them. Private keys (xprv)
-are refused: the server never holds one.
+The key is the account-level xpub a wallet exports (m/44'/60'/0' on EVM networks,
+m/44'/195'/0' on Tron); address ``i`` is its external chain child ``0/i``, as MetaMask,
+Ledger, Trezor or TronLink derive them. A Tron account is the same 20 bytes as an EVM address
+of the same key (Tron only writes them otherwise, see :mod:`.tron`), so the derivation is one.
+Private keys (xprv) are refused: the server never holds one.
 """
 
 from bip_utils import Base58ChecksumError, Bip32KeyError, Bip32Secp256k1, EthAddrEncoder
@@ -17,7 +19,7 @@ class InvalidExtendedKey(ValueError):
     """The text is not a usable extended public key."""
 
 
-def _load(xpub):
+def _load(xpub, account_path="m/44'/60'/0'"):
     if not isinstance(xpub, str) or not xpub.strip():
         raise InvalidExtendedKey("The extended public key is empty.")
     text = xpub.strip()
@@ -38,20 +40,20 @@ def _load(xpub):
     if depth != ACCOUNT_DEPTH:
         raise InvalidExtendedKey(
             f"This extended public key is at depth {depth}; export the account's key "
-            f"(m/44'/60'/0', depth {ACCOUNT_DEPTH}), whose children 0/i are the addresses "
+            f"({account_path}, depth {ACCOUNT_DEPTH}), whose children 0/i are the addresses "
             "your wallet shows."
         )
     return key
 
 
-def validate_xpub(xpub):
+def validate_xpub(xpub, account_path="m/44'/60'/0'"):
     """Return the stripped xpub if it derives addresses; raise :class:`InvalidExtendedKey`."""
-    _load(xpub)
+    _load(xpub, account_path)
     return xpub.strip()
 
 
 def derive_address(xpub, index):
-    """Return the EIP-55 address of child ``0/index`` of ``xpub``."""
+    """Return the EIP-55 address of child ``0/index`` of ``xpub`` (on Tron: its 0x form)."""
     if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < 2**31:
         raise InvalidExtendedKey(f"Derivation index {index!r} must be between 0 and 2^31-1.")
     child = _load(xpub).DerivePath(f"0/{index}")

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..chain.tron import to_tron_address
+
 
 class StablecoinAddress(models.Model):
     """A watch-only receiving address: a wallet's fixed address or one derived from its xpub."""
@@ -14,6 +16,11 @@ class StablecoinAddress(models.Model):
 
     address = fields.Char(required=True, readonly=True, index=True)
     wallet_id = fields.Many2one("stablecoin.wallet", required=True, ondelete="cascade", index=True)
+    display_address = fields.Char(
+        string="Receiving Address",
+        compute="_compute_display_address",
+        help="The address as its wallet's network writes it (Tron: T...).",
+    )
     company_id = fields.Many2one(related="wallet_id.company_id", store=True)
     derivation_index = fields.Integer(
         readonly=True,
@@ -24,6 +31,20 @@ class StablecoinAddress(models.Model):
     _sql_constraints = [  # noqa: RUF012
         ("address_wallet_unique", "UNIQUE(wallet_id, address)", "This address is already watched."),
     ]
+
+    @api.depends("address", "wallet_id.network_kind")
+    def _compute_display_address(self):
+        for record in self:
+            record.display_address = (
+                to_tron_address(record.address)
+                if record.address and record.wallet_id.network_kind == "tron"
+                else record.address
+            )
+
+    @api.depends("display_address")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = record.display_address
 
     @api.constrains("address", "active", "wallet_id")
     def _check_watched_once(self):
@@ -46,6 +67,6 @@ class StablecoinAddress(models.Model):
                     self.env._(
                         "Receiving address %s is already watched by another wallet: an address "
                         "can belong to one wallet only.",
-                        record.address,
+                        record.display_address,
                     )
                 )

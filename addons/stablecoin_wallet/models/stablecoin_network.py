@@ -12,8 +12,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, mute_logger
 
+from ..chain import InvalidAddress, to_checksum_address
 from ..chain.rpc import FailoverClient, RpcError
 from ..chain.scanner import scan_transfers
+from ..chain.tron import from_tron_address, to_tron_address, tron_tx_id
 
 _logger = logging.getLogger(__name__)
 
@@ -44,6 +46,12 @@ def _is_local_host(host):
         return host == "localhost" or "." not in host
 
 
+class ChainIdField(fields.Integer):
+    """An integer stored in 8 bytes: chain ids pass 2^31 (Tron's Nile testnet: 3,448,148,188)."""
+
+    _column_type = ("int8", "int8")
+
+
 # A network that fails is retried after 1, 2, 4 ... minutes, at most every hour.
 MAX_BACKOFF_MINUTES = 60
 
@@ -57,7 +65,17 @@ class StablecoinNetwork(models.Model):
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
-    chain_id = fields.Integer(
+    kind = fields.Selection(
+        [("evm", "EVM"), ("tron", "Tron")],
+        string="Network Type",
+        default="evm",
+        required=True,
+        tracking=True,
+        help="EVM: Ethereum and its kin (0x addresses, EIP-681 payment links). Tron: read "
+        "through a TronGrid-style Ethereum-compatible /jsonrpc endpoint (same logs), addresses "
+        "shown and typed in Tron's T... form, no payment URI.",
+    )
+    chain_id = ChainIdField(
         string="Chain ID",
         required=True,
         tracking=True,
@@ -135,7 +153,14 @@ class StablecoinNetwork(models.Model):
         help="Blocks per eth_getLogs request. Shrinks by itself when the node refuses a range "
         "or a result size, and grows back after successes.",
     )
-    max_chunk_size = fields.Integer(default=10000)
+    max_chunk_size = fields.Integer(
+        default=10000,
+        help="The widest block range asked in one eth_getLogs (TronGrid: 5,000).",
+    )
+    log_result_cap = fields.Integer(
+        help="Most logs the node answers for one eth_getLogs (0: no known cap). An answer "
+        "this long may be cut short: its range is split and asked again.",
+    )
     reorg_window_blocks = fields.Integer(
         string="Deep Reorg Window",
         default=200,
@@ -192,6 +217,15 @@ class StablecoinNetwork(models.Model):
                     )
                 )
 
+    @api.constrains("kind")
+    def _check_kind_of_wallets(self):
+        """A network keeps the type of the wallets receiving its tokens (their addresses are
+        read and written as that type's)."""
+        wallets = (
+            self.env["stablecoin.wallet"].sudo().search([("token_ids.network_id", "in", self.ids)])
+        )
+        wallets._check_network_kind()
+
     @api.constrains("rpc_url", "rpc_fallback_urls")
     def _check_rpc_url(self):
         for network in self.sudo():
@@ -224,6 +258,7 @@ class StablecoinNetwork(models.Model):
         "rpc_timeout",
         "scan_chunk_size",
         "max_chunk_size",
+        "log_result_cap",
         "start_block",
         "reorg_window_blocks",
         "rescan_overlap_blocks",
@@ -233,6 +268,7 @@ class StablecoinNetwork(models.Model):
             problems = [
                 (not 1 <= network.rpc_timeout <= 300, self.env._("RPC Timeout: 1 to 300 s.")),
                 (network.scan_chunk_size < 1, self.env._("Scan chunk size: at least 1 block.")),
+                (network.log_result_cap < 0, self.env._("Log Result Cap: 0 or more.")),
                 (
                     network.max_chunk_size < max(network.scan_chunk_size, 1),
                     self.env._("Max chunk size: at least the scan chunk size."),
@@ -259,6 +295,27 @@ class StablecoinNetwork(models.Model):
     def _compute_lag_blocks(self):
         for network in self:
             network.lag_blocks = max(0, network.head_block - network.last_scanned_block)
+
+    # -- addresses as people see them ------------------------------------------------------------
+    def _display_address(self, address):
+        """``address`` (0x, as stored) as this network's wallets and explorers write it."""
+        if not address or self.kind != "tron":
+            return address
+        try:
+            return to_tron_address(address)
+        except InvalidAddress:
+            return address
+
+    def _display_tx(self, tx_hash):
+        """A transaction hash as this network's explorers write it (Tron: without 0x)."""
+        return tron_tx_id(tx_hash) if self.kind == "tron" else tx_hash
+
+    def _parse_address(self, text):
+        """A typed address, in this network's form, as stored (0x, EIP-55); raises
+        :class:`~..chain.InvalidAddress` with the reason."""
+        if self.kind == "tron":
+            return from_tron_address(text)
+        return to_checksum_address(text)
 
     # -- RPC ---------------------------------------------------------------------------------
     def _rpc_urls(self):
@@ -409,11 +466,20 @@ class StablecoinNetwork(models.Model):
         head = client.block_number()
         self.head_block = head
         if self.finality != "depth":
+            # Tron: "finalized" is the solidified block (about 19 blocks behind the head).
             tagged = client.call("eth_getBlockByNumber", self.finality, False)
             self.final_block = int(tagged["number"], 16) if isinstance(tagged, dict) else 0
         reorganised = self._detect_checkpoint_reorg(client)
         tokens = self.token_ids.filtered("active")
-        addresses = self.env["stablecoin.address"].sudo().search([("active", "=", True)])
+        # The addresses of wallets of this network's type (a Tron wallet's are not watched on
+        # EVM networks, nor the reverse).
+        # (active_test off: an archived wallet's still active addresses stay watched, as before.)
+        addresses = (
+            self.env["stablecoin.address"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("active", "=", True), ("wallet_id.network_kind", "=", self.kind)])
+        )
         if not self.last_scanned_block:
             start = self.start_block or max(0, head - self.confirmations_final - 100)
             self.last_scanned_block = start - 1
@@ -428,6 +494,7 @@ class StablecoinNetwork(models.Model):
                 head,
                 chunk_size=self.scan_chunk_size,
                 max_chunk=self.max_chunk_size,
+                result_cap=self.log_result_cap,
                 outgoing=True,
             ):
                 self.env["stablecoin.transfer"]._record_transfers(

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from ..chain import InvalidAddress, to_checksum_address, to_units
 from ..chain.abi import selector
 from ..chain.rpc import RpcError
+from ..chain.tron import from_tron_address
 
 
 class StablecoinToken(models.Model):
@@ -27,7 +28,13 @@ class StablecoinToken(models.Model):
     contract_address = fields.Char(
         required=True,
         tracking=True,
-        help="The token's ERC-20 contract address (EIP-55 checksummed).",
+        help="The token's ERC-20 contract address (EIP-55 checksummed). On Tron, type its "
+        "T... address (TRC-20): it is kept in its 0x form, as the logs carry it.",
+    )
+    display_contract = fields.Char(
+        string="Contract",
+        compute="_compute_display_contract",
+        help="The contract address as its network writes it (Tron: T...).",
     )
     decimals = fields.Integer(required=True, default=6, tracking=True)
     currency_id = fields.Many2one(
@@ -59,6 +66,17 @@ class StablecoinToken(models.Model):
     def _compute_display_name(self):
         for token in self:
             token.display_name = f"{token.symbol} ({token.network_id.name})"
+
+    @api.depends("contract_address", "network_id.kind")
+    def _compute_display_contract(self):
+        for token in self:
+            token.display_contract = token.network_id._display_address(token.contract_address)
+
+    @api.constrains("network_id")
+    def _check_wallet_network_kind(self):
+        self.env["stablecoin.wallet"].sudo().search(
+            [("token_ids", "in", self.ids)]
+        )._check_network_kind()
 
     @api.constrains("decimals", "currency_id")
     def _check_decimals(self):
@@ -96,8 +114,19 @@ class StablecoinToken(models.Model):
 
     def _normalize_contract(self, vals):
         if vals.get("contract_address"):
+            network = (
+                self.env["stablecoin.network"].browse(vals["network_id"])
+                if vals.get("network_id")
+                else self.network_id[:1]
+            )
+            text = vals["contract_address"]
             try:
-                vals["contract_address"] = to_checksum_address(vals["contract_address"])
+                # On Tron, the T... form as tronscan shows it (or the 0x form of data files).
+                vals["contract_address"] = (
+                    from_tron_address(text)
+                    if network.kind == "tron" and not str(text).strip().startswith("0x")
+                    else to_checksum_address(text)
+                )
             except InvalidAddress as exc:
                 raise ValidationError(self.env._("Token contract: %s", exc)) from exc
 

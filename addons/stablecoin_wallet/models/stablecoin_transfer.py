@@ -50,6 +50,10 @@ class StablecoinTransfer(models.Model):
     explorer_address_url = fields.Char(
         compute="_compute_explorer_url", help="The counterparty's address on a block explorer."
     )
+    # As people read them: Tron writes addresses T... and transaction ids without 0x.
+    display_tx = fields.Char(string="Transaction ID", compute="_compute_display")
+    display_sender = fields.Char(string="From Address", compute="_compute_display")
+    display_recipient = fields.Char(string="To Address", compute="_compute_display")
     wallet_id = fields.Many2one(related="address_id.wallet_id", store=True)
     company_id = fields.Many2one(related="address_id.company_id", store=True)
     amount_units = fields.Char(
@@ -116,18 +120,27 @@ class StablecoinTransfer(models.Model):
             )
             transfer.amount_text = f"{shown} {transfer.token_id.symbol}"
 
-    @api.depends("direction", "sender", "recipient")
+    @api.depends("direction", "sender", "recipient", "network_id.kind")
     def _compute_counterparty(self):
         for transfer in self:
-            transfer.counterparty = (
+            transfer.counterparty = transfer.network_id._display_address(
                 transfer.recipient if transfer.direction == "out" else transfer.sender
             )
+
+    @api.depends("tx_hash", "sender", "recipient", "network_id.kind")
+    def _compute_display(self):
+        for transfer in self:
+            network = transfer.network_id
+            transfer.display_tx = network._display_tx(transfer.tx_hash)
+            transfer.display_sender = network._display_address(transfer.sender)
+            transfer.display_recipient = network._display_address(transfer.recipient)
 
     @api.depends(
         "tx_hash",
         "direction",
         "sender",
         "recipient",
+        "network_id.kind",
         "network_id.explorer_tx_url",
         "network_id.explorer_address_url",
     )
@@ -136,14 +149,16 @@ class StablecoinTransfer(models.Model):
             network = transfer.network_id
             template = network.explorer_tx_url
             transfer.explorer_url = (
-                template.replace("{hash}", transfer.tx_hash)
+                template.replace("{hash}", network._display_tx(transfer.tx_hash))
                 if template and transfer.tx_hash
                 else False
             )
             other = transfer.recipient if transfer.direction == "out" else transfer.sender
             template = network.explorer_address_url
             transfer.explorer_address_url = (
-                template.replace("{address}", other) if template and other else False
+                template.replace("{address}", network._display_address(other))
+                if template and other
+                else False
             )
 
     @api.model

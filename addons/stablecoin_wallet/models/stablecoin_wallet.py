@@ -4,7 +4,11 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..chain import InvalidAddress, to_checksum_address
+from ..chain.tron import from_tron_address, to_tron_address
 from ..chain.xpub import InvalidExtendedKey, derive_address, validate_xpub
+
+# The account whose extended public key a wallet exports, per network type.
+ACCOUNT_PATHS = {"evm": "m/44'/60'/0'", "tron": "m/44'/195'/0'"}
 
 
 class StablecoinWallet(models.Model):
@@ -28,14 +32,32 @@ class StablecoinWallet(models.Model):
         default="address",
         tracking=True,
     )
+    network_kind = fields.Selection(
+        [("evm", "EVM networks (0x addresses)"), ("tron", "Tron (T... addresses)")],
+        string="Network Type",
+        required=True,
+        default="evm",
+        tracking=True,
+        help="Which networks' payments this wallet receives: its tokens must be on networks "
+        "of this type, and its addresses are written as those networks write them.",
+    )
     address = fields.Char(
-        tracking=True, help="The EVM address (0x...) payments are sent to: watch-only."
+        tracking=True,
+        help="The address payments are sent to, watch-only: 0x... on EVM networks; on Tron "
+        "type it as T... (kept in its 0x form, the form the logs carry).",
+    )
+    display_address = fields.Char(
+        string="Receiving Address",
+        compute="_compute_display_address",
+        inverse="_inverse_display_address",
+        help="The address as the wallet's network writes it (Tron: T...).",
     )
     xpub = fields.Char(
         string="Extended Public Key",
         groups="account.group_account_manager",
-        help="Account-level xpub (m/44'/60'/0') exported from the wallet. Address i is its "
-        "child 0/i. Never paste a private key (xprv): it is refused.",
+        help="Account-level xpub exported from the wallet: m/44'/60'/0' for EVM networks, "
+        "m/44'/195'/0' for Tron. Address i is its child 0/i. Never paste a private key "
+        "(xprv): it is refused.",
     )
     next_index = fields.Integer(
         default=0, readonly=True, copy=False, help="Next derivation index to hand out."
@@ -46,6 +68,35 @@ class StablecoinWallet(models.Model):
     journal_ids = fields.One2many("account.journal", "stablecoin_wallet_id", string="Journals")
     address_ids = fields.One2many("stablecoin.address", "wallet_id", string="Addresses")
     address_count = fields.Integer(compute="_compute_address_count")
+
+    @api.depends("address", "network_kind")
+    def _compute_display_address(self):
+        for wallet in self:
+            wallet.display_address = (
+                to_tron_address(wallet.address)
+                if wallet.address and wallet.network_kind == "tron"
+                else wallet.address
+            )
+
+    def _inverse_display_address(self):
+        for wallet in self:
+            wallet.address = wallet.display_address
+
+    @api.constrains("network_kind", "token_ids")
+    def _check_network_kind(self):
+        for wallet in self:
+            other = wallet.token_ids.filtered(
+                lambda t, w=wallet: t.network_id.kind != w.network_kind
+            )
+            if other:
+                raise ValidationError(
+                    self.env._(
+                        "Accepted Tokens: %(tokens)s are not on networks of this wallet's type "
+                        "(%(kind)s): make a wallet of their type for them.",
+                        tokens=", ".join(other.mapped("display_name")),
+                        kind=dict(self._fields["network_kind"].selection)[wallet.network_kind],
+                    )
+                )
 
     @api.depends("address_ids")
     def _compute_address_count(self):
@@ -90,6 +141,17 @@ class StablecoinWallet(models.Model):
                         "(its books are there). Create a new wallet for the other company."
                     )
                 )
+        if "network_kind" in vals:
+            changed = self.filtered(lambda w: w.network_kind != vals["network_kind"])
+            if changed and self.env["stablecoin.transfer"].sudo().search_count(
+                [("wallet_id", "in", changed.ids)], limit=1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Network Type: a wallet that has received transfers keeps its type (its "
+                        "addresses were read as such). Create a new wallet for the other type."
+                    )
+                )
         res = super().write(vals)
         if {"address", "kind", "xpub"} & set(vals):
             self._sync_addresses()
@@ -98,14 +160,25 @@ class StablecoinWallet(models.Model):
         return res
 
     def _normalize(self, vals):
+        if "display_address" in vals:
+            # Typed in the form's address field (T... on Tron): it is the address.
+            # The form sends both fields (the hidden one empty): the one filled in wins.
+            typed = vals.pop("display_address")
+            if typed or not vals.get("address"):
+                vals["address"] = typed
+        kind = vals.get("network_kind") or self[:1].network_kind or "evm"
         if vals.get("address"):
             try:
-                vals["address"] = to_checksum_address(vals["address"])
+                vals["address"] = (
+                    from_tron_address(vals["address"])
+                    if kind == "tron"
+                    else to_checksum_address(vals["address"])
+                )
             except InvalidAddress as exc:
                 raise ValidationError(self.env._("Receiving address: %s", exc)) from exc
         if vals.get("xpub"):
             try:
-                vals["xpub"] = validate_xpub(vals["xpub"])
+                vals["xpub"] = validate_xpub(vals["xpub"], ACCOUNT_PATHS[kind])
             except InvalidExtendedKey as exc:
                 raise ValidationError(self.env._("Extended public key: %s", exc)) from exc
 

@@ -10,6 +10,8 @@ the database.
 
 from scoin_dev.devchain import DevChain
 
+from ..chain.tron import from_tron_address, to_tron_address
+
 _CHAIN = None
 
 
@@ -138,3 +140,93 @@ class StablecoinChainMixin(DevChainMixin):
 
     def mine_to_depth(self):
         self.chain.mine(self.network.confirmations_final)
+
+
+# Tron mainnet's chain id (TronGrid's eth_chainId answers 0x2b6653dc).
+TRON_CHAIN_ID = 728126428
+# The account xpub m/44'/195'/0' (Tron's coin type) of anvil's public test mnemonic.
+TRON_TEST_XPUB = (
+    "xpub6BuRy7ZmkGfP2RWhoor1kWB1w9DvrtmJbFBvnC1bQ4SB5NbCHTyQYCJSXZtxDbFyHTmC7wkU2he3nYYdpZ3Vf6"
+    "qUAkXSnL6RPif4BDtDEKr"
+)
+
+
+class TronChainMixin:
+    """A second anvil, started with Tron mainnet's chain id, stands in for TronGrid's /jsonrpc
+    (the same eth_getLogs, eth_blockNumber and eth_getBlockByNumber, the same Transfer log
+    shape), with the test token deployed as USDT. The data's Tron network is pointed at it.
+
+    What it does not prove: Tron's own transaction ids (sha256 of the raw transaction; anvil's
+    are keccak hashes of the same shape), energy and bandwidth failures, TronGrid's rate limits
+    and API keys, nor TVM differences from the EVM.
+
+    Gives ``cls.tron_chain``, ``cls.tron_usdt`` (contract, 0x), ``cls.tron_network``,
+    ``cls.tron_token``, ``cls.tron_merchant`` / ``cls.tron_payer`` (0x; their T-forms in
+    ``*_t``) and ``cls.tron_wallet`` (a fixed T-address).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # finalized = head - 2: the network's "solidified block" in the plain tests.
+        chain = DevChain(
+            chain_id=TRON_CHAIN_ID, prune_history=4096, extra_args=["--slots-in-an-epoch", "1"]
+        ).start()
+        cls.addClassCleanup(chain.stop)
+        cls.tron_chain = chain
+        cls.tron_usdt = chain.deploy_token("Tether USD (test)", "USDT")
+        accounts = chain.accounts
+        cls.tron_merchant, cls.tron_payer = accounts[3], accounts[4]
+        cls.tron_merchant_t = to_tron_address(cls.tron_merchant)
+        cls.tron_payer_t = to_tron_address(cls.tron_payer)
+        cls.tron_network = cls.env.ref("stablecoin_wallet.stablecoin_network_tron")
+        cls.tron_network.with_context(active_test=False).token_ids.active = False
+        cls.tron_network.write(
+            {
+                "active": True,
+                "rpc_url": chain.url,
+                "start_block": 1,
+                "last_scanned_block": 0,
+                "last_scanned_hash": False,
+            }
+        )
+        cls.tron_token = cls.env["stablecoin.token"].create(
+            {
+                "name": "Tether USD (test)",
+                "symbol": "USDT",
+                "network_id": cls.tron_network.id,
+                "contract_address": to_tron_address(cls.tron_usdt),  # typed as tronscan shows it
+                "decimals": 6,
+                "currency_id": cls.env.ref("stablecoin_wallet.currency_usdt").id,
+            }
+        )
+        cls.tron_wallet = cls.env["stablecoin.wallet"].create(
+            {
+                "name": "Tron wallet",
+                "network_kind": "tron",
+                "kind": "address",
+                "address": cls.tron_merchant_t,
+                "token_ids": [(6, 0, cls.tron_token.ids)],
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(self.tron_chain.revert, self.tron_chain.snapshot())
+
+    def tron_pay(self, amount_units, to_t=None, sender=None):
+        """The payer's wallet sends USDT to a T-address (converted at the edge, as a Tron
+        wallet does: the chain only knows 20 bytes); returns the transaction hash."""
+        sender = sender or self.tron_payer
+        to = from_tron_address(to_t or self.tron_merchant_t)
+        self.tron_chain.mint(self.tron_usdt, sender, amount_units)
+        return self.tron_chain.transfer(self.tron_usdt, sender, to, amount_units)
+
+    def tron_scan(self):
+        self.tron_network._scan_guarded()
+        self.assertEqual(self.tron_network.health, "ok", self.tron_network.last_error)
+
+    def tron_settle(self):
+        """Mine past the solidified block, then scan."""
+        self.tron_chain.mine(3)
+        self.tron_scan()

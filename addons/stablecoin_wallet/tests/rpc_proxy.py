@@ -4,7 +4,14 @@
 refuses eth_getLogs ranges wider than ``max_log_range`` blocks with the error message such
 providers send, and ``fault`` makes it misbehave (HTTP 429/502, truncated JSON, a timeout,
 another chain id, a head lagging behind). Only the HTTP boundary is simulated; every answer it
-passes on comes from anvil."""
+passes on comes from anvil.
+
+``tron=True`` makes it answer as TronGrid's /jsonrpc (java-tron) does: a range wider than
+``max_log_range`` is refused with java-tron's "exceed max block range: N" (-32602, checked on
+to - from as java-tron does), more than ``max_log_results`` logs with "query returned more
+than N results" (-32005), and ``removed`` is always false. ``finalized_behind`` serves the
+"finalized" tag (Tron: the solidified block) that many blocks behind the head; ``cap_logs``
+cuts every log list to that length without a word (a capped provider)."""
 
 import json
 import threading
@@ -15,8 +22,25 @@ import requests
 
 
 class RpcProxy:
-    def __init__(self, upstream, max_log_range=None, fault=None, lag=0, delay=3, null_methods=()):
+    def __init__(
+        self,
+        upstream,
+        max_log_range=None,
+        fault=None,
+        lag=0,
+        delay=3,
+        null_methods=(),
+        tron=False,
+        max_log_results=None,
+        finalized_behind=None,
+        cap_logs=None,
+    ):
         self.upstream = upstream
+        self.tron = tron
+        self.max_log_results = max_log_results
+        self.finalized_behind = finalized_behind
+        self.cap_logs = cap_logs
+        self.log_ranges = []  # (from, to) of every eth_getLogs asked
         # Methods answered with a null result, as a node that lacks the data (pruned, lagging
         # behind its load balancer's other nodes) answers.
         self.null_methods = set(null_methods)
@@ -71,7 +95,10 @@ class RpcProxy:
         if body.get("method") in self.null_methods:
             return {"jsonrpc": "2.0", "id": body.get("id"), "result": None}
         if answer is None:
+            body = self._rewrite_finalized(body)
             answer = requests.post(self.upstream, json=body, timeout=30).json()
+        if body.get("method") == "eth_getLogs" and isinstance(answer.get("result"), list):
+            answer = self._limit_logs(body, answer)
         if (
             self.lie_about_blocks
             and body.get("method") == "eth_getBlockByNumber"
@@ -84,11 +111,68 @@ class RpcProxy:
             answer["result"] = hex(max(0, int(answer["result"], 16) - self.lag))
         return answer
 
+    def _rewrite_finalized(self, body):
+        """The "finalized" tag, ``finalized_behind`` blocks below the head (Tron's solidified
+        block trails its head by about 19 blocks)."""
+        params = body.get("params") or []
+        if (
+            self.finalized_behind is None
+            or body.get("method") != "eth_getBlockByNumber"
+            or not params
+            or params[0] != "finalized"
+        ):
+            return body
+        head = requests.post(
+            self.upstream,
+            json={"jsonrpc": "2.0", "id": 0, "method": "eth_blockNumber", "params": []},
+            timeout=30,
+        ).json()["result"]
+        number = max(0, int(head, 16) - self.finalized_behind)
+        return {**body, "params": [hex(number), *params[1:]]}
+
+    def _limit_logs(self, body, answer):
+        logs = answer["result"]
+        if self.tron:
+            for log in logs:
+                log["removed"] = False  # java-tron never says a log was removed
+        if self.max_log_results is not None and len(logs) > self.max_log_results:
+            self.refused += 1
+            code, message = (
+                (-32005, f"query returned more than {self.max_log_results} results")
+                if self.tron
+                else (-32005, f"Query returned more than {self.max_log_results} results")
+            )
+            return {
+                "jsonrpc": "2.0",
+                "id": body.get("id"),
+                "error": {"code": code, "message": message},
+            }
+        if self.cap_logs is not None and len(logs) > self.cap_logs:
+            answer["result"] = logs[: self.cap_logs]
+        return answer
+
     def _refusal(self, body):
-        if body.get("method") != "eth_getLogs" or self.max_log_range is None:
+        if body.get("method") != "eth_getLogs":
             return None
         params = body["params"][0]
-        span = int(params["toBlock"], 16) - int(params["fromBlock"], 16) + 1
+        first, last = int(params["fromBlock"], 16), int(params["toBlock"], 16)
+        self.log_ranges.append((first, last))
+        if self.max_log_range is None:
+            return None
+        if self.tron:
+            # java-tron: refused when toBlock - fromBlock > maxBlockRange.
+            if last - first <= self.max_log_range:
+                return None
+            self.refused += 1
+            return {
+                "jsonrpc": "2.0",
+                "id": body.get("id"),
+                "error": {
+                    "code": -32602,
+                    "message": f"exceed max block range: {self.max_log_range}",
+                },
+            }
+        span = last - first + 1
         if span <= self.max_log_range:
             return None
         self.refused += 1

@@ -137,7 +137,8 @@ publicWidget.registry.StablecoinInlineCard = publicWidget.Widget.extend({
 
     start() {
         const source = document.querySelector("#stablecoin_portal_payment .o_stablecoin_payment");
-        const uri = source?.querySelector(".o_stablecoin_uri")?.getAttribute("href");
+        // The card says what its QR code holds (an EIP-681 URI, or a bare Tron address).
+        const uri = source?.dataset.uri || source?.querySelector(".o_stablecoin_uri")?.getAttribute("href");
         if (source && uri === this.el.dataset.uri) {
             const card = source.cloneNode(true);
             for (const pay of card.querySelectorAll(".o_stablecoin_wallet_pay")) {
