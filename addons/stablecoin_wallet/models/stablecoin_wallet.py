@@ -122,6 +122,10 @@ class StablecoinWallet(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            typed = vals.get("display_address") or vals.get("address") or ""
+            if "network_kind" not in vals and str(typed).startswith("T"):
+                # A T... address is a Tron wallet's (as the API user who gives one expects).
+                vals["network_kind"] = "tron"
             self._normalize(vals)
         wallets = super().create(vals_list)
         wallets._sync_addresses()

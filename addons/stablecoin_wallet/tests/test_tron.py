@@ -208,6 +208,12 @@ class TestTron(TronChainMixin, StablecoinChainMixin, TransactionCase):
         self.assertEqual(wallet.address, self.tron_payer)
         with self.assertRaisesRegex(ValidationError, "Receiving address"):
             wallet.display_address = self.tron_payer
+        # Given a T-address without a network type (XML-RPC): a Tron wallet.
+        inferred = Wallet.create(
+            {"name": "API", "address": to_tron_address(self.chain.accounts[9])}
+        )
+        self.assertEqual(inferred.network_kind, "tron")
+        self.assertEqual(inferred.address, self.chain.accounts[9])
 
     def test_accounting_admin_sets_up_a_tron_wallet_in_the_form(self):
         form = Form(self.env["stablecoin.wallet"].with_user(self.admin))
