@@ -1,6 +1,7 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command
+from odoo.tests import new_test_user
 
 from odoo.addons.stablecoin_wallet.tests.common import ANVIL_XPUB, StablecoinChainMixin
 
@@ -51,6 +52,45 @@ class StablecoinInvoiceMixin(StablecoinChainMixin):
         )
         invoice.stablecoin_token_id = token
         invoice.stablecoin_wallet_id = wallet or cls.wallet
+        if post:
+            invoice.action_post()
+        return invoice
+
+    @classmethod
+    def company_user(cls, login, groups, companies):
+        """A user of ``companies`` (the first is their current one) in ``groups``."""
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=groups,
+            company_id=companies[0].id,
+            company_ids=[Command.set([company.id for company in companies])],
+        )
+
+    def invoice_as(self, user, amount, token=None, wallet=None, currency=None, post=True, **vals):
+        """A customer invoice ``user`` creates (and posts) as in the Invoicing app, in
+        ``currency`` (default: the token's), paid in ``token`` to ``wallet`` (default: the
+        shared fixed address)."""
+        token = token or self.token_usdc
+        invoice = (
+            self.env["account.move"]
+            .with_user(user)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner.id,
+                    "currency_id": (currency or token.currency_id).id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"product_id": self.product.id, "price_unit": amount, "tax_ids": []}
+                        )
+                    ],
+                    **vals,
+                }
+            )
+        )
+        invoice.stablecoin_token_id = token
+        invoice.sudo().stablecoin_wallet_id = wallet or self.wallet
         if post:
             invoice.action_post()
         return invoice

@@ -28,15 +28,7 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         cls.company_a = cls.env.company
         cls.company_b = cls.env["res.company"].create({"name": "Company B"})
 
-        def user(login, groups, companies):
-            return new_test_user(
-                cls.env,
-                login=login,
-                groups=groups,
-                company_id=companies[0].id,
-                company_ids=[Command.set([c.id for c in companies])],
-            )
-
+        user = cls.company_user
         officer_group = "stablecoin_invoicing.group_stablecoin_compliance"
         cls.clerk = user("scoin_cmp_clerk", "account.group_account_invoice", [cls.company_a])
         cls.accountant = user(
@@ -71,27 +63,7 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
 
     def clerk_invoice(self, amount, currency=None, post=True):
         """An invoice the billing clerk creates and posts, paid at the shared address."""
-        invoice = (
-            self.env["account.move"]
-            .with_user(self.clerk)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": self.partner.id,
-                    "currency_id": (currency or self.usdc_currency).id,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {"product_id": self.product.id, "price_unit": amount, "tax_ids": []}
-                        )
-                    ],
-                }
-            )
-        )
-        invoice.stablecoin_token_id = self.token_usdc
-        invoice.sudo().stablecoin_wallet_id = self.wallet
-        if post:
-            invoice.action_post()
-        return invoice
+        return self.invoice_as(self.clerk, amount, currency=currency, post=post)
 
     def receipt_of(self, tx_hash):
         return self.env["stablecoin.transfer"].search([("tx_hash", "=", tx_hash)])

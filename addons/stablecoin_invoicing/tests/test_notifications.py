@@ -45,26 +45,17 @@ class TestNotifications(StablecoinInvoiceMixin, HttpCase):
 
     def clerk_invoice(self, amount, invoice_date=None, due=None):
         """An invoice the billing clerk makes and posts, as in the Invoicing app (the clerk is
-        its salesperson)."""
-        vals = {
-            "move_type": "out_invoice",
-            "partner_id": self.partner.id,
-            "currency_id": self.usdc_currency.id,
-            "invoice_line_ids": [
-                Command.create({"product_id": self.product.id, "price_unit": amount, "tax_ids": []})
-            ],
-        }
+        its salesperson), on an address of its own (partial payments are recognised there)."""
         if not invoice_date:
-            return self._post(vals)
-        vals.update(invoice_date=invoice_date, invoice_date_due=due)
+            return self.invoice_as(self.clerk, amount, wallet=self.hd_wallet)
         with freeze_time(invoice_date):  # issued that day
-            return self._post(vals)
-
-    def _post(self, vals):
-        invoice = self.env["account.move"].with_user(self.clerk).create(vals)
-        invoice.stablecoin_token_id = self.token_usdc
-        invoice.action_post()
-        return invoice
+            return self.invoice_as(
+                self.clerk,
+                amount,
+                wallet=self.hd_wallet,
+                invoice_date=invoice_date,
+                invoice_date_due=due,
+            )
 
     def notices(self, invoice):
         """The messages the customer got on this invoice, newest first (once the scheduled

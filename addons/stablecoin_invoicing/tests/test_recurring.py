@@ -26,39 +26,22 @@ class RecurringMixin(StablecoinInvoiceMixin):
     def setUpClass(cls):
         super().setUpClass()
         cls.other_company = cls.env["res.company"].create({"name": "Second Company"})
-        cls.clerk = new_test_user(
-            cls.env,
-            login="scoin_recurring_clerk",
-            groups="account.group_account_invoice",
-            company_ids=[Command.set((cls.env.company | cls.other_company).ids)],
-            company_id=cls.env.company.id,
+        cls.clerk = cls.company_user(
+            "scoin_recurring_clerk",
+            "account.group_account_invoice",
+            [cls.env.company, cls.other_company],
         )
         cls.Recurring = cls.env["stablecoin.recurring.invoice"]
 
     def clerk_invoice(self, amount=120.0, partner=None, invoice_date=None, terms=None):
         """A customer invoice created and posted by the billing clerk."""
-        invoice = (
-            self.env["account.move"]
-            .with_user(self.clerk)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": (partner or self.partner).id,
-                    "currency_id": self.usdc_currency.id,
-                    "invoice_date": invoice_date,
-                    "invoice_payment_term_id": terms and terms.id,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {"product_id": self.product.id, "price_unit": amount, "tax_ids": []}
-                        )
-                    ],
-                }
-            )
+        return self.invoice_as(
+            self.clerk,
+            amount,
+            partner_id=(partner or self.partner).id,
+            invoice_date=invoice_date,
+            invoice_payment_term_id=terms and terms.id,
         )
-        invoice.stablecoin_token_id = self.token_usdc
-        invoice.sudo().stablecoin_wallet_id = self.wallet  # the shared address
-        invoice.action_post()
-        return invoice
 
     def clerk_template(self, start, amount=120.0, terms=None, **values):
         """A template the clerk makes from an invoice with Make Recurring."""

@@ -57,26 +57,9 @@ class TestTronPayment(TronChainMixin, StablecoinInvoiceMixin, HttpCase):
 
     def clerk_invoice(self, amount, wallet=None):
         """The billing clerk invoices in USDT on Tron and posts."""
-        invoice = (
-            self.env["account.move"]
-            .with_user(self.clerk)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": self.partner.id,
-                    "currency_id": self.tron_token.currency_id.id,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {"product_id": self.product.id, "price_unit": amount, "tax_ids": []}
-                        )
-                    ],
-                }
-            )
+        return self.invoice_as(
+            self.clerk, amount, token=self.tron_token, wallet=wallet or self.tron_wallet
         )
-        invoice.stablecoin_token_id = self.tron_token
-        invoice.stablecoin_wallet_id = wallet or self.tron_wallet
-        invoice.action_post()
-        return invoice
 
     def card(self, invoice):
         """The payment card, as the public visitor with the invoice's access link sees it."""
