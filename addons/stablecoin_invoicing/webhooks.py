@@ -206,7 +206,7 @@ def refused_reason(ip):
 def is_loopback_host(host):
     """``localhost`` or a loopback IP address (127.0.0.0/8, ::1)."""
     host = (host or "").lower().rstrip(".")
-    if host in LOOPBACK_NAMES or host.endswith(".localhost"):
+    if host in LOOPBACK_NAMES:
         return True
     ip = _address(host)
     return bool(ip and ip.is_loopback)

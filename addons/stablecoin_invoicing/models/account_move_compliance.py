@@ -78,7 +78,12 @@ class AccountMove(models.Model):
         address puts the refund on hold instead of confirming it."""
         clear = self.browse()
         for move in self:
-            address = move.stablecoin_refund_address
+            # As people and the list write it (T... on Tron), in the holds and the log too.
+            address = move.stablecoin_refund_address and (
+                move.stablecoin_refund_token_id.network_id._display_address(
+                    move.stablecoin_refund_address
+                )
+            )
             holds = move.stablecoin_hold_ids.filtered(
                 lambda h, a=address: h.subject == "refund" and h.address == a
             )
@@ -93,9 +98,7 @@ class AccountMove(models.Model):
             if not address or holds.filtered(lambda h: h.state == "released"):
                 clear |= move
                 continue
-            finding = self.env["stablecoin.sanctions.address"]._screen(
-                move.stablecoin_refund_token_id.network_id._display_address(address)
-            )
+            finding = self.env["stablecoin.sanctions.address"]._screen(address)
             self.env["stablecoin.compliance.log"]._log(
                 SCREENING_EVENTS[finding["result"]],
                 move.company_id,

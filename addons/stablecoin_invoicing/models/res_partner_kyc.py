@@ -33,6 +33,8 @@ class ResPartner(models.Model):
     stablecoin_kyc_reference = fields.Char(
         string="KYC Document Reference",
         copy=False,
+        # An identity document's number: for the people who invoice and check, not every user.
+        groups="account.group_account_invoice",
         help="Where the identity evidence is kept (document number, file reference).",
     )
     stablecoin_kyc_editable = fields.Boolean(compute="_compute_stablecoin_kyc_editable")
@@ -65,6 +67,7 @@ class ResPartner(models.Model):
         if not any(name in vals for name in KYC_FIELDS):
             return super().write(vals)
         self._stablecoin_check_kyc_editor()
+        self._stablecoin_check_kyc_scope()
         vals = self._stablecoin_kyc_defaults(dict(vals))
         kyc = {name: vals.pop(name) for name in KYC_FIELDS if name in vals}
         res = super().write(vals) if vals else True
@@ -82,6 +85,23 @@ class ResPartner(models.Model):
                 self.env._(
                     "KYC Verified: only a Compliance Officer or an accounting administrator may "
                     "change a customer's identity verification."
+                )
+            )
+
+    def _stablecoin_check_kyc_scope(self):
+        """The KYC fields are written with elevated rights: only on contacts the user may
+        see, of the user's companies (another company's officer verifies nobody here)."""
+        if self.env.su:
+            return
+        self.check_access("read")
+        foreign = self.filtered(
+            lambda p: p.company_id and p.company_id not in self.env.user.company_ids
+        )
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "KYC Verified: %s belongs to a company you do not work for.",
+                    ", ".join(foreign.mapped("display_name")),
                 )
             )
 

@@ -371,12 +371,15 @@ class StablecoinRecurringInvoice(models.Model):
         return templates
 
     def write(self, vals):
-        if any(name in vals for name in RHYTHM_FIELDS):
+        # The schedule and the customer of a template that made invoices stay: its invoices
+        # (and their pages, listed under the customer's /my/recurring) are that customer's.
+        fixed = (*RHYTHM_FIELDS, "partner_id")
+        if any(name in vals for name in fixed):
             started = self.filtered("last_date")
             for template in started:
                 changed = [
                     name
-                    for name in RHYTHM_FIELDS
+                    for name in fixed
                     if name in vals
                     and template._fields[name].convert_to_cache(vals[name], template)
                     != template._fields[name].convert_to_cache(template[name], template)
@@ -386,7 +389,7 @@ class StablecoinRecurringInvoice(models.Model):
                     raise UserError(
                         self.env._(
                             "%(field)s: %(template)s has made invoices already; its schedule "
-                            "cannot change. Stop it and duplicate it with the new schedule.",
+                            "and customer cannot change. Stop it and duplicate it instead.",
                             field=label,
                             template=template.display_name,
                         )
@@ -717,6 +720,10 @@ class StablecoinRecurringInvoice(models.Model):
         self.ensure_one()
         return (
             self.sudo()
-            .invoice_ids.filtered(lambda m: m.state == "posted")
+            .invoice_ids.filtered(
+                lambda m: (
+                    m.state == "posted" and m.commercial_partner_id == self.commercial_partner_id
+                )
+            )
             .sorted(lambda m: (m.stablecoin_recurring_date, m.id), reverse=True)
         )

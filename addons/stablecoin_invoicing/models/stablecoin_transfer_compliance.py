@@ -31,7 +31,7 @@ class StablecoinTransfer(models.Model):
         # A held or rejected receipt is on chain all the same: a deep reorganisation voids it.
         return (*super()._accepted_states(), "held", "blocked")
 
-    def _compliance_holds(self, invoice, finding=None):
+    def _compliance_holds(self, invoice, finding=None, partner=None):
         """Screen this receipt before it pays ``invoice`` (may be empty: no invoice found).
         Returns True when it is, or stays, held: the matcher then books nothing. ``finding``:
         its sender's screening, when the caller screened a batch at once."""
@@ -44,17 +44,20 @@ class StablecoinTransfer(models.Model):
             # Held when its claim was screened: it now waits, final, for the officer.
             self.write({"state": "held", "move_id": (self.move_id or invoice).id})
             return True
-        if holds.filtered(lambda h: h.state == "released"):
-            return False  # an officer cleared it
-        finding = self._compliance_screen(invoice, finding=finding)
-        if finding["result"] != "clear":
-            kind = "sanctions" if finding["result"] == "hit" else "unavailable"
-            self._compliance_hold(kind, invoice, finding["detail"])
-            return True
-        kyc = self._compliance_kyc_finding(invoice)
-        if kyc:
-            self._compliance_hold("kyc", invoice, kyc)
-            return True
+        # A release clears what the officer looked at, not more: released after a listed or
+        # unscreenable sender, the receipt still needs the customer's KYC above the threshold.
+        released = set(holds.filtered(lambda h: h.state == "released").mapped("kind"))
+        if not released & {"sanctions", "unavailable"}:
+            finding = self._compliance_screen(invoice, finding=finding)
+            if finding["result"] != "clear":
+                kind = "sanctions" if finding["result"] == "hit" else "unavailable"
+                self._compliance_hold(kind, invoice, finding["detail"])
+                return True
+        if "kyc" not in released:
+            kyc = self._compliance_kyc_finding(invoice, partner=partner)
+            if kyc:
+                self._compliance_hold("kyc", invoice, kyc, partner=partner)
+                return True
         return False
 
     def _compliance_screened_address(self):
@@ -78,25 +81,27 @@ class StablecoinTransfer(models.Model):
             move_id=invoice.id,
             partner_id=invoice.commercial_partner_id.id,
             claim_id=claim.id if claim else False,
-            address=self.sender,
+            address=self._compliance_screened_address(),
             source=finding["source"],
             detail=finding["detail"],
         )
         return finding
 
-    def _compliance_kyc_finding(self, invoice):
+    def _compliance_kyc_finding(self, invoice, partner=None):
         """Why this receipt needs the customer's verified identity first, or False: it (or
         the invoice it pays) is above the company's threshold and the customer is not
-        verified."""
+        verified. Without an invoice, ``partner`` is the customer the receipt is credited to
+        (an accountant's decision)."""
         self.ensure_one()
-        partner = invoice.commercial_partner_id
-        if not invoice or partner.stablecoin_kyc_verified:
+        partner = invoice.commercial_partner_id or (partner and partner.commercial_partner_id)
+        if not partner or partner.stablecoin_kyc_verified:
             return False
-        company = invoice.company_id
+        company = invoice.company_id or self.company_id
         date = self._booking_date()
         if not (
             company._stablecoin_kyc_required(self.amount, self.currency_id, date)
-            or company._stablecoin_kyc_required(
+            or invoice
+            and company._stablecoin_kyc_required(
                 invoice.amount_total, invoice.currency_id, invoice.invoice_date or date
             )
         ):
@@ -105,7 +110,7 @@ class StablecoinTransfer(models.Model):
             "%(amount)s for %(invoice)s is above %(company)s's KYC threshold of %(threshold)s "
             "and %(partner)s's identity is not verified.",
             amount=self.amount_text,
-            invoice=invoice.display_name,
+            invoice=invoice.display_name or self.env._("the credit of %s", partner.display_name),
             company=company.name,
             threshold=format_amount(
                 self.env, company.stablecoin_kyc_threshold, company.currency_id
@@ -113,7 +118,7 @@ class StablecoinTransfer(models.Model):
             partner=partner.display_name,
         )
 
-    def _compliance_hold(self, kind, invoice, detail, claim=None):
+    def _compliance_hold(self, kind, invoice, detail, claim=None, partner=None):
         """Hold this receipt (for a claim: the claim, the receipt being not yet final)."""
         self.ensure_one()
         vals = {"move_id": (self.move_id or invoice).id}
@@ -129,8 +134,10 @@ class StablecoinTransfer(models.Model):
                 "transfer_id": self.id,
                 "move_id": invoice.id,
                 "claim_id": claim.id if claim else False,
-                "partner_id": invoice.commercial_partner_id.id,
-                "address": self.sender,
+                "partner_id": (
+                    invoice.commercial_partner_id or (partner and partner.commercial_partner_id)
+                ).id,
+                "address": self._compliance_screened_address(),
                 "detail": detail,
             }
         )
@@ -145,6 +152,16 @@ class StablecoinTransfer(models.Model):
                 )
             )
         return hold
+
+    @api.model
+    def _update_confirmations(self, network, client, head):
+        """A claimed receipt held while still unconfirmed, then reorganised away before it
+        was final, leaves nothing to decide either: its hold is void (the invoice is no
+        longer on hold, and reminders resume)."""
+        pending = super()._update_confirmations(network, client, head)
+        reverted = pending.filtered(lambda t: t.state == "reverted")
+        reverted.hold_ids.filtered(lambda h: h.state == "held").sudo().write({"state": "void"})
+        return pending
 
     def _on_deep_reorg(self, previous_state, evidence):
         """A held receipt that vanished from the chain leaves nothing to decide."""

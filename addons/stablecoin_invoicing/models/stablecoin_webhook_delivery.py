@@ -30,6 +30,7 @@ TIMEOUT = 15  # seconds: the spec recommends giving receivers 15 to 30 s
 EXCERPT = 500  # characters of a response kept in the log
 USER_AGENT = "Odoo-Stablecoin-Webhooks/1.0"
 TLS_VERIFY = True  # certificates checked against the system's authorities (a CA file in tests)
+LOCAL_EXCERPT = "(not kept: a receiver on this server)"
 
 
 class _PinnedAdapter(HTTPAdapter):
@@ -295,6 +296,12 @@ class StablecoinWebhookDelivery(models.Model):
                 with response:
                     head = next(response.iter_content(EXCERPT * 4), b"")
                     excerpt = head.decode(response.encoding or "utf-8", "replace")[:EXCERPT]
+                    if webhooks.is_loopback_host(host) or any(
+                        webhooks.is_loopback_host(address) for address in addresses
+                    ):
+                        # A receiver on this server: its answer is not shown to the endpoint's
+                        # managers (no reading local services through the log).
+                        excerpt = LOCAL_EXCERPT
                     return (
                         response.status_code,
                         excerpt,

@@ -355,6 +355,57 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(invoice.payment_state, "not_paid")
         self.assertEqual(receipt.hold_ids.kind, "sanctions")
 
+    def test_a_release_after_screening_still_needs_the_customers_kyc(self):
+        """Held as unscreenable, released by the officer: above the threshold from a customer
+        not verified, the receipt is held again for KYC, not booked."""
+        invoice = self.clerk_invoice(1500.0)  # posted while the customer was verified
+        self.verify(self.partner, False)
+        with ChainalysisStub() as stub:
+            stub.configure(self.env)
+            stub.failing = True
+            tx_hash = self.pay(1_500_000_000)
+            self.settle()
+        receipt = self.receipt_of(tx_hash)
+        hold = self.assert_held(invoice, receipt, "unavailable")
+        self.decide(hold, "release", "Screened by hand: no match.")
+        self.assertEqual(receipt.state, "held")
+        self.assertFalse(receipt.payment_id)
+        self.assertEqual(
+            receipt.hold_ids.filtered(lambda h: h.state == "held").kind, "kyc", "now for KYC"
+        )
+
+    def test_crediting_a_receipt_by_hand_needs_the_customers_kyc(self):
+        """An accountant books a large unmatched receipt as a customer's credit: above the
+        threshold, that customer's verified identity is needed first."""
+        self.verify(self.partner, False)
+        tx_hash = self.pay(1_234_000_000)  # nobody's amount: unmatched
+        self.settle()
+        receipt = self.receipt_of(tx_hash)
+        self.assertEqual(receipt.state, "unmatched")
+        action = receipt.with_user(self.accountant).action_open_match_wizard()
+        wizard = (
+            self.env["stablecoin.match.wizard"]
+            .with_user(self.accountant)
+            .with_context(**action["context"])
+            .create({"mode": "credit", "partner_id": self.partner.id})
+        )
+        wizard.action_confirm()
+        self.assertEqual((receipt.state, receipt.payment_id.id), ("held", False))
+        self.assertEqual(receipt.hold_ids.kind, "kyc")
+        self.assertEqual(receipt.hold_ids.partner_id, self.partner)
+
+    def test_another_companys_officer_verifies_nobody_here(self):
+        customer_a = self.env["res.partner"].create(
+            {"name": "A's own customer", "company_id": self.company_a.id}
+        )
+        with self.assertRaises(AccessError):
+            customer_a.with_user(self.b_officer).write({"stablecoin_kyc_verified": True})
+        self.assertFalse(customer_a.stablecoin_kyc_verified)
+        # The document reference is for invoicing people, not every internal user.
+        employee = new_test_user(self.env, login="scoin_cmp_employee", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self.partner.with_user(employee).read(["stablecoin_kyc_reference"])
+
     def test_compliance_screens_open_for_the_officer(self):
         """The officer (billing rights plus the compliance group) sees the Compliance section;
         each of its screens loads and reads as the web client does."""

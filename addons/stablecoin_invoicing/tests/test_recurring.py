@@ -244,6 +244,16 @@ class TestRecurringSchedule(RecurringMixin, TransactionCase):
             template._new_invoice(date(2025, 5, 15))
             self.env.flush_all()
 
+    def test_the_customer_of_a_template_that_invoiced_stays(self):
+        """Its invoices (and their pages, listed under /my/recurring) are that customer's:
+        another customer is a new template."""
+        template = self.clerk_template(date(2025, 1, 10), auto_post=False)
+        self.run_cron_on(date(2025, 1, 10))
+        other = self.env["res.partner"].create({"name": "Someone else"})
+        with self.assertRaises(UserError) as e:
+            template.with_user(self.clerk).partner_id = other
+        self.assertIn("Customer", str(e.exception))
+
     def test_pause_resume_stop(self):
         template = self.clerk_template(date(2025, 1, 10), auto_post=False)
         self.run_cron_on(date(2025, 1, 10))

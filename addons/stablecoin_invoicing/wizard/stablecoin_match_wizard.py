@@ -74,9 +74,18 @@ class StablecoinMatchWizard(models.TransientModel):
             or transfer.direction != "in"
         ):
             raise UserError(self.env._("Only a confirmed, unmatched receipt can be matched."))
+        if self.mode == "invoices":
+            # The user's rights first: screening writes on the receipt as the system.
+            self.invoice_ids.check_access("write")
+            if self.invoice_ids.company_id != transfer.company_id:
+                raise UserError(self.env._("Choose invoices of the receipt's company."))
+        elif self.mode == "credit" and self.partner_id:
+            self.partner_id.check_access("read")
         transfer_sudo = transfer.sudo()
         if transfer_sudo._compliance_holds(
-            self.invoice_ids[:1].sudo() if self.mode == "invoices" else self.invoice_ids.browse()
+            self.invoice_ids[:1].sudo() if self.mode == "invoices" else self.invoice_ids.browse(),
+            # Credited to a customer: above the threshold, that customer's KYC is needed too.
+            partner=self.partner_id.sudo() if self.mode == "credit" else None,
         ):
             # Screened as the matcher would: a listed sender (or a receipt above the KYC
             # threshold) waits for a compliance officer, whoever books it.
