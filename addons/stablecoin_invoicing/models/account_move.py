@@ -209,20 +209,35 @@ class AccountMove(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._stablecoin_parse_refund_address(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
-        address = vals.get("stablecoin_refund_address")
-        if isinstance(address, str) and not address.strip().startswith("0x"):
-            # Typed as the refund token's network writes it (Tron: T...), kept in the 0x form
-            # the receipts' senders are in (the constraint above then checks it paid).
-            network = self.stablecoin_refund_token_id.network_id.filtered(
-                lambda n: n.kind == "tron"
-            )[:1]
-            if network:
-                try:
-                    vals["stablecoin_refund_address"] = network._parse_address(address)
-                except InvalidAddress as exc:
-                    raise ValidationError(self.env._("Refund To: %s", exc)) from exc
+        self._stablecoin_parse_refund_address(vals)
         return super().write(vals)
+
+    def _stablecoin_parse_refund_address(self, vals):
+        """A refund address typed as the refund token's network writes it (Tron: T...) is
+        kept in the 0x form the receipts' senders are in (the constraint above then checks
+        it paid). The token is the one given with it, else the credit note's."""
+        address = vals.get("stablecoin_refund_address")
+        if not isinstance(address, str) or address.strip().startswith("0x"):
+            return vals
+        token = (
+            self.env["stablecoin.token"].browse(vals["stablecoin_refund_token_id"])
+            if vals.get("stablecoin_refund_token_id")
+            else self.stablecoin_refund_token_id[:1]
+        )
+        network = token.network_id.filtered(lambda n: n.kind == "tron")[:1]
+        if network:
+            try:
+                vals["stablecoin_refund_address"] = network._parse_address(address)
+            except InvalidAddress as exc:
+                raise ValidationError(self.env._("Refund To: %s", exc)) from exc
+        return vals
 
     def action_stablecoin_confirm_refund_address(self):
         for move in self:

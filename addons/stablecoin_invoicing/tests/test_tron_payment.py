@@ -211,6 +211,22 @@ class TestTronPayment(TronChainMixin, StablecoinInvoiceMixin, HttpCase):
         credit_note.action_post()
         credit_note.action_stablecoin_confirm_refund_address()
         self.assertEqual(credit_note.stablecoin_refund_uri, self.tron_payer_t)
+        # Given in T-form with its token when the credit note is created (XML-RPC): kept as 0x.
+        by_api = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.partner.id,
+                "currency_id": invoice.currency_id.id,
+                "reversed_entry_id": invoice.id,
+                "stablecoin_refund_token_id": self.tron_token.id,
+                "stablecoin_refund_address": self.tron_payer_t,
+                "invoice_line_ids": [
+                    Command.create({"name": "Refund", "price_unit": 5.0, "tax_ids": []})
+                ],
+            }
+        )
+        self.assertEqual(by_api.stablecoin_refund_address, self.tron_payer)
+        self.assertEqual(by_api.stablecoin_refund_address_display, self.tron_payer_t)
 
     def test_invoice_pdf_shows_the_t_address_only(self):
         invoice = self.clerk_invoice(75.25)
