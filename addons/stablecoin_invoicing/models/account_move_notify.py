@@ -79,13 +79,11 @@ class AccountMove(models.Model):
         invoice's company subscribed to it (sent after this transaction commits)."""
         self.ensure_one()
         Endpoint = self.env["stablecoin.webhook.endpoint"].sudo()
-        subscribed = [("company_id", "=", self.company_id.id), ("event_type_ids.code", "=", code)]
-        if not Endpoint.search_count(subscribed, limit=1):
-            return Endpoint.browse()
         try:
             with self.env.cr.savepoint():
+                # The data is read only when an endpoint listens (one lookup per event).
                 return Endpoint._enqueue(
-                    self.company_id, code, self._stablecoin_event_data(transfer)
+                    self.company_id, code, lambda: self._stablecoin_event_data(transfer)
                 )
         except Exception:  # pylint: disable=broad-except
             _logger.exception("Stablecoin webhook event %s of %s not queued", code, self.name)

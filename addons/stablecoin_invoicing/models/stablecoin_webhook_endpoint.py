@@ -149,8 +149,9 @@ class StablecoinWebhookEndpoint(models.Model):
     @api.model
     def _enqueue(self, company, event_type_code, data):
         """Queue the event ``event_type_code`` (an event type's code, e.g. ``invoice.paid``)
-        with ``data`` (a JSON-serialisable dict; Decimal and datetime values are written as
-        strings) for every active endpoint of ``company`` subscribed to it.
+        with ``data`` (a JSON-serialisable dict, or a function returning it, called only when
+        an endpoint listens; Decimal and datetime values are written as strings) for every
+        active endpoint of ``company`` subscribed to it.
 
         Callable by any user whose action raises the event: nothing is sent in the caller's
         transaction; the sending scheduled action runs after it commits. Returns the
@@ -162,6 +163,8 @@ class StablecoinWebhookEndpoint(models.Model):
             ]
         )
         Delivery = self.env["stablecoin.webhook.delivery"]
+        if callable(data):
+            data = data() if endpoints_sudo else {}
         deliveries_sudo = Delivery.sudo()._create_for(endpoints_sudo, event_type_code, data)
         if deliveries_sudo:
             Delivery._trigger_sending()

@@ -14,10 +14,11 @@ import hashlib
 import json
 import time
 
-import requests
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from .http import call
 
 LIVE_URL = "https://api.bridge.xyz"
 SANDBOX_URL = "https://api.sandbox.bridge.xyz"
@@ -166,28 +167,15 @@ class BridgeClient:
         headers = {"Api-Key": self.api_key, "Accept": "application/json"}
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
-        try:
-            response = requests.request(
-                method,
-                self.base_url + path,
-                json=payload,
-                headers=headers,
-                timeout=self.timeout,
-            )
-        except requests.RequestException as exc:
-            raise BridgeError(f"Bridge could not be reached: {type(exc).__name__}.") from exc
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        if response.status_code >= 400:
-            message = body.get("message") if isinstance(body, dict) else None
-            raise BridgeError(
-                f"Bridge refused the request ({response.status_code}): {message or response.reason}"
-            )
-        if not isinstance(body, dict):
-            raise BridgeError("Bridge answered something that is not an object.")
-        return body
+        return call(
+            BridgeError,
+            "Bridge",
+            method,
+            self.base_url + path,
+            self.timeout,
+            json=payload,
+            headers=headers,
+        )
 
     def create_transfer(self, idempotency_key, *, customer_id, amount, source, destination):
         """An on-ramp transfer: ``source`` (rail, currency) into ``destination`` (rail,

@@ -14,9 +14,8 @@ import hmac
 import json
 import time
 
-import requests
-
 from .bridge import WebhookRefused
+from .http import call
 
 API_URL = "https://api.stripe.com"
 # Stripe's own libraries refuse events signed more than 5 minutes ago.
@@ -99,26 +98,16 @@ class StripeOnrampClient:
             "destination_network": network,
             "destination_amount": amount,
         }
-        try:
-            response = requests.post(
-                self.base_url + "/v1/crypto/onramp_sessions",
-                data=data,
-                headers={
-                    "Authorization": f"Bearer {self.secret_key}",
-                    "Idempotency-Key": idempotency_key,
-                },
-                timeout=self.timeout,
-            )
-        except requests.RequestException as exc:
-            raise StripeError(f"Stripe could not be reached: {type(exc).__name__}.") from exc
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        if response.status_code >= 400 or not isinstance(body, dict):
-            error = body.get("error", {}) if isinstance(body, dict) else {}
-            raise StripeError(
-                f"Stripe refused the session ({response.status_code}): "
-                f"{error.get('message') or response.reason}"
-            )
-        return body
+        return call(
+            StripeError,
+            "Stripe",
+            "POST",
+            self.base_url + "/v1/crypto/onramp_sessions",
+            self.timeout,
+            what="the session",
+            data=data,
+            headers={
+                "Authorization": f"Bearer {self.secret_key}",
+                "Idempotency-Key": idempotency_key,
+            },
+        )
