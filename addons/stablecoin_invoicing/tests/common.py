@@ -104,3 +104,20 @@ class StablecoinInvoiceMixin(StablecoinChainMixin):
         """Mine to the confirmation depth and run the crons."""
         self.mine_to_depth()
         self.run_crons()
+
+
+class ClerkInvoicesMixin:
+    """Mix in before StablecoinInvoiceMixin: the tests' invoices are made and posted by a
+    billing clerk (not the superuser), as in the Invoicing app."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.clerk = cls.company_user(
+            f"scoin_clerk_{cls.__name__.lower()}",
+            "account.group_account_invoice",
+            [cls.env.company],
+        )
+
+    def make_invoice(self, amount, token=None, wallet=None, post=True):
+        return self.invoice_as(self.clerk, amount, token=token, wallet=wallet, post=post)

@@ -15,11 +15,11 @@ from odoo.tests import HttpCase, tagged
 from odoo.addons.stablecoin_invoicing.models import account_move
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
 
-from .common import StablecoinInvoiceMixin
+from .common import ClerkInvoicesMixin, StablecoinInvoiceMixin
 
 
 @tagged("post_install", "-at_install")
-class TestPaymentClaims(StablecoinInvoiceMixin, HttpCase):
+class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -15,13 +15,13 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
 
-from .common import StablecoinInvoiceMixin
+from .common import ClerkInvoicesMixin, StablecoinInvoiceMixin
 
 SHOTS = os.environ.get("SCOIN_SCREENSHOTS")  # a folder: save the pages and the PDF there
 
 
 @tagged("post_install", "-at_install")
-class TestPortalPayment(StablecoinInvoiceMixin, HttpCase):
+class TestPortalPayment(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
     def portal_page(self, invoice):
         response = self.url_open(invoice.get_portal_url())
         self.assertEqual(response.status_code, 200)
@@ -123,7 +123,7 @@ class TestPortalPayment(StablecoinInvoiceMixin, HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestPortalActions(StablecoinInvoiceMixin, HttpCase):
+class TestPortalActions(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
     """What the payer does on the portal page: pick a token, reject, pay from balance."""
 
     def page(self, invoice, **params):
