@@ -9,6 +9,7 @@ from werkzeug.urls import url_encode
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from odoo.addons.stablecoin_wallet.chain import (
     InvalidAddress,
@@ -121,6 +122,13 @@ class AccountMove(models.Model):
     )
     stablecoin_transfer_ids = fields.One2many(
         "stablecoin.transfer", "move_id", string="Stablecoin Transfers", readonly=True
+    )
+    stablecoin_transfer_count = fields.Integer(
+        compute="_compute_stablecoin_transfer_count",
+        store=True,
+        string="Stablecoin Transfers Seen",
+        help="Kept on the invoice: its page lists the transfers only when there are some, "
+        "without asking for them on every view.",
     )
     stablecoin_paid_late = fields.Boolean(readonly=True, copy=False)
     stablecoin_reject_reason = fields.Text(
@@ -351,7 +359,7 @@ class AccountMove(models.Model):
         Universal Asset Id form ``c195_t<contract>``, address, amount in tokens) for a request
         on Tron mainnet, the only Tron network the app knows; else False."""
         token = request.token_id
-        if token.network_id.kind != "tron" or token.chain_id != TRON_MAINNET_CHAIN_ID:
+        if token.network_kind != "tron" or token.chain_id != TRON_MAINNET_CHAIN_ID:
             return False
         amount = format_units(int(request.amount_units), token.decimals, 0)
         return f"{TRUST_WALLET_SEND}?" + url_encode(
@@ -414,7 +422,7 @@ class AccountMove(models.Model):
         return (
             bool(request)
             and self.state == "posted"
-            and request.address_id.active
+            and request.address_active
             and request.state in ("awaiting", "seen", "partial")
             and self.currency_id.compare_amounts(request.amount_due, self.amount_residual) == 0
         )
@@ -528,6 +536,11 @@ class AccountMove(models.Model):
         self.sudo().stablecoin_token_id = token
         return self._stablecoin_new_request(token)
 
+    @api.depends("stablecoin_transfer_ids")
+    def _compute_stablecoin_transfer_count(self):
+        for move in self:
+            move.stablecoin_transfer_count = len(move.sudo().stablecoin_transfer_ids)
+
     # -- status --------------------------------------------------------------------------------
     @api.depends(
         "stablecoin_token_id",
@@ -608,9 +621,34 @@ class AccountMove(models.Model):
         invoice."""
         self.ensure_one()
         currencies = self.currency_id | self.stablecoin_token_id.currency_id
-        # This runs on each portal view of an open stablecoin invoice: one query when the
-        # customer has no credit (the usual case); the invoice's receivable account is read only
-        # when there is some, to keep what can be reconciled with it.
+        # This runs on each portal view of an open stablecoin invoice: one plain existence query
+        # when the customer has no credit (the usual case); the lines, and the invoice's
+        # receivable account to keep what can be reconciled with it, only when there is some.
+        Line = self.env["account.move.line"]
+        Line.flush_model(
+            ["partner_id", "company_id", "parent_state", "reconciled", "amount_residual"]
+            + ["currency_id", "account_id", "journal_id"]
+        )
+        self.env["account.journal"].flush_model(["stablecoin_wallet_id"])
+        self.env["account.account"].flush_model(["account_type"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT 1 FROM account_move_line line
+                     JOIN account_account account ON account.id = line.account_id
+                     JOIN account_journal journal ON journal.id = line.journal_id
+                    WHERE line.partner_id = %(partner)s AND line.company_id = %(company)s
+                      AND line.parent_state = 'posted' AND NOT line.reconciled
+                      AND line.amount_residual < 0 AND line.currency_id IN %(currencies)s
+                      AND account.account_type = 'asset_receivable'
+                      AND journal.stablecoin_wallet_id IS NOT NULL
+                    LIMIT 1""",
+                partner=self.commercial_partner_id.id,
+                company=self.company_id.id,
+                currencies=tuple(currencies.ids),
+            )
+        )
+        if not self.env.cr.fetchone():
+            return Line
         credit = (
             self.env["account.move.line"]
             .sudo()

@@ -43,9 +43,12 @@ class StablecoinPaymentRequest(models.Model):
     _description = "Stablecoin Payment Request"
     _order = "id desc"
 
-    name = fields.Char(compute="_compute_name")
+    # Stored, like the payment URI: a request never changes what it asks, and the invoice page
+    # shows them on every view.
+    name = fields.Char(compute="_compute_name", store=True)
     amount_text = fields.Char(
         compute="_compute_name",
+        store=True,
         string="Amount asked",
         help="Exactly what the payer is asked to send, every digit (the tag included).",
     )
@@ -60,6 +63,13 @@ class StablecoinPaymentRequest(models.Model):
     network_id = fields.Many2one(related="token_id.network_id")
     address_id = fields.Many2one("stablecoin.address", required=True, ondelete="restrict")
     address = fields.Char(related="address_id.display_address", string="Receiving Address")
+    address_active = fields.Boolean(
+        related="address_id.active",
+        store=True,
+        string="Address Watched",
+        help="A request on an address no longer watched is not current (kept on the request: "
+        "the invoice page checks it on every view).",
+    )
     address_hex = fields.Char(
         related="address_id.address",
         string="Receiving Address (0x)",
@@ -95,6 +105,7 @@ class StablecoinPaymentRequest(models.Model):
     transfer_ids = fields.One2many("stablecoin.transfer", "request_id", string="Transfers")
     payment_uri = fields.Char(
         compute="_compute_payment_uri",
+        store=True,
         string="Payment URI",
         help="What the payer's wallet reads from the QR code: an EIP-681 URI on EVM networks; "
         "on Tron, which has no payment URI standard, the bare T... address.",
@@ -116,7 +127,13 @@ class StablecoinPaymentRequest(models.Model):
             )
         )
 
-    @api.depends("move_id.name", "amount_units", "token_id.symbol", "token_id.decimals")
+    @api.depends(
+        "move_id.name",
+        "amount_units",
+        "token_id.symbol",
+        "token_id.decimals",
+        "token_id.currency_id.decimal_places",
+    )
     def _compute_name(self):
         for request in self:
             request.amount_text = (
@@ -133,7 +150,12 @@ class StablecoinPaymentRequest(models.Model):
             request.name = f"{request.move_id.name} · {request.amount_text or ''}"
 
     @api.depends(
-        "amount_units", "address_id.display_address", "token_id.contract_address", "network_id.kind"
+        "amount_units",
+        "address_id.address",
+        "address_id.display_address",
+        "token_id.contract_address",
+        "token_id.chain_id",
+        "network_id.kind",
     )
     def _compute_payment_uri(self):
         for request in self:

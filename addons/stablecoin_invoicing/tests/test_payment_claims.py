@@ -136,12 +136,14 @@ class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         tx_hash = self.pay(2_000_000)
         page = self.page(invoice)
         button = page.xpath("//*[hasclass('o_stablecoin_wallet_pay')]")[0]
+        # The button posts with the page's CSRF token (odoo.csrf_token), the forms' one.
+        csrf = page.xpath("//input[@name='csrf_token']")[0].get("value")
         response = self.url_open(
             button.get("data-claim-url"),
             data={
                 "tx_hash": tx_hash,
                 "access_token": button.get("data-access-token"),
-                "csrf_token": button.get("data-csrf-token"),
+                "csrf_token": csrf,
             },
             headers={"Accept": "application/json"},
         )
@@ -154,7 +156,7 @@ class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
             data={
                 "tx_hash": "0x" + "ab" * 32,
                 "access_token": button.get("data-access-token"),
-                "csrf_token": button.get("data-csrf-token"),
+                "csrf_token": csrf,
             },
             headers={"Accept": "application/json"},
         )

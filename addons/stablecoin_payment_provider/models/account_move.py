@@ -34,7 +34,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         tokens = self._stablecoin_tokens()
         symbols = ", ".join(dict.fromkeys(tokens.mapped("symbol")))
-        networks = ", ".join(dict.fromkeys(tokens.network_id.mapped("name")))
+        networks = ", ".join(dict.fromkeys(tokens.mapped("network_name")))
         return self.env._(
             "Stablecoin (%(symbols)s on %(networks)s)", symbols=symbols, networks=networks
         )
@@ -58,26 +58,14 @@ class AccountMove(models.Model):
         return str(amount.quantize(Decimal("0.01"), rounding=ROUND_UP))
 
     def _stablecoin_onramp_providers(self):
-        """The stablecoin providers of this invoice's company taking bank wires or cards (one
-        query for both: the invoice page asks on each view)."""
+        """The stablecoin providers of this invoice's company taking bank wires or cards (both
+        in one cached lookup: the invoice page asks on each view)."""
         self.ensure_one()
-        if self.stablecoin_token_id.network_id.kind == "tron":
+        if self.stablecoin_token_id.network_kind == "tron":
             # The on-ramps are wired for EVM networks' 0x addresses: none on Tron.
             return self.env["payment.provider"]
-        return (
-            self.env["payment.provider"]
-            .sudo()
-            .search(
-                [
-                    ("code", "=", "stablecoin"),
-                    ("company_id", "=", self.company_id.id),
-                    ("state", "in", ("enabled", "test")),
-                    "|",
-                    ("stablecoin_wire_enabled", "=", True),
-                    ("stablecoin_card_enabled", "=", True),
-                ]
-            )
-        )
+        Provider = self.env["payment.provider"].sudo()
+        return Provider.browse(Provider._stablecoin_onramp_provider_ids(self.company_id.id))
 
     def _stablecoin_onramp_provider(self, enabled_field, ready, providers=None):
         """The stablecoin provider of this invoice's company with ``enabled_field`` ticked and

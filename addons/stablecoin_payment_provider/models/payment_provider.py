@@ -1,6 +1,6 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from odoo.addons.payment import utils as payment_utils
@@ -75,6 +75,49 @@ class PaymentProvider(models.Model):
     stablecoin_onramp_account_ids = fields.One2many(
         "stablecoin.onramp.account", "provider_id", string="Bank Account at Bridge", readonly=True
     )
+
+    # -- the on-ramp providers of a company, asked on every invoice page ----------------------
+    @api.model
+    @tools.ormcache("company_id")
+    def _stablecoin_onramp_provider_ids(self, company_id):
+        """The ids of ``company_id``'s stablecoin providers taking bank wires or cards, enabled
+        or in test. Cached: the invoice page asks on each view; any change to a stablecoin
+        provider clears it (in every worker, through Odoo's cache signalling)."""
+        return tuple(
+            self.sudo()
+            .search(
+                [
+                    ("code", "=", const.PROVIDER_CODE),
+                    ("company_id", "=", company_id),
+                    ("state", "in", ("enabled", "test")),
+                    "|",
+                    ("stablecoin_wire_enabled", "=", True),
+                    ("stablecoin_card_enabled", "=", True),
+                ]
+            )
+            .ids
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        providers = super().create(vals_list)
+        if any(provider.code == const.PROVIDER_CODE for provider in providers):
+            self.env.registry.clear_cache()
+        return providers
+
+    def write(self, vals):
+        stablecoin = any(provider.code == const.PROVIDER_CODE for provider in self)
+        res = super().write(vals)
+        if stablecoin or vals.get("code") == const.PROVIDER_CODE:
+            self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        stablecoin = any(provider.code == const.PROVIDER_CODE for provider in self)
+        res = super().unlink()
+        if stablecoin:
+            self.env.registry.clear_cache()
+        return res
 
     def action_stablecoin_bridge_create_account(self):
         """Open the business's bank account at Bridge: its details go on every invoice."""

@@ -19,6 +19,10 @@ class StablecoinAddress(models.Model):
     display_address = fields.Char(
         string="Receiving Address",
         compute="_compute_display_address",
+        # Stored: every invoice page and receipt shows it (no read of the wallet for it), and
+        # a Tron address can be searched as people write it.
+        store=True,
+        index=True,
         help="The address as its wallet's network writes it (Tron: T...).",
     )
     company_id = fields.Many2one(related="wallet_id.company_id", store=True)

@@ -25,6 +25,13 @@ class StablecoinToken(models.Model):
         "stablecoin.network", required=True, ondelete="cascade", index=True
     )
     chain_id = fields.Integer(related="network_id.chain_id")
+    # Kept on the token (Odoo updates them when the network changes): an invoice page shows
+    # them on every view, without reading the network's row, which the watcher keeps busy.
+    network_kind = fields.Selection(related="network_id.kind", store=True, string="Network Type")
+    network_name = fields.Char(related="network_id.name", store=True, string="Network Name")
+    network_block_seconds = fields.Float(
+        related="network_id.block_seconds", store=True, string="Network Block Time (s)"
+    )
     contract_address = fields.Char(
         required=True,
         tracking=True,

@@ -63,7 +63,8 @@ publicWidget.registry.StablecoinWalletPay = publicWidget.Widget.extend({
         const body = new URLSearchParams({
             tx_hash: txHash,
             access_token: data.accessToken || "",
-            csrf_token: data.csrfToken || "",
+            // The page's token (the card is cached across visitors: it carries none).
+            csrf_token: odoo.csrf_token || "",
         });
         for (let attempt = 0; attempt < 8; attempt++) {
             let answer;
