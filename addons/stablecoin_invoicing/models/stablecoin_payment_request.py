@@ -90,7 +90,7 @@ class StablecoinPaymentRequest(models.Model):
         "for the same; below the currency's precision, so the books are unchanged.",
     )
     amount = fields.Monetary(currency_field="token_currency_id", string="Amount (tokens)")
-    token_currency_id = fields.Many2one(related="token_id.currency_id")
+    token_currency_id = fields.Many2one(related="token_id.currency_id", string="Token Currency")
     amount_due = fields.Monetary(
         currency_field="currency_id", help="The invoice's amount due this request covers."
     )

@@ -138,6 +138,9 @@ class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         button = page.xpath("//*[hasclass('o_stablecoin_wallet_pay')]")[0]
         # The button posts with the page's CSRF token (odoo.csrf_token), the forms' one.
         csrf = page.xpath("//input[@name='csrf_token']")[0].get("value")
+        # The instructions are cached for every visitor of this request: no session's token.
+        card = page.xpath("//table[hasclass('o_stablecoin_payment')]")[0]
+        self.assertNotIn(csrf, html.tostring(card).decode())
         response = self.url_open(
             button.get("data-claim-url"),
             data={

@@ -228,6 +228,11 @@ class TestTron(TronChainMixin, StablecoinChainMixin, TransactionCase):
             wallet.address_ids.display_address, to_tron_address(self.chain.accounts[9])
         )
         self.assertEqual(wallet.journal_ids.currency_id, self.tron_token.currency_id)
+        # The accountant finds the address as Tron writes it (what a customer quotes).
+        Address = self.env["stablecoin.address"].with_user(self.admin)
+        found = Address.search([("display_address", "=", to_tron_address(self.chain.accounts[9]))])
+        self.assertEqual(found, wallet.address_ids)
+        self.assertFalse(Address.search([("display_address", "=", self.chain.accounts[9])]))
 
     def test_token_contract_typed_in_t_form_and_network_kinds_kept_apart(self):
         with self.assertRaisesRegex(ValidationError, "Token contract: .*checksum"):
