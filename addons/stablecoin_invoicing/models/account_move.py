@@ -621,10 +621,10 @@ class AccountMove(models.Model):
         invoice."""
         self.ensure_one()
         currencies = self.currency_id | self.stablecoin_token_id.currency_id
-        # This runs on each portal view of an open stablecoin invoice: one plain existence query
-        # when the customer has no credit (the usual case); the lines, and the invoice's
-        # receivable account to keep what can be reconciled with it, only when there is some.
-        Line = self.env["account.move.line"]
+        # This runs on each portal view of an open stablecoin invoice: one plain query (the
+        # ORM's domain compilation cost more than the query itself); the invoice's receivable
+        # account, to keep what can be reconciled with it, is read only when there is credit.
+        Line = self.env["account.move.line"].sudo()
         Line.flush_model(
             ["partner_id", "company_id", "parent_state", "reconciled", "amount_residual"]
             + ["currency_id", "account_id", "journal_id"]
@@ -633,7 +633,10 @@ class AccountMove(models.Model):
         self.env["account.account"].flush_model(["account_type"])
         self.env.cr.execute(
             SQL(
-                """SELECT 1 FROM account_move_line line
+                # Only what the customer paid on chain and was not used (a wallet journal's
+                # receivable credit): a credit note or another payment is the accountant's to
+                # allocate, not the link holder's.
+                """SELECT line.id FROM account_move_line line
                      JOIN account_account account ON account.id = line.account_id
                      JOIN account_journal journal ON journal.id = line.journal_id
                     WHERE line.partner_id = %(partner)s AND line.company_id = %(company)s
@@ -641,32 +644,13 @@ class AccountMove(models.Model):
                       AND line.amount_residual < 0 AND line.currency_id IN %(currencies)s
                       AND account.account_type = 'asset_receivable'
                       AND journal.stablecoin_wallet_id IS NOT NULL
-                    LIMIT 1""",
+                    ORDER BY line.id""",
                 partner=self.commercial_partner_id.id,
                 company=self.company_id.id,
                 currencies=tuple(currencies.ids),
             )
         )
-        if not self.env.cr.fetchone():
-            return Line
-        credit = (
-            self.env["account.move.line"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "=", self.commercial_partner_id.id),
-                    ("account_type", "=", "asset_receivable"),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
-                    ("amount_residual", "<", 0),
-                    ("currency_id", "in", currencies.ids),
-                    ("company_id", "=", self.company_id.id),
-                    # Only what the customer paid on chain and was not used: a credit note or
-                    # another payment is the accountant's to allocate, not the link holder's.
-                    ("journal_id.stablecoin_wallet_id", "!=", False),
-                ]
-            )
-        )
+        credit = Line.browse([row[0] for row in self.env.cr.fetchall()])
         if not credit:
             return credit
         receivable = (

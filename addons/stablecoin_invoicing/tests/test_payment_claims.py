@@ -10,7 +10,7 @@ from lxml import html
 from scoin_dev.devchain import DevChain, encode_call
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.stablecoin_invoicing.models import account_move
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
@@ -225,6 +225,17 @@ class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         for _ in range(20):
             page = self.claim(invoice, "junk")
         self.assertIn("Too many payment claims", self.error_of(page))
+
+    def test_the_cached_instructions_follow_a_renamed_network(self):
+        """The payment instructions are rendered once per request (t-cache, keyed on the
+        token's record among others): a network renamed by a system administrator shows under
+        its new name on an open invoice's page."""
+        invoice = self.make_invoice(6.0)
+        shown = "string(//table[hasclass('o_stablecoin_payment')]//strong)"
+        self.assertIn(self.network.name, self.page(invoice).xpath(shown))
+        admin = new_test_user(self.env, "scoin_sysadmin", groups="base.group_system")
+        self.network.with_user(admin).name = "Renamed chain"
+        self.assertEqual(self.page(invoice).xpath(shown), "Pay in USDC on Renamed chain")
 
     def test_status_route_follows_the_payment_and_wakes_the_watcher(self):
         invoice = self.make_invoice(8.0)
