@@ -8,7 +8,12 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = [("DESCRIPTION", None), ("CONFIGURE", "Configuration"), ("USAGE", "Usage")]
+SECTIONS = [
+    ("DESCRIPTION", None),
+    ("CONFIGURE", "Configuration"),
+    ("USAGE", "Usage"),
+    ("DEVELOP", "Development"),
+]
 
 
 def md_to_rst(text):

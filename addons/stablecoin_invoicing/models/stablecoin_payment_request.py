@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.stablecoin_wallet.chain import build_erc20_transfer_uri, format_units, from_units
+from odoo.addons.stablecoin_wallet.chain import format_units, from_units
 
 from ..settlement import pick_tag, unique_tag_room
 
@@ -155,16 +155,15 @@ class StablecoinPaymentRequest(models.Model):
         "address_id.display_address",
         "token_id.contract_address",
         "token_id.chain_id",
+        "token_id.network_kind",
         "network_id.kind",
     )
     def _compute_payment_uri(self):
         for request in self:
             token = request.token_id
-            if token.network_id.kind == "tron":
-                request.payment_uri = request.address_id.display_address or False
-                continue
+            # EVM: an EIP-681 URI; Tron (no payment URI standard): the bare T... address.
             request.payment_uri = (
-                build_erc20_transfer_uri(
+                token._family().payment_uri(
                     token.contract_address,
                     token.chain_id,
                     request.address_id.address,

@@ -24,10 +24,9 @@ from datetime import date
 
 from lxml import etree
 
+from .family import FAMILIES
+
 FEATURE_PREFIX = "Digital Currency Address - "
-EVM_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
-TRON_ADDRESS = re.compile(r"^T[1-9A-HJ-NP-Za-km-z]{33}$")
-TRON_TICKERS = frozenset({"USDT", "TRX"})
 # In the CSV remarks: "Digital Currency Address - XBT 1A2b...;" (ticker, then the address).
 REMARK_ADDRESS = re.compile(r"Digital Currency Address - ([A-Za-z0-9]+)\s+([A-Za-z0-9]+)")
 
@@ -39,7 +38,7 @@ class SanctionsFormatError(ValueError):
 @dataclass(frozen=True)
 class ListedAddress:
     address: str  # EVM: lowercase; Tron: as listed
-    chain: str  # "evm" or "tron"
+    chain: str  # the chain family's kind (family.FAMILIES: "evm", "tron")
     ticker: str  # as OFAC lists it (ETH, USDT, TRX...)
     uid: str  # OFAC's entry number (ent_num / FixedRef)
     name: str  # the listed party's name
@@ -64,16 +63,19 @@ class SanctionsList:
 def normalize_address(address):
     """The screening key of ``address``: lowercase for EVM, as given otherwise (Tron)."""
     address = (address or "").strip()
-    return address.lower() if EVM_ADDRESS.match(address) else address
+    for chain in FAMILIES.values():
+        if chain.address_pattern.match(address):
+            return chain.screening_key(address)
+    return address
 
 
 def classify(ticker, address):
     """``(chain, key)`` of a listed address we screen, or None for other chains."""
     address = (address or "").strip()
-    if EVM_ADDRESS.match(address):
-        return "evm", address.lower()
-    if ticker.upper() in TRON_TICKERS and TRON_ADDRESS.match(address):
-        return "tron", address
+    for chain in FAMILIES.values():
+        key = chain.listed_key(ticker, address)
+        if key:
+            return chain.kind, key
     return None
 
 

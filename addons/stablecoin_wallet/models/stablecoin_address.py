@@ -3,8 +3,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..chain.tron import to_tron_address
-
 
 class StablecoinAddress(models.Model):
     """A watch-only receiving address: a wallet's fixed address or one derived from its xpub."""
@@ -39,11 +37,7 @@ class StablecoinAddress(models.Model):
     @api.depends("address", "wallet_id.network_kind")
     def _compute_display_address(self):
         for record in self:
-            record.display_address = (
-                to_tron_address(record.address)
-                if record.address and record.wallet_id.network_kind == "tron"
-                else record.address
-            )
+            record.display_address = record.wallet_id._family().display_address(record.address)
 
     @api.depends("display_address")
     def _compute_display_name(self):

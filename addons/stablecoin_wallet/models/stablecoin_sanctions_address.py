@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 
 from ..chain import chainalysis
+from ..chain.family import kind_selection
 from ..chain.sanctions import normalize_address
 
 PROVIDER_PARAM = "stablecoin_wallet.screening_provider"
@@ -21,7 +22,7 @@ class StablecoinSanctionsAddress(models.Model):
     _rec_name = "address"
 
     address = fields.Char(required=True, readonly=True, index=True)
-    chain = fields.Selection([("evm", "EVM (0x)"), ("tron", "Tron")], required=True, readonly=True)
+    chain = fields.Selection(kind_selection(), required=True, readonly=True)
     tickers = fields.Char(readonly=True, help="The tickers OFAC lists it under (ETH, USDT...).")
     name = fields.Char(string="Listed Party", readonly=True)
     uid = fields.Char(string="SDN Entry", readonly=True, help="OFAC's entry number.")

@@ -5,10 +5,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..chain import InvalidAddress, to_checksum_address, to_units
+from ..chain import InvalidAddress, to_units
 from ..chain.abi import selector
+from ..chain.family import DEFAULT_KIND, family
 from ..chain.rpc import RpcError
-from ..chain.tron import from_tron_address
 
 
 class StablecoinToken(models.Model):
@@ -74,6 +74,11 @@ class StablecoinToken(models.Model):
         for token in self:
             token.display_name = f"{token.symbol} ({token.network_id.name})"
 
+    def _family(self):
+        """The chain family of this token's network (:mod:`..chain.family`), read from the
+        token's own row (templates ask it on every invoice page)."""
+        return family(self.network_kind or DEFAULT_KIND)
+
     @api.depends("contract_address", "network_id.kind")
     def _compute_display_contract(self):
         for token in self:
@@ -126,13 +131,10 @@ class StablecoinToken(models.Model):
                 if vals.get("network_id")
                 else self.network_id[:1]
             )
-            text = vals["contract_address"]
             try:
                 # On Tron, the T... form as tronscan shows it (or the 0x form of data files).
-                vals["contract_address"] = (
-                    from_tron_address(text)
-                    if network.kind == "tron" and not str(text).strip().startswith("0x")
-                    else to_checksum_address(text)
+                vals["contract_address"] = network._family().parse_address(
+                    vals["contract_address"], hex_ok=True
                 )
             except InvalidAddress as exc:
                 raise ValidationError(self.env._("Token contract: %s", exc)) from exc

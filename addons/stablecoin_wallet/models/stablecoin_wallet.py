@@ -3,12 +3,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..chain import InvalidAddress, to_checksum_address
-from ..chain.tron import from_tron_address, to_tron_address
+from ..chain import InvalidAddress
+from ..chain.family import DEFAULT_KIND, family, family_of_address, kind_selection
 from ..chain.xpub import InvalidExtendedKey, derive_address, validate_xpub
-
-# The account whose extended public key a wallet exports, per network type.
-ACCOUNT_PATHS = {"evm": "m/44'/60'/0'", "tron": "m/44'/195'/0'"}
 
 
 class StablecoinWallet(models.Model):
@@ -33,10 +30,10 @@ class StablecoinWallet(models.Model):
         tracking=True,
     )
     network_kind = fields.Selection(
-        [("evm", "EVM networks (0x addresses)"), ("tron", "Tron (T... addresses)")],
+        kind_selection("wallet_label"),
         string="Network Type",
         required=True,
-        default="evm",
+        default=DEFAULT_KIND,
         tracking=True,
         help="Which networks' payments this wallet receives: its tokens must be on networks "
         "of this type, and its addresses are written as those networks write them.",
@@ -51,6 +48,11 @@ class StablecoinWallet(models.Model):
         compute="_compute_display_address",
         inverse="_inverse_display_address",
         help="The address as the wallet's network writes it (Tron: T...).",
+    )
+    network_hex_addresses = fields.Boolean(
+        compute="_compute_network_hex_addresses",
+        help="The wallet's networks write addresses in the 0x form kept (EVM); else (Tron) the "
+        "address is typed and shown in their own form.",
     )
     xpub = fields.Char(
         string="Extended Public Key",
@@ -69,14 +71,19 @@ class StablecoinWallet(models.Model):
     address_ids = fields.One2many("stablecoin.address", "wallet_id", string="Addresses")
     address_count = fields.Integer(compute="_compute_address_count")
 
+    def _family(self):
+        """The chain family of this wallet's network type (:mod:`..chain.family`)."""
+        return family(self.network_kind or DEFAULT_KIND)
+
     @api.depends("address", "network_kind")
     def _compute_display_address(self):
         for wallet in self:
-            wallet.display_address = (
-                to_tron_address(wallet.address)
-                if wallet.address and wallet.network_kind == "tron"
-                else wallet.address
-            )
+            wallet.display_address = wallet._family().display_address(wallet.address)
+
+    @api.depends("network_kind")
+    def _compute_network_hex_addresses(self):
+        for wallet in self:
+            wallet.network_hex_addresses = wallet._family().hex_addresses
 
     def _inverse_display_address(self):
         for wallet in self:
@@ -123,9 +130,10 @@ class StablecoinWallet(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             typed = vals.get("display_address") or vals.get("address") or ""
-            if "network_kind" not in vals and str(typed).startswith("T"):
+            written_in = family_of_address(typed)
+            if "network_kind" not in vals and written_in and written_in.kind != DEFAULT_KIND:
                 # A T... address is a Tron wallet's (as the API user who gives one expects).
-                vals["network_kind"] = "tron"
+                vals["network_kind"] = written_in.kind
             self._normalize(vals)
         wallets = super().create(vals_list)
         wallets._sync_addresses()
@@ -170,19 +178,15 @@ class StablecoinWallet(models.Model):
             typed = vals.pop("display_address")
             if typed or not vals.get("address"):
                 vals["address"] = typed
-        kind = vals.get("network_kind") or self[:1].network_kind or "evm"
+        chain = family(vals.get("network_kind") or self[:1].network_kind or DEFAULT_KIND)
         if vals.get("address"):
             try:
-                vals["address"] = (
-                    from_tron_address(vals["address"])
-                    if kind == "tron"
-                    else to_checksum_address(vals["address"])
-                )
+                vals["address"] = chain.parse_address(vals["address"])
             except InvalidAddress as exc:
                 raise ValidationError(self.env._("Receiving address: %s", exc)) from exc
         if vals.get("xpub"):
             try:
-                vals["xpub"] = validate_xpub(vals["xpub"], ACCOUNT_PATHS[kind])
+                vals["xpub"] = validate_xpub(vals["xpub"], chain.account_path)
             except InvalidExtendedKey as exc:
                 raise ValidationError(self.env._("Extended public key: %s", exc)) from exc
 
