@@ -2,11 +2,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Settlement arithmetic of a token receipt paying an invoice: pure Python, no Odoo.
 
-What :meth:`stablecoin.transfer._settlement` computes, without the ORM: the invoice-currency
-amount a receipt settles, the shortfall and whether it is tolerated, and the company-currency
-write-off lines (tolerated shortfall, exchange difference) of the payment when the invoice is
-in another currency than the token. Also the small "tag" that makes an amount asked on a
-shared address unique (:func:`unique_tag_room`, :func:`pick_tag`).
+The rules :meth:`stablecoin.transfer._settlement` books a receipt by (it turns the ORM's
+floats into exact decimals and calls these): the invoice-currency amount a receipt settles,
+the shortfall and whether it is tolerated, and the company-currency write-off lines
+(tolerated shortfall, exchange difference) of the payment when the invoice is in another
+currency than the token. Also the small "tag" that makes an amount asked on a shared address
+unique (:func:`unique_tag_room`, :func:`pick_tag`).
 
 Only ``int`` and :class:`~decimal.Decimal` go in (a ``float`` is refused) and every result is
 exact: sums and products are computed without rounding, and a quotient is rounded once, half
@@ -37,7 +38,10 @@ Invariants (checked by ``tests/test_settlement.py``):
 import decimal
 from decimal import Decimal
 
-# Odoo compares the tolerated share with a float epsilon: ``ratio <= percent + 1e-9``.
+# The allowance on the tolerated percentage: ``shortfall / due * 100 <= percent + 1e-9``. The
+# comparison is exact and needs none: it is the epsilon of the float rule this one replaced,
+# kept so that the same shortfalls stay tolerated (the floats misjudged only a hair from the
+# boundary). It lets a zero percentage tolerate up to ``due * 1e-11``.
 PERCENT_EPSILON = Decimal("1e-9")
 # Sums, differences and products of finite decimals are exact in this context; anything
 # inexact (a division) raises instead of rounding silently.
@@ -142,21 +146,20 @@ def split_payment(paid_units, requested_units, due, inv_decimals):
 
 
 def is_tolerated(shortfall, due, percent, amount, shortfall_in_amount_currency=None):
-    """Whether a ``shortfall`` on ``due`` (invoice currency) is written off, as
-    ``res.company._stablecoin_tolerates`` or ``_stablecoin_tolerates_share`` decide it.
+    """Whether a ``shortfall`` on ``due`` (invoice currency) is written off under the
+    company's underpayment tolerance (``stablecoin_tolerance_amount`` and ``_percent``).
 
     True when ``shortfall > 0`` and either
 
     * the shortfall is at most ``amount`` (``<=``, not strict; zero tolerates nothing).
       ``amount`` is the company's tolerance in its currency and
       ``shortfall_in_amount_currency`` the shortfall converted to that currency, both rounded
-      to it as ``_convert`` and a Monetary field are (the ORM compares them with
-      ``compare_amounts``); without it, ``shortfall`` and ``amount`` share a currency;
-    * or ``shortfall / due * 100 <= percent + 1e-9`` (the ORM's float epsilon: a zero
+      to it as ``_convert`` and a Monetary field are; without it, ``shortfall`` and ``amount``
+      share a currency;
+    * or ``shortfall / due * 100 <= percent + 1e-9`` (see :data:`PERCENT_EPSILON`: a zero
       percentage still tolerates a shortfall up to ``due * 1e-11``); never when ``due`` is 0.
 
-    Both ORM methods return False when the company has no write-off account: the caller
-    checks that before.
+    A company without a write-off account tolerates nothing: the caller checks that before.
     """
     shortfall = _dec(shortfall, "shortfall")
     due = _dec(due, "due")

@@ -88,22 +88,6 @@ class ResCompany(models.Model):
         wallets = self.env["stablecoin.wallet"].search([("company_id", "=", self.id)])
         return wallets.token_ids.filtered("active")
 
-    def _stablecoin_tolerates(self, shortfall, currency, date):
-        """True if ``shortfall`` (in ``currency``) is within the underpayment tolerance."""
-        self.ensure_one()
-        if shortfall <= 0:
-            return True
-        if not self.stablecoin_writeoff_account_id:
-            return False
-        in_company = currency._convert(shortfall, self.currency_id, self, date)
-        return self.currency_id.compare_amounts(in_company, self.stablecoin_tolerance_amount) <= 0
-
-    def _stablecoin_tolerates_share(self, shortfall, due):
-        self.ensure_one()
-        if not self.stablecoin_writeoff_account_id or not due:
-            return False
-        return shortfall / due * 100 <= self.stablecoin_tolerance_percent + 1e-9
-
     def _stablecoin_kyc_required(self, amount, currency, date):
         """True if ``amount`` of ``currency`` is above the KYC threshold, in the company's
         currency at ``date`` (at the threshold is allowed)."""

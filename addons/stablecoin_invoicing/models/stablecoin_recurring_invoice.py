@@ -1,11 +1,12 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-import threading
 
-from odoo import Command, api, fields, models, modules
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
+
+from odoo.addons.stablecoin_wallet.jobs import may_commit, run_batches
 
 from .. import recurrence
 
@@ -543,17 +544,16 @@ class StablecoinRecurringInvoice(models.Model):
             [("state", "=", "running"), ("next_date", "!=", False), ("next_date", "<=", today)],
             order="next_date, id",
         )
-        auto_commit = self._auto_commit()
-        for done, template in enumerate(templates, start=1):
-            template.with_company(template.company_id)._generate_due(today, commit=auto_commit)
-            if auto_commit:
-                self.env["ir.cron"]._notify_progress(done=done, remaining=len(templates) - done)
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-
-    @api.model
-    def _auto_commit(self):
-        return not (
-            getattr(threading.current_thread(), "testing", False) or modules.module.current_test
+        commit = may_commit(self.env)
+        # No savepoint around a template: it commits after each of its invoices.
+        run_batches(
+            self.env,
+            templates,
+            lambda template: template.with_company(template.company_id)._generate_due(
+                today, commit=commit
+            ),
+            total=len(templates),
+            savepoint=False,
         )
 
     def _generate_due(self, today=None, commit=False):

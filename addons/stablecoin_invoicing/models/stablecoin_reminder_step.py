@@ -1,11 +1,12 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-import threading
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+from odoo.addons.stablecoin_wallet.jobs import run_batches
 
 _logger = logging.getLogger(__name__)
 
@@ -73,7 +74,6 @@ class StablecoinReminderStep(models.Model):
         invoice was issued late), only the latest goes out; the others are recorded as
         skipped, so nobody gets three reminders in one morning."""
         today = fields.Date.context_today(self)
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
         steps = self.search([("active", "=", True)])
         for company, company_steps in steps.grouped("company_id").items():
             invoices = self.env["account.move"].search(
@@ -95,27 +95,33 @@ class StablecoinReminderStep(models.Model):
                 [("move_id", "in", invoices.ids)], ["move_id", "step_id"]
             )
             seen = {(r.move_id.id, r.step_id.id) for r in done}
-            for invoice in invoices:
-                due = company_steps.filtered(
-                    lambda s, i=invoice, seen=seen: (
-                        (i.id, s.id) not in seen
-                        and i.invoice_date_due + timedelta(days=s.offset_days) <= today
-                    )
-                ).sorted("offset_days")
-                # A step dated before the invoice was issued has nothing to remind of.
-                early = due.filtered(
-                    lambda s, i=invoice: (
-                        i.invoice_date_due + timedelta(days=s.offset_days) < i.invoice_date
-                    )
-                )
-                due -= early
-                if due:
-                    self.env["stablecoin.reminder"]._send(
-                        invoice, due[-1], skipped=due[:-1] | early
-                    )
-                elif early:
-                    self.env["stablecoin.reminder"]._skip(invoice, early)
-                else:
-                    continue
-                if auto_commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
+            # Each invoice's reminder committed on its own outside tests: a failure later on
+            # sends none twice.
+            run_batches(
+                self.env,
+                invoices,
+                lambda invoice, steps=company_steps, seen=seen: steps._remind(invoice, seen, today),
+                total=len(invoices),
+            )
+
+    def _remind(self, invoice, seen, today):
+        """Send ``invoice`` the latest of these steps due by ``today`` that it has not had
+        (``seen``: the pairs of invoice and step ids already recorded); record the others due
+        as skipped."""
+        due = self.filtered(
+            lambda s: (
+                (invoice.id, s.id) not in seen
+                and invoice.invoice_date_due + timedelta(days=s.offset_days) <= today
+            )
+        ).sorted("offset_days")
+        # A step dated before the invoice was issued has nothing to remind of.
+        early = due.filtered(
+            lambda s: (
+                invoice.invoice_date_due + timedelta(days=s.offset_days) < invoice.invoice_date
+            )
+        )
+        due -= early
+        if due:
+            self.env["stablecoin.reminder"]._send(invoice, due[-1], skipped=due[:-1] | early)
+        elif early:
+            self.env["stablecoin.reminder"]._skip(invoice, early)

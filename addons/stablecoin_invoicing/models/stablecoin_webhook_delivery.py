@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 import random
-import threading
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -14,10 +13,10 @@ from requests.utils import get_environ_proxies
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.modules import module
 from odoo.tools import SQL, mute_logger
 
-from odoo.addons.stablecoin_wallet.models.stablecoin_network import try_lock_row
+from odoo.addons.stablecoin_wallet.jobs import may_commit
+from odoo.addons.stablecoin_wallet.locking import try_lock_row
 
 from .. import webhooks
 
@@ -155,8 +154,9 @@ class StablecoinWebhookDelivery(models.Model):
         Deliveries are locked (``FOR UPDATE SKIP LOCKED``): two workers never send the same
         one. Outside tests each delivery commits on its own, so a crash loses at most one
         outcome (and a receiver deduplicates by ``webhook-id``)."""
-        testing = getattr(threading.current_thread(), "testing", False) or module.current_test
-        auto_commit = not testing
+        # Not jobs.run_batches: deliveries are locked a batch at a time but sent and committed
+        # one by one, each locked again after the commit before it, within a time budget.
+        auto_commit = may_commit(self.env)
         delivery_sudo = self.sudo()
         due = [("state", "=", "pending"), ("next_attempt_at", "<=", fields.Datetime.now())]
         total = min(delivery_sudo.search_count(due), SEND_LIMIT)

@@ -1,6 +1,7 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
+from decimal import Decimal
 
 from scoin_dev.devchain import DevChain
 
@@ -10,6 +11,7 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
 
+from .. import settlement
 from .common import StablecoinInvoiceMixin
 
 
@@ -214,6 +216,55 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
         # 119/120 of 100 EUR is 99.17 EUR settled: 0.83 EUR short, 0.91 USD at the invoice's rate.
         self.assertAlmostEqual(lines[self.writeoff_account][0], 0.91, places=2)
         self.assertAlmostEqual(sum(balance for balance, _cur in lines.values()), 0.0, places=2)
+
+    def test_the_tolerated_share_is_decided_exactly(self):
+        """The booking follows ``settlement.is_tolerated``, exact at the boundary, where a
+        float ``shortfall / due * 100`` decides both of these the other way."""
+        admin = new_test_user(
+            self.env,
+            login="scoin_tolerance_admin",
+            groups="base.group_system,account.group_account_manager",
+        )
+        clerk = new_test_user(
+            self.env, login="scoin_tolerance_clerk", groups="account.group_account_invoice"
+        )
+        cases = [
+            # 4,000.00 short of 1,999,999.99 is 0.2000000010000000005 %: over 0.2 % and the
+            # rule's 1e-9 allowance by 5e-19 %, below what a float division can see.
+            ("0.2", "1999999.99", "4000.00", False),
+            # 7,000,000.01 short of 1,000,000,000.00 is exactly 0.700000001 %: tolerated, as
+            # the rule's "<=" says; the float quotient lands a hair above it.
+            ("0.7", "1000000000.00", "7000000.01", True),
+        ]
+        for percent, due, short, tolerated in cases:
+            with self.subTest(percent=percent, due=due):
+                self.assertIs(
+                    settlement.is_tolerated(
+                        Decimal(short), Decimal(due), Decimal(percent), Decimal(0)
+                    ),
+                    tolerated,
+                )
+                self.env.company.with_user(admin).write(
+                    {
+                        "stablecoin_tolerance_percent": float(percent),
+                        "stablecoin_tolerance_amount": 0.0,
+                        "stablecoin_writeoff_account_id": self.writeoff_account.id,
+                    }
+                )
+                invoice = self.invoice_as(clerk, float(due), wallet=self.hd_wallet)
+                asked_units = int(Decimal(due).scaleb(6))
+                self.assertEqual(invoice.stablecoin_amount_due_units, str(asked_units))
+                paid_units = asked_units - int(Decimal(short).scaleb(6))
+                self.pay(paid_units, to=invoice.stablecoin_address)
+                self.settle()
+                if tolerated:
+                    self.assertEqual(invoice.payment_state, "paid")
+                    self.assertEqual(
+                        self.payment_lines(invoice)[self.writeoff_account][1], float(short)
+                    )
+                else:
+                    self.assertEqual(invoice.payment_state, "partial")
+                    self.assertEqual(invoice.amount_residual, float(short))
 
     def test_underpayment_beyond_tolerance_leaves_the_exact_remainder(self):
         self.env.company.write(

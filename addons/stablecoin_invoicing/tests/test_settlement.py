@@ -128,7 +128,7 @@ def test_split_payment_pays_more_for_more(paid_a, paid_b, requested, due_minor, 
         ("-1", "100.00", "100", "1000", False),
         ("0.01", "0", "100", "0", False),  # no amount due: no share
         ("0.01", "100.00", "0", "0", False),  # zero settings tolerate nothing...
-        # ...but the ORM's 1e-9 epsilon: up to due * 1e-11 short is tolerated at 0 %.
+        # ...but the 1e-9 allowance (PERCENT_EPSILON): up to due * 1e-11 short at 0 %.
         ("0.01", "1000000000.00", "0", "0", True),
         ("0.01", "999999999.99", "0", "0", False),
     ],
