@@ -4,6 +4,7 @@ from . import stablecoin_payment_request
 from . import stablecoin_payment_claim
 from . import account_move
 from . import account_move_notify
+from . import account_move_line
 from . import stablecoin_payment_notice
 from . import stablecoin_reminder_step
 from . import stablecoin_reminder

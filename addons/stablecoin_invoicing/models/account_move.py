@@ -5,23 +5,11 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
-from werkzeug.urls import url_encode
-
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from odoo.addons.stablecoin_wallet.chain import (
-    InvalidAddress,
-    build_erc20_transfer_uri,
-    format_units,
-    to_units,
-)
-from odoo.addons.stablecoin_wallet.chain.tron import to_tron_address
-
-# Tron mainnet, where Trust Wallet's documented send link applies (SLIP-44 coin 195).
-TRON_MAINNET_CHAIN_ID = 728126428
-TRUST_WALLET_SEND = "https://link.trustwallet.com/send"
+from odoo.addons.stablecoin_wallet.chain import InvalidAddress, format_units, to_units
 
 # When this server process may next look at asking for a scan of a network, per (database,
 # network): the polls of open invoice pages in between cost no query. The scan itself is asked
@@ -225,7 +213,19 @@ class AccountMove(models.Model):
 
     def write(self, vals):
         self._stablecoin_parse_refund_address(vals)
-        return super().write(vals)
+        retokened = self.browse()
+        if "stablecoin_token_id" in vals:
+            # A posted invoice paid in another token needs a request in it (the form keeps the
+            # field read-only; an integrator's API call must not leave the old request shown).
+            token = self.env["stablecoin.token"].browse(vals["stablecoin_token_id"] or [])
+            retokened = self.filtered(
+                lambda m: m.state == "posted" and m.stablecoin_token_id != token
+            )
+        res = super().write(vals)
+        for move in retokened:
+            move._stablecoin_check_token_change(move.stablecoin_token_id)
+            move._stablecoin_new_request(move.stablecoin_token_id)
+        return res
 
     def _stablecoin_parse_refund_address(self, vals):
         """A refund address typed as the refund token's network writes it (Tron: T...) is
@@ -239,7 +239,8 @@ class AccountMove(models.Model):
             if vals.get("stablecoin_refund_token_id")
             else self.stablecoin_refund_token_id[:1]
         )
-        network = token.network_id.filtered(lambda n: n.kind == "tron")[:1]
+        # Only where people write addresses in another form than the 0x one kept (Tron).
+        network = token.network_id.filtered(lambda n: not n._family().hex_addresses)[:1]
         if network:
             try:
                 vals["stablecoin_refund_address"] = network._parse_address(address)
@@ -282,13 +283,9 @@ class AccountMove(models.Model):
                 continue
             units = move._stablecoin_units_in(move.amount_residual, token)
             move.stablecoin_refund_units = str(units)
-            move.stablecoin_refund_uri = (
-                # Tron: no payment URI; the address the refund goes to, as its wallet reads it.
-                to_tron_address(move.stablecoin_refund_address)
-                if token.network_id.kind == "tron"
-                else build_erc20_transfer_uri(
-                    token.contract_address, token.chain_id, move.stablecoin_refund_address, units
-                )
+            # EVM: an EIP-681 URI; Tron (no payment URI): the address, as its wallet reads it.
+            move.stablecoin_refund_uri = token._family().payment_uri(
+                token.contract_address, token.chain_id, move.stablecoin_refund_address, units
             )
 
     # -- defaults ----------------------------------------------------------------------------
@@ -355,20 +352,14 @@ class AccountMove(models.Model):
                 move.stablecoin_wallet_link = move._stablecoin_trust_wallet_link(request)
 
     def _stablecoin_trust_wallet_link(self, request):
-        """Trust Wallet's send link (developer.trustwallet.com, "Deep Linking": asset in
-        Universal Asset Id form ``c195_t<contract>``, address, amount in tokens) for a request
-        on Tron mainnet, the only Tron network the app knows; else False."""
+        """The wallet app's link filled with ``request`` where its chain family has one (Tron
+        mainnet: Trust Wallet's send link, see ``TronFamily.wallet_link``); else False."""
         token = request.token_id
-        if token.network_kind != "tron" or token.chain_id != TRON_MAINNET_CHAIN_ID:
-            return False
         amount = format_units(int(request.amount_units), token.decimals, 0)
-        return f"{TRUST_WALLET_SEND}?" + url_encode(
-            {
-                "asset": f"c195_t{to_tron_address(token.contract_address)}",
-                "address": request.address_id.display_address,
-                "amount": amount,
-            }
+        link = token._family().wallet_link(
+            token.contract_address, token.chain_id, request.address_id.address, amount
         )
+        return link or False
 
     @api.depends("stablecoin_payment_uri")
     def _compute_stablecoin_payment_qr(self):
@@ -525,16 +516,39 @@ class AccountMove(models.Model):
     def _stablecoin_select_token(self, token):
         """The payer picks another accepted token/network (portal): new address and quote."""
         self.ensure_one()
+        self._stablecoin_check_token_change(token)
+        if token == self.stablecoin_token_id:
+            return self._stablecoin_new_request(token)
+        self.sudo().stablecoin_token_id = token  # a new request (write)
+        return self.stablecoin_request_id
+
+    def _stablecoin_check_token_change(self, token):
+        """Refuse, naming the field, a pay-in token this posted invoice cannot be asked in."""
+        self.ensure_one()
+        if not token:
+            raise UserError(
+                self.env._(
+                    "Pay-in Token: a posted invoice keeps its token; reset %s to draft to "
+                    "remove it.",
+                    self.display_name,
+                )
+            )
         if token not in self.stablecoin_token_ids:
-            raise UserError(self.env._("%s is not accepted for this invoice.", token.display_name))
+            raise UserError(
+                self.env._(
+                    "Pay-in Token: %(token)s is not accepted for %(invoice)s.",
+                    token=token.display_name,
+                    invoice=self.display_name,
+                )
+            )
         if (
             self.state != "posted"
             or self.payment_state not in ("not_paid", "partial")
             or self.stablecoin_payment_status in ("paid", "paid_late", "overpaid", "rejected")
         ):
-            raise UserError(self.env._("This invoice takes no more payments."))
-        self.sudo().stablecoin_token_id = token
-        return self._stablecoin_new_request(token)
+            raise UserError(
+                self.env._("Pay-in Token: %s takes no more payments.", self.display_name)
+            )
 
     @api.depends("stablecoin_transfer_ids")
     def _compute_stablecoin_transfer_count(self):
@@ -674,10 +688,12 @@ class AccountMove(models.Model):
         if not credit:
             raise UserError(self.env._("There is no credit to apply to this invoice."))
         before = self.amount_residual
+        # One payment of the invoice however many credit lines pay it: told of once, below.
+        invoice_sudo = self.sudo().with_context(stablecoin_defer_paid_event=True)
         for line in credit.sorted(lambda line: (line.date, line.id)):
             if self.payment_state not in ("not_paid", "partial"):
                 break
-            self.sudo().js_assign_outstanding_line(line.id)
+            invoice_sudo.js_assign_outstanding_line(line.id)
         applied = before - self.amount_residual
         self.sudo().message_post(
             body=self.env._(
@@ -686,7 +702,9 @@ class AccountMove(models.Model):
                 currency=self.currency_id.name,
             )
         )
-        self._stablecoin_refresh_request()
+        self._stablecoin_payment_applied(
+            credit.move_id.origin_payment_id, applied, self.currency_id
+        )
         return applied
 
     # -- posting and validation ------------------------------------------------------------------

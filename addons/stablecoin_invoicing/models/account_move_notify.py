@@ -63,16 +63,50 @@ class AccountMove(models.Model):
             )
 
     # -- events ----------------------------------------------------------------------------------
-    def _stablecoin_event(self, code, transfer=None):
+    def _stablecoin_event(self, code, transfer=None, notice=None):
         """One payment event of these invoices (``code``: ``payment.seen``, ``invoice.paid``,
         ...): the customer's email and the salesperson's notification for the events they
         are told of (queued, sent by a scheduled action right after this transaction), and the
-        company's webhooks for all. Nothing here may stop the payment that caused it."""
+        company's webhooks for all. ``notice``: what the email says of a payment that is no
+        transfer (an accountant's, the customer's balance). Nothing here may stop the payment
+        that caused it."""
         Notice = self.env["stablecoin.payment.notice"]
         for move in self:
             if code in CUSTOMER_NOTICES and move.company_id.stablecoin_notify_customer:
-                Notice._queue(move, code, transfer)  # sent right after this commits
+                Notice._queue(move, code, transfer, notice)  # sent right after this commits
             move._stablecoin_publish(code, transfer)
+
+    def _stablecoin_payment_applied(self, payments, amount, currency):
+        """``payments`` (none for a plain reconciliation) paid ``amount`` of ``currency`` of
+        this invoice: whoever did it (the matcher, a claim, manual matching, *Register
+        Payment*, the customer's balance), the requests learn what was paid, what remains gets
+        a request, the portal transaction follows and the customer and the company's systems
+        are told, once. A credit note that cancels the invoice pays nothing: its requests just
+        close."""
+        self.ensure_one()
+        if self.payment_state == "reversed":
+            self._stablecoin_refresh_request()
+            return
+        Transfer = self.env["stablecoin.transfer"].sudo()
+        transfers = Transfer.search([("payment_id", "in", payments.ids)]) if payments else Transfer
+        fully = self.payment_state in ("paid", "in_payment") or not self.amount_residual
+        requests = transfers.request_id.filtered(lambda r: r.move_id == self)
+        (requests or self.stablecoin_request_id).filtered(
+            lambda r: r.state not in ("cancelled", "paid")
+        )._mark_settled(fully)
+        self._stablecoin_refresh_request()
+        self._stablecoin_after_payment(payments)
+        transfer = transfers if len(transfers) == 1 else None
+        notice = None
+        if not transfer:
+            amount = currency.round(amount)
+            notice = {"amount": f"{amount:.{currency.decimal_places}f} {currency.name}"}
+        self._stablecoin_event(self._stablecoin_settled_event(), transfer, notice)
+
+    def _stablecoin_after_payment(self, payments):
+        """Hook: ``payments`` (posted, reconciled; none for a plain reconciliation) paid this
+        invoice in full or in part."""
+        return True
 
     def _stablecoin_publish(self, code, transfer=None):
         """The event for the company's own systems: queued for the webhook endpoints of the

@@ -1,9 +1,10 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-import threading
 
 from odoo import api, fields, models
+
+from odoo.addons.stablecoin_wallet.jobs import run_batches
 
 _logger = logging.getLogger(__name__)
 
@@ -34,14 +35,15 @@ class StablecoinPaymentNotice(models.Model):
     )
     error = fields.Char(readonly=True)
 
-    def _queue(self, move, code, transfer=None):
-        """Owe ``move``'s customer the notice of ``code``; the sending job runs after commit."""
+    def _queue(self, move, code, transfer=None, notice=None):
+        """Owe ``move``'s customer the notice of ``code``; the sending job runs after commit.
+        ``notice``: what it says of the payment, when that is no transfer."""
         notice = self.sudo().create(
             {
                 "move_id": move.id,
                 "code": code,
                 "transfer_id": transfer.id if transfer else False,
-                "notice": move._stablecoin_notice_values(transfer),
+                "notice": notice or move._stablecoin_notice_values(transfer),
             }
         )
         # One wake-up of the sending job per transaction, however many receipts it pays.
@@ -56,19 +58,19 @@ class StablecoinPaymentNotice(models.Model):
     @api.model
     def _cron_send(self):
         """Send the notices owed, oldest first, in batches (committed each outside tests)."""
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        while True:
-            notices = self.search([("state", "=", "pending")], limit=BATCH)
-            if not notices:
-                return
+
+        def send(notices):
             for notice in notices:
                 notice._send()
-            if not auto_commit:
-                if len(notices) < BATCH:
-                    return
-                continue
-            self.env["ir.cron"]._notify_progress(done=len(notices), remaining=0)
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+        run_batches(self.env, self._pending_batches(), send)
+
+    @api.model
+    def _pending_batches(self):
+        """The pending notices, a batch at a time, until none is left (each batch sent leaves
+        that state, and notices queued meanwhile are taken too)."""
+        while notices := self.search([("state", "=", "pending")], limit=BATCH):
+            yield notices
 
     def _send(self):
         self.ensure_one()

@@ -1,7 +1,6 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,7 +11,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, mute_logger, split_every
 
 from odoo.addons.stablecoin_wallet.chain import from_units
-from odoo.addons.stablecoin_wallet.models.stablecoin_network import try_lock_row
+from odoo.addons.stablecoin_wallet.jobs import run_batches
+from odoo.addons.stablecoin_wallet.locking import try_lock_row
 
 from .. import settlement as arithmetic
 from .stablecoin_payment_request import RESERVING_STATES
@@ -127,7 +127,6 @@ class StablecoinTransfer(models.Model):
 
         Idempotent: only confirmed transfers are taken, and each leaves that state.
         """
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
         self.env["stablecoin.payment.request"]._cron_expire()
         transfers = self.search(
             [("state", "=", "confirmed"), ("direction", "=", "in")],
@@ -137,28 +136,27 @@ class StablecoinTransfer(models.Model):
             [("state", "=", "confirmed"), ("direction", "=", "out")],
             order="block_number, log_index, id",
         )
-        done = 0
-        for batch in split_every(MATCH_BATCH, transfers.ids, self.browse):
-            try:
-                with self.env.cr.savepoint():
-                    batch._match_batch()
-            except TransactionRollbackError:
+
+        def batch_failed(batch, exc):
+            if isinstance(exc, TransactionRollbackError):
                 # Another worker changed a row this transaction's snapshot depends on (the
                 # watcher updating its network): nothing is wrong with the receipts; they stay
                 # confirmed and the matcher runs again at once, in a fresh transaction.
                 _logger.info("Matching met a concurrent update; running again")
-                self.env.invalidate_all()
                 self._match_again()
-            except Exception:  # pylint: disable=broad-except
-                # One bad receipt must not block the others: retry them one by one.
-                _logger.warning("Batch matching failed; matching one by one", exc_info=True)
-                self.env.invalidate_all()
-                for transfer in batch:
-                    transfer._match_one_guarded()
-            done += len(batch)
-            if auto_commit:
-                self.env["ir.cron"]._notify_progress(done=done, remaining=len(transfers) - done)
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+                return
+            # One bad receipt must not block the others: retry them one by one.
+            _logger.warning("Batch matching failed; matching one by one", exc_info=exc)
+            for transfer in batch:
+                transfer._match_one_guarded()
+
+        run_batches(
+            self.env,
+            split_every(MATCH_BATCH, transfers.ids, self.browse),
+            lambda batch: batch._match_batch(),
+            total=len(transfers),
+            on_error=batch_failed,
+        )
 
     @api.model
     def _match_again(self):
@@ -416,11 +414,22 @@ class StablecoinTransfer(models.Model):
         settled, shortfall, extra_units = arithmetic.split_payment(
             paid_units, quoted_units, max(due_exact, Decimal(0)), inv_cur.decimal_places
         )
-        settled, shortfall = float(settled), float(shortfall)
-        tolerated = shortfall > 0 and (
-            company._stablecoin_tolerates(shortfall, inv_cur, date)
-            or company._stablecoin_tolerates_share(shortfall, due)
+        # Decided exactly: the percentage as typed (its float's shortest decimal); the amount
+        # in the company's currency, the shortfall converted and rounded to it.
+        tolerated = (
+            shortfall > 0
+            and bool(company.stablecoin_writeoff_account_id)
+            and arithmetic.is_tolerated(
+                shortfall,
+                due_exact,
+                Decimal(repr(company.stablecoin_tolerance_percent)),
+                _exact(company.stablecoin_tolerance_amount, comp_cur),
+                shortfall_in_amount_currency=_exact(
+                    inv_cur._convert(float(shortfall), comp_cur, company, date), comp_cur
+                ),
+            )
         )
+        settled, shortfall = float(settled), float(shortfall)
         # Fees an intermediary withheld (an on-ramp turning a wire into these tokens) are the
         # business's cost, not the customer's debt: a shortfall they cover is booked to them.
         fee, fee_account, fee_label = self._fees_withheld(invoice, date)
@@ -589,13 +598,13 @@ class StablecoinTransfer(models.Model):
         return payments
 
     def _reconcile_payment(self, invoice, request, settlement, payment):
-        """Reconcile a posted ``payment`` of this transfer with ``invoice`` and record it."""
+        """Record a posted ``payment`` of this transfer and reconcile it with ``invoice``:
+        Odoo's reconciliation then tells the invoice it was paid (`_reconcile_post_hook`)."""
         # Late: the converted amount of a request in another currency no longer held when the
         # transfer was mined (an expired or superseded quote).
         late = bool(request.expires_at) and (
             request.state in ("superseded", "expired") or request._is_expired(self.block_time)
         )
-        self._reconcile_with(payment, settlement["receivable"])
         self.write(
             {
                 "state": "matched",
@@ -618,25 +627,7 @@ class StablecoinTransfer(models.Model):
                 late=self.env._(", after the quote expired") if late else "",
             )
         )
-        self._settled(invoice, payment)
-
-    def _settled(self, invoices, payment):
-        """The one ending of every settlement (matcher, claim, accountant): the requests learn
-        what was paid, the invoices get a request for what remains, the hooks fire."""
-        for invoice in invoices:
-            fully = invoice.payment_state in ("paid", "in_payment") or not invoice.amount_residual
-            requests = self.request_id.filtered(lambda r, i=invoice: r.move_id == i)
-            requests = requests or invoice.stablecoin_request_id
-            requests.filtered(lambda r: r.state not in ("cancelled", "paid"))._mark_settled(fully)
-            invoice._stablecoin_refresh_request()
-            self._after_payment(invoice, payment)
-            invoice._stablecoin_event(
-                invoice._stablecoin_settled_event(), self if len(self) == 1 else None
-            )
-
-    def _after_payment(self, invoice, payment):
-        """Hook: the transfer has paid ``invoice`` with ``payment`` (posted, reconciled)."""
-        return True
+        self._reconcile_with(payment, settlement["receivable"])
 
     def action_open_match_wizard(self):
         self.ensure_one()
@@ -664,9 +655,8 @@ class StablecoinTransfer(models.Model):
     def _pay_invoices_manually(self, invoices):
         """The same posted and reconciled payment the matcher makes, for chosen invoices."""
         payment = self._manual_payment(invoices.commercial_partner_id)
-        self._reconcile_with(payment, self._open_receivable(invoices))
         self.move_id = invoices[:1]
-        self._settled(invoices, payment)
+        self._reconcile_with(payment, self._open_receivable(invoices))
         return payment
 
     def _record_as_credit(self, partner):

@@ -8,3 +8,8 @@ from . import test_webhooks
 from . import test_recurring
 from . import test_compliance
 from . import test_tron_payment
+from . import test_payment_claims
+from . import test_payment_identity
+from . import test_trust_boundaries
+from . import test_paid_events
+from . import test_token_change

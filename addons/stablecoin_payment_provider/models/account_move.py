@@ -6,6 +6,8 @@ from odoo import fields, models
 
 from odoo.addons.stablecoin_wallet.chain import from_units
 
+from .. import const
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -20,6 +22,33 @@ class AccountMove(models.Model):
         res = super()._has_to_be_paid()
         if self.stablecoin_payment_status in ("rejected", "in_progress"):
             return False
+        return res
+
+    def _stablecoin_after_payment(self, payments):
+        """Override: a pending portal transaction of the invoice is done once the invoice is
+        paid, whoever paid it (the matcher, an accountant, the customer's balance).
+
+        The transaction never becomes done from the browser's word: only here, once the
+        invoice is reconciled with a posted payment. Paid with no payment (a plain
+        reconciliation), the checkout is closed rather than given a payment of its own."""
+        res = super()._stablecoin_after_payment(payments)
+        if self.payment_state not in ("paid", "in_payment"):
+            return res
+        txs = (
+            self.env["payment.transaction"]
+            .sudo()
+            .search(
+                [
+                    ("provider_code", "=", const.PROVIDER_CODE),
+                    ("invoice_ids", "in", self.ids),
+                    ("state", "in", ("draft", "pending")),
+                ]
+            )
+        )
+        if payments:
+            txs._stablecoin_confirm(payments[:1])
+        else:
+            txs._set_canceled(self.env._("The invoice was paid by other means."))
         return res
 
     def _stablecoin_payable_now(self):
@@ -61,7 +90,7 @@ class AccountMove(models.Model):
         """The stablecoin providers of this invoice's company taking bank wires or cards (both
         in one cached lookup: the invoice page asks on each view)."""
         self.ensure_one()
-        if self.stablecoin_token_id.network_kind == "tron":
+        if not self.stablecoin_token_id._family().supports_onramp:
             # The on-ramps are wired for EVM networks' 0x addresses: none on Tron.
             return self.env["payment.provider"]
         Provider = self.env["payment.provider"].sudo()

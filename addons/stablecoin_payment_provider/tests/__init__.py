@@ -6,3 +6,4 @@ from . import test_pay_now
 from . import test_onramp_wire
 from . import test_onramp_card
 from . import test_tron_pay_now
+from . import test_settlement_hooks

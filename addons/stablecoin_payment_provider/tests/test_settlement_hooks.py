@@ -40,6 +40,26 @@ class TestSettlementHooks(StablecoinCheckoutMixin, HttpCase):
         self.assertEqual(tx.state, "done")
         self.assertEqual(tx.payment_id, receipt.payment_id)
 
+    def test_register_payment_completes_the_pending_transaction(self):
+        """An accountant records the customer's payment with Odoo's *Register Payment*: the
+        checkout the customer started is done with that payment, not left pending a week."""
+        invoice = self.make_invoice(30.0)
+        tx = self.create_pending_tx(invoice)
+        accountant = new_test_user(
+            self.env, login="scoin_register_acc", groups="account.group_account_manager"
+        )
+        wizard = (
+            self.env["account.payment.register"]
+            .with_user(accountant)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({})
+        )
+        wizard.action_create_payments()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(tx.state, "done")
+        self.assertEqual(tx.payment_id, invoice.matched_payment_ids)
+        self.assertEqual(len(invoice.matched_payment_ids), 1, "no second payment for the tx")
+
     def test_deep_reorg_puts_the_done_transaction_in_error(self):
         invoice = self.make_invoice(42.0)
         tx = self.create_pending_tx(invoice)

@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import ipaddress
 import logging
-import threading
 from datetime import timedelta
 from urllib.parse import urlparse
 
@@ -10,32 +9,16 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, mute_logger
+from odoo.tools import mute_logger
 
-from ..chain import InvalidAddress, to_checksum_address
+from ..chain import InvalidAddress
+from ..chain.family import DEFAULT_KIND, family, kind_selection
 from ..chain.rpc import FailoverClient, RpcError
 from ..chain.scanner import scan_transfers
-from ..chain.tron import from_tron_address, to_tron_address, tron_tx_id
+from ..jobs import run_batches
+from ..locking import try_lock_row
 
 _logger = logging.getLogger(__name__)
-
-
-def try_lock_row(cr, table, row_id, condition=None):
-    """Lock one row for this transaction, or return False if another worker holds it or has
-    changed it since this transaction began (PostgreSQL's repeatable read then refuses the
-    lock: that worker did the job)."""
-    query = SQL(
-        "SELECT id FROM %s WHERE id = %s %s FOR UPDATE SKIP LOCKED",
-        SQL.identifier(table),
-        row_id,
-        SQL("AND %s", condition) if condition else SQL(),
-    )
-    try:
-        with cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
-            cr.execute(query)
-            return bool(cr.fetchone())
-    except psycopg2.errors.SerializationFailure:
-        return False
 
 
 def _is_local_host(host):
@@ -66,9 +49,9 @@ class StablecoinNetwork(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
     kind = fields.Selection(
-        [("evm", "EVM"), ("tron", "Tron")],
+        kind_selection(),
         string="Network Type",
-        default="evm",
+        default=DEFAULT_KIND,
         required=True,
         tracking=True,
         help="EVM: Ethereum and its kin (0x addresses, EIP-681 payment links). Tron: read "
@@ -297,25 +280,25 @@ class StablecoinNetwork(models.Model):
             network.lag_blocks = max(0, network.head_block - network.last_scanned_block)
 
     # -- addresses as people see them ------------------------------------------------------------
+    def _family(self):
+        """This network's chain family (:mod:`..chain.family`): EVM's for no network."""
+        return family(self.kind or DEFAULT_KIND)
+
     def _display_address(self, address):
         """``address`` (0x, as stored) as this network's wallets and explorers write it."""
-        if not address or self.kind != "tron":
-            return address
         try:
-            return to_tron_address(address)
+            return self._family().display_address(address)
         except InvalidAddress:
             return address
 
     def _display_tx(self, tx_hash):
         """A transaction hash as this network's explorers write it (Tron: without 0x)."""
-        return tron_tx_id(tx_hash) if self.kind == "tron" else tx_hash
+        return self._family().display_tx(tx_hash)
 
     def _parse_address(self, text):
         """A typed address, in this network's form, as stored (0x, EIP-55); raises
         :class:`~..chain.InvalidAddress` with the reason."""
-        if self.kind == "tron":
-            return from_tron_address(text)
-        return to_checksum_address(text)
+        return self._family().parse_address(text)
 
     # -- RPC ---------------------------------------------------------------------------------
     def _rpc_urls(self):
@@ -371,12 +354,9 @@ class StablecoinNetwork(models.Model):
         networks = self.search([("rpc_url", "!=", False)])
         now = fields.Datetime.now()
         due = networks.filtered(lambda n: not n.next_retry or n.next_retry <= now)
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        for done, network in enumerate(due, 1):
-            network._scan_guarded()
-            if auto_commit:
-                self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+        # One network at a time, each committed outside tests: a later failure loses none of
+        # the scans before it.
+        run_batches(self.env, due, lambda network: network._scan_guarded(), total=len(due))
 
     def action_scan_now(self):
         """Manual "Scan now" (administrators): scan, then show the outcome."""

@@ -1,0 +1,149 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Every path that pays a stablecoin invoice tells the customer and the company's systems once:
+the matcher, an accountant's *Register Payment* (in full or in part), the customer paying from
+their balance on the portal. The events come from Odoo's own reconciliation, not from one of
+the paths."""
+
+from lxml import html
+
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+from .common import ClerkInvoicesMixin, StablecoinInvoiceMixin
+
+EVENTS = ("invoice.paid", "invoice.partially_paid", "invoice.overpaid")
+
+
+@tagged("post_install", "-at_install")
+class TestPaidEvents(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.accountant = cls.company_user(
+            "scoin_paid_events_accountant",
+            "account.group_account_manager",
+            [cls.env.company],
+        )
+        cls.manager = cls.company_user(
+            "scoin_paid_events_manager", "account.group_account_manager", [cls.env.company]
+        )
+        event_types = cls.env["stablecoin.webhook.event.type"].search([("code", "in", EVENTS)])
+        cls.endpoint = (
+            cls.env["stablecoin.webhook.endpoint"]
+            .with_user(cls.manager)
+            .create(
+                {
+                    "name": "ERP",
+                    "url": "http://127.0.0.1:9/hooks",
+                    "event_type_ids": [Command.set(event_types.ids)],
+                }
+            )
+        )
+
+    def events(self, invoice):
+        """The payment events queued for the company's webhook about ``invoice``, oldest
+        first, and the customer's notices (by event code)."""
+        deliveries = (
+            self.env["stablecoin.webhook.delivery"]
+            .sudo()
+            .search([("endpoint_id", "=", self.endpoint.id)], order="id")
+        )
+        hooks = [
+            d.event_type_id.code for d in deliveries if f'"number":"{invoice.name}"' in d.payload
+        ]
+        notices = (
+            self.env["stablecoin.payment.notice"]
+            .sudo()
+            .search([("move_id", "=", invoice.id)], order="id")
+            .mapped("code")
+        )
+        return hooks, notices
+
+    def register_payment(self, user, invoice, amount, journal=None):
+        """*Register Payment* on the invoice, as ``user`` does it from the form."""
+        vals = {"amount": amount, "payment_difference_handling": "open"}
+        if journal:
+            vals["journal_id"] = journal.id
+        wizard = (
+            self.env["account.payment.register"]
+            .with_user(user)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(vals)
+        )
+        return wizard.action_create_payments()
+
+    def test_register_payment_in_two_parts_tells_each_once(self):
+        invoice = self.make_invoice(100.0)
+        first_request = invoice.stablecoin_request_id
+        self.register_payment(self.accountant, invoice, 40.0)
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertEqual(
+            self.events(invoice), (["invoice.partially_paid"], ["invoice.partially_paid"])
+        )
+        # The request learned it; what remains has its own request (and QR code).
+        self.assertEqual(first_request.state, "partial")
+        self.assertNotEqual(invoice.stablecoin_request_id, first_request)
+        self.assertEqual(invoice.stablecoin_request_id.amount_units, "60000000")
+
+        self.register_payment(self.accountant, invoice, 60.0)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(
+            self.events(invoice),
+            (
+                ["invoice.partially_paid", "invoice.paid"],
+                ["invoice.partially_paid", "invoice.paid"],
+            ),
+        )
+        self.assertEqual(invoice.stablecoin_payment_status, "paid")
+        self.assertFalse(invoice.stablecoin_payment_uri, "nothing more to pay")
+        # The customer's email names what the accountant recorded.
+        self.env["stablecoin.payment.notice"]._cron_send()
+        paid = invoice.message_ids.filtered(
+            lambda m: m.message_type == "auto_comment" and "is paid" in (m.subject or "")
+        )
+        self.assertEqual(len(paid), 1)
+        self.assertIn("60.00", paid.body)
+
+    def test_the_matcher_still_tells_once(self):
+        invoice = self.make_invoice(30.0, wallet=self.hd_wallet)
+        self.pay(30_000_000, to=invoice.stablecoin_request_id.address)
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        hooks, notices = self.events(invoice)
+        self.assertEqual(hooks, ["invoice.paid"])
+        self.assertEqual(notices.count("invoice.paid"), 1)
+
+    def test_pay_from_balance_on_the_portal_tells_once(self):
+        # Two earlier overpayments: two credit lines, one payment of the invoice from them.
+        for amount in (10.0, 10.0):
+            earlier = self.make_invoice(amount, wallet=self.hd_wallet)
+            self.pay(16_000_000, to=earlier.stablecoin_request_id.address)
+            self.settle()
+            self.assertEqual(earlier.stablecoin_payment_status, "overpaid")
+        invoice = self.make_invoice(12.0)
+        self.assertEqual(len(invoice._stablecoin_credit_lines()), 2)
+        page = html.fromstring(self.url_open(invoice.get_portal_url()).content)
+        form = page.xpath("//*[hasclass('o_stablecoin_balance')]/descendant-or-self::form")[0]
+        data = {i.get("name"): i.get("value") for i in form.xpath(".//input[@name]")}
+        response = self.url_open(form.get("action"), data=data)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(self.events(invoice), (["invoice.paid"], ["invoice.paid"]))
+        self.assertEqual(invoice.stablecoin_request_ids[-1:].state, "paid")
+
+    def test_a_credit_note_tells_no_payment(self):
+        invoice = self.make_invoice(25.0)
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.accountant)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "Cancelled order"})
+        )
+        wizard.refund_moves()
+        credit_note = self.env["account.move"].search([("reversed_entry_id", "=", invoice.id)])
+        # Posting the credit note reconciles it with the invoice (Odoo's reversal).
+        credit_note.with_user(self.accountant).action_post()
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertEqual(self.events(invoice), ([], []))
+        self.assertFalse(invoice.stablecoin_payment_uri)
