@@ -68,6 +68,8 @@ for amount in (40.0, 40.0):
     print('OLD', inv.id, q.id, q.amount_units, q.state)
 provider = env.ref('stablecoin_payment_provider.payment_provider_stablecoin')
 print('CURRENCIES', len(provider.available_currency_ids))
+token.network_id.write({'last_scanned_block': 4242, 'last_scanned_hash': '0x' + 'ab' * 32,
+                        'scan_chunk_size': 777, 'head_block': 4250, 'error_count': 3})
 env.cr.commit()
 """
 
@@ -79,6 +81,16 @@ for inv in env['account.move'].search([('partner_id.name', '=', 'Migrated custom
 print('MODEL', env['ir.model'].search_count([('model', '=', 'stablecoin.quote')]))
 provider = env.ref('stablecoin_payment_provider.payment_provider_stablecoin')
 print('CURRENCIES', len(provider.available_currency_ids))
+network = env.ref('stablecoin_wallet.stablecoin_token_usdc_local').network_id
+cursor = network.cursor_ids
+print('CURSOR', len(cursor), cursor.last_scanned_block, cursor.last_scanned_hash,
+      cursor.scan_chunk_size, cursor.head_block, cursor.error_count, cursor.health,
+      network.last_scanned_block, network.lag_blocks)
+networks = env['stablecoin.network'].with_context(active_test=False)
+print('WITHOUT_CURSOR', networks.search_count([('cursor_ids', '=', False)]))
+env.cr.execute("SELECT count(*) FROM information_schema.columns "
+               "WHERE table_name = 'stablecoin_network' AND column_name = 'head_block'")
+print('OLD_COLUMNS', env.cr.fetchone()[0])
 """
 
 
@@ -124,3 +136,8 @@ def test_quotes_become_payment_requests(old_db, old_addons, tmp_path):
     assert second[3:7] == ["40000001", "awaiting", "True", "2"]
     assert first[7] == second[7] == "awaiting"
     assert "uint256=40000001" in second[8]
+    # The watcher's checkpoint and health moved to the network's cursor (18.0.2.0.0).
+    cursor = next(line.split()[1:] for line in out.splitlines() if line.startswith("CURSOR "))
+    assert cursor == ["1", "4242", "0x" + "ab" * 32, "777", "4250", "3", "unknown", "4242", "8"]
+    assert "WITHOUT_CURSOR 0" in out
+    assert "OLD_COLUMNS 0" in out

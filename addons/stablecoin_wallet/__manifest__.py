@@ -3,7 +3,7 @@
 {
     "name": "Stablecoin Wallets",
     "summary": "Blockchain networks, stablecoin tokens and watch-only receiving wallets",
-    "version": "18.0.1.1.0",
+    "version": "18.0.2.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/stablecoin-odoo/stablecoin-odoo",
     "author": "Stablecoin Invoicing contributors",

@@ -1,4 +1,5 @@
 from . import res_currency
+from . import stablecoin_network_cursor
 from . import stablecoin_network
 from . import stablecoin_token
 from . import stablecoin_wallet

@@ -11,12 +11,13 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import mute_logger
 
-from ..chain import InvalidAddress
+from ..chain import InvalidAddress, watch
 from ..chain.family import DEFAULT_KIND, family, kind_selection
 from ..chain.rpc import FailoverClient, RpcError
 from ..chain.scanner import scan_transfers
 from ..jobs import run_batches
 from ..locking import try_lock_row
+from .stablecoin_network_cursor import CURSOR_FIELDS
 
 _logger = logging.getLogger(__name__)
 
@@ -120,21 +121,22 @@ class StablecoinNetwork(models.Model):
         "node reports its block as safe or finalized (proof-of-stake chains and rollups: "
         "finality itself, not a count of blocks; slower, e.g. about 13 minutes on Ethereum).",
     )
-    final_block = fields.Integer(
-        readonly=True, copy=False, help="The node's safe or finalized block at the last scan."
-    )
+    final_block = fields.Integer(related="cursor_ids.final_block", readonly=False)
     token_ids = fields.One2many("stablecoin.token", "network_id", string="Tokens")
     # -- chain watcher state ---------------------------------------------------------------
     start_block = fields.Integer(
         help="First block to scan. Empty: the watcher starts near the current head when it "
         "first runs (receipts made before the addon was set up are not imported)."
     )
-    last_scanned_block = fields.Integer(readonly=True, copy=False)
-    last_scanned_hash = fields.Char(readonly=True, copy=False)
+    # Where the watcher is and how the node answers: written at every scan, so kept on a row
+    # of their own (stablecoin.network.cursor); shown (and writable) here.
+    cursor_ids = fields.One2many(
+        "stablecoin.network.cursor", "network_id", string="Watcher Cursor", readonly=True
+    )
+    last_scanned_block = fields.Integer(related="cursor_ids.last_scanned_block", readonly=False)
+    last_scanned_hash = fields.Char(related="cursor_ids.last_scanned_hash", readonly=False)
     scan_chunk_size = fields.Integer(
-        default=2000,
-        help="Blocks per eth_getLogs request. Shrinks by itself when the node refuses a range "
-        "or a result size, and grows back after successes.",
+        related="cursor_ids.scan_chunk_size", readonly=False, default=2000, copy=True
     )
     max_chunk_size = fields.Integer(
         default=10000,
@@ -157,32 +159,47 @@ class StablecoinNetwork(models.Model):
         "whose logs lag behind its head answers nothing for the newest blocks; the next scan "
         "finds what it missed. Transfers are recorded once whatever the overlap.",
     )
-    head_block = fields.Integer(readonly=True, copy=False)
-    last_verified_block = fields.Integer(
-        readonly=True,
-        copy=False,
-        help="Head at the last re-check of accepted transfers (deep reorganisations).",
-    )
+    head_block = fields.Integer(related="cursor_ids.head_block", readonly=False)
+    last_verified_block = fields.Integer(related="cursor_ids.last_verified_block", readonly=False)
     lag_blocks = fields.Integer(compute="_compute_lag_blocks", string="Lag (blocks)")
-    health = fields.Selection(
-        [("unknown", "Not checked"), ("ok", "Healthy"), ("error", "Failing")],
-        default="unknown",
-        readonly=True,
-        copy=False,
-    )
-    last_success = fields.Datetime(readonly=True, copy=False)
-    last_error = fields.Text(readonly=True, copy=False)
-    endpoint_status = fields.Text(
-        string="Endpoints", readonly=True, copy=False, help="Each RPC endpoint at the last scan."
-    )
-    error_count = fields.Integer(readonly=True, copy=False)
-    next_retry = fields.Datetime(readonly=True, copy=False)
+    health = fields.Selection(related="cursor_ids.health", readonly=False, default="unknown")
+    last_success = fields.Datetime(related="cursor_ids.last_success", readonly=False)
+    last_error = fields.Text(related="cursor_ids.last_error", readonly=False)
+    endpoint_status = fields.Text(related="cursor_ids.endpoint_status", readonly=False)
+    error_count = fields.Integer(related="cursor_ids.error_count", readonly=False)
+    next_retry = fields.Datetime(related="cursor_ids.next_retry", readonly=False)
 
     _sql_constraints = [  # noqa: RUF012 (Odoo declares constraints this way)
         ("chain_id_unique", "UNIQUE(chain_id)", "A network with this chain ID already exists."),
         ("chain_id_positive", "CHECK(chain_id > 0)", "The chain ID must be a positive number."),
         ("block_seconds_positive", "CHECK(block_seconds > 0)", "Block time: more than 0 s."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Each network with its watcher cursor (given the cursor's values, if any)."""
+        vals_list = [dict(vals) for vals in vals_list]
+        cursors = [
+            {name: vals.pop(name) for name in CURSOR_FIELDS if name in vals} for vals in vals_list
+        ]
+        networks = super().create(vals_list)
+        self.env["stablecoin.network.cursor"].sudo().create(
+            [
+                dict(vals, network_id=network.id)
+                for network, vals in zip(networks, cursors, strict=True)
+            ]
+        )
+        return networks
+
+    def _cursor_sudo(self):
+        """This network's watcher cursor (where the watcher writes), made if missing."""
+        self.ensure_one()
+        cursor_sudo = self.sudo().cursor_ids[:1]
+        if not cursor_sudo:
+            cursor_sudo = (
+                self.env["stablecoin.network.cursor"].sudo().create({"network_id": self.id})
+            )
+        return cursor_sudo
 
     @api.constrains("confirmations_seen", "confirmations_final")
     def _check_confirmations(self):
@@ -250,7 +267,11 @@ class StablecoinNetwork(models.Model):
         for network in self:
             problems = [
                 (not 1 <= network.rpc_timeout <= 300, self.env._("RPC Timeout: 1 to 300 s.")),
-                (network.scan_chunk_size < 1, self.env._("Scan chunk size: at least 1 block.")),
+                (
+                    # (checked once the network has its cursor, which keeps the chunk size)
+                    bool(network.cursor_ids) and network.scan_chunk_size < 1,
+                    self.env._("Scan chunk size: at least 1 block."),
+                ),
                 (network.log_result_cap < 0, self.env._("Log Result Cap: 0 or more.")),
                 (
                     network.max_chunk_size < max(network.scan_chunk_size, 1),
@@ -396,7 +417,7 @@ class StablecoinNetwork(models.Model):
                 self.env._("endpoint #%(n)s failed: %(error)s", n=index + 1, error=error)
                 for index, error in sorted(client.failures.items())
             )
-            self.write(
+            self._cursor_sudo().write(
                 {
                     "health": "ok",
                     "last_success": fields.Datetime.now(),
@@ -422,10 +443,11 @@ class StablecoinNetwork(models.Model):
         return "\n".join(lines)
 
     def _record_failure(self, message):
-        count = self.error_count + 1
+        cursor_sudo = self._cursor_sudo()
+        count = cursor_sudo.error_count + 1
         delay = min(MAX_BACKOFF_MINUTES, 2 ** (count - 1))
         _logger.warning("Stablecoin network %s failing (%s): %s", self.name, count, message)
-        self.write(
+        cursor_sudo.write(
             {
                 "health": "error",
                 "last_error": message,
@@ -435,8 +457,10 @@ class StablecoinNetwork(models.Model):
         )
 
     def _lock_for_scan(self):
-        """Row lock so that two workers never scan one network at once; False if taken."""
-        return try_lock_row(self.env.cr, "stablecoin_network", self.id)
+        """Lock of this network's cursor (the row a scan writes; not the network's, which
+        transfers reference) so that two workers never scan one network at once; False if
+        taken."""
+        return try_lock_row(self.env.cr, "stablecoin_network_cursor", self._cursor_sudo().id)
 
     def _scan(self):
         """Scan from the checkpoint to the head, then confirm or revert what awaits depth."""
@@ -444,11 +468,12 @@ class StablecoinNetwork(models.Model):
         client = self._rpc_client()
         self._check_chain_id(client)
         head = client.block_number()
-        self.head_block = head
+        cursor_sudo = self._cursor_sudo()
+        cursor_sudo.head_block = head
         if self.finality != "depth":
             # Tron: "finalized" is the solidified block (about 19 blocks behind the head).
             tagged = client.call("eth_getBlockByNumber", self.finality, False)
-            self.final_block = int(tagged["number"], 16) if isinstance(tagged, dict) else 0
+            cursor_sudo.final_block = watch.tagged_block_number(tagged)
         reorganised = self._detect_checkpoint_reorg(client)
         tokens = self.token_ids.filtered("active")
         # The addresses of wallets of this network's type (a Tron wallet's are not watched on
@@ -460,9 +485,10 @@ class StablecoinNetwork(models.Model):
             .with_context(active_test=False)
             .search([("active", "=", True), ("wallet_id.network_kind", "=", self.kind)])
         )
-        if not self.last_scanned_block:
-            start = self.start_block or max(0, head - self.confirmations_final - 100)
-            self.last_scanned_block = start - 1
+        if not cursor_sudo.last_scanned_block:
+            cursor_sudo.last_scanned_block = watch.first_checkpoint(
+                self.start_block, head, self.confirmations_final
+            )
         if tokens and addresses:
             by_contract = {t.contract_address: t for t in tokens}
             by_address = {a.address: a for a in addresses}
@@ -470,9 +496,11 @@ class StablecoinNetwork(models.Model):
                 client,
                 list(by_contract),
                 list(by_address),
-                max(self.last_scanned_block + 1 - self.rescan_overlap_blocks, self.start_block, 0),
+                watch.scan_from(
+                    cursor_sudo.last_scanned_block, self.start_block, self.rescan_overlap_blocks
+                ),
                 head,
-                chunk_size=self.scan_chunk_size,
+                chunk_size=cursor_sudo.scan_chunk_size,
                 max_chunk=self.max_chunk_size,
                 result_cap=self.log_result_cap,
                 outgoing=True,
@@ -480,45 +508,55 @@ class StablecoinNetwork(models.Model):
                 self.env["stablecoin.transfer"]._record_transfers(
                     self, chunk.transfers, by_contract, by_address, head=head
                 )
-                self.write({"last_scanned_block": chunk.end, "scan_chunk_size": chunk.next_size})
+                cursor_sudo.write(
+                    {"last_scanned_block": chunk.end, "scan_chunk_size": chunk.next_size}
+                )
         else:
-            self.last_scanned_block = head
-        self.last_scanned_hash = client.block_hash(self.last_scanned_block)
+            cursor_sudo.last_scanned_block = head
+        cursor_sudo.last_scanned_hash = client.block_hash(cursor_sudo.last_scanned_block)
         self.env["stablecoin.transfer"]._update_confirmations(self, client, head)
         # A reorganisation that removes an accepted transfer replaces every later block, the
         # checkpoint's included: re-check them when the checkpoint moved, and every
         # confirmation depth of blocks besides (not at every scan: RPC calls cost).
-        since = head - (self.last_verified_block or 0)
-        if reorganised or since >= self.confirmations_final or since < 0:
+        if watch.verify_due(
+            head, cursor_sudo.last_verified_block, self.confirmations_final, reorganised
+        ):
             self.env["stablecoin.transfer"]._verify_settled(self, client, head)
-            self.last_verified_block = head
+            cursor_sudo.last_verified_block = head
         return client
 
     def _is_final(self, block_number, head):
         """Whether a transfer of ``block_number`` is final, the head being ``head``."""
         self.ensure_one()
-        if self.finality == "depth":
-            return head - block_number + 1 >= self.confirmations_final
-        # By the node's tag (never final while the node has not said it): and deep enough.
-        return bool(self.final_block) and block_number <= self.final_block
+        return watch.is_final(
+            block_number, head, self.finality, self.confirmations_final, self.final_block
+        )
 
     def _detect_checkpoint_reorg(self, client):
         """If the block at the checkpoint changed, step back and rescan the unsure blocks."""
-        if not self.last_scanned_block or not self.last_scanned_hash:
+        cursor_sudo = self._cursor_sudo()
+        if not cursor_sudo.last_scanned_block or not cursor_sudo.last_scanned_hash:
             return False
-        if client.block_hash(self.last_scanned_block) != self.last_scanned_hash:
-            back = max(0, self.last_scanned_block - self.confirmations_final - 1)
+        back = watch.checkpoint_rewind(
+            cursor_sudo.last_scanned_block,
+            cursor_sudo.last_scanned_hash,
+            client.block_hash(cursor_sudo.last_scanned_block),
+            self.confirmations_final,
+        )
+        if back is not None:
             _logger.warning(
                 "Reorganisation on %s at block %s: rescanning from %s",
                 self.name,
-                self.last_scanned_block,
+                cursor_sudo.last_scanned_block,
                 back + 1,
             )
-            self.write({"last_scanned_block": back, "last_scanned_hash": False})
+            cursor_sudo.write({"last_scanned_block": back, "last_scanned_hash": False})
             return True
         return False
 
     def _rewind_to(self, block):
         """Make the next scan start again at ``block`` (after a reorganisation)."""
-        if block - 1 < self.last_scanned_block:
-            self.write({"last_scanned_block": max(0, block - 1), "last_scanned_hash": False})
+        cursor_sudo = self._cursor_sudo()
+        checkpoint = watch.rewind(cursor_sudo.last_scanned_block, block)
+        if checkpoint is not None:
+            cursor_sudo.write({"last_scanned_block": checkpoint, "last_scanned_hash": False})

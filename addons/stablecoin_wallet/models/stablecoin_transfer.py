@@ -5,7 +5,8 @@ import logging
 from odoo import api, fields, models
 from odoo.tools import split_every
 
-from ..chain.logs import MalformedLog, block_datetime, decode_transfer_log
+from ..chain import watch
+from ..chain.logs import block_datetime
 from ..chain.units import format_units, from_units
 
 _logger = logging.getLogger(__name__)
@@ -217,12 +218,12 @@ class StablecoinTransfer(models.Model):
                             "block_number": transfer.block_number,
                             "block_hash": transfer.block_hash,
                             "log_index": transfer.log_index,
-                            "state": "seen" if record.state == "reverted" else record.state,
+                            "state": watch.reincluded_state(record.state),
                         }
                     )
                     existing[(record.tx_hash, record.log_index)] = record
                 continue
-            depth = head - transfer.block_number + 1 if head else 0
+            depth = watch.depth(transfer.block_number, head) if head else 0
             final = (
                 bool(head)
                 and network._is_final(transfer.block_number, head)
@@ -261,14 +262,12 @@ class StablecoinTransfer(models.Model):
         """The recorded row of ``transfer`` if a reorganisation re-included its transaction
         in another block, where the same transfer has another log index; else None.
         ``by_tx``: the recorded rows of this batch's transactions, by hash."""
+        key = watch.TransferKey(token_id, transfer.sender, transfer.recipient, str(transfer.amount))
         for record in by_tx.get(transfer.tx_hash, ()):
-            if (
-                record.block_hash != transfer.block_hash
-                and record.token_id.id == token_id
-                and record.sender == transfer.sender
-                and record.recipient == transfer.recipient
-                and record.amount_units == str(transfer.amount)
-            ):
+            recorded = watch.TransferKey(
+                record.token_id.id, record.sender, record.recipient, record.amount_units
+            )
+            if watch.moved_by_reorg(record.block_hash, recorded, transfer.block_hash, key):
                 return record
         return None
 
@@ -354,20 +353,21 @@ class StablecoinTransfer(models.Model):
         pending = self.search([("network_id", "=", network.id), ("state", "=", "seen")])
         deep = pending.filtered(lambda t: network._is_final(t.block_number, head))
         for depth, shallow in (
-            (pending - deep).grouped(lambda t: max(0, head - t.block_number + 1)).items()
+            (pending - deep).grouped(lambda t: max(0, watch.depth(t.block_number, head))).items()
         ):
             shallow.confirmations = depth
         blocks = client.blocks(deep.mapped("block_number"))  # batched requests
         for (number, block_hash), same_block in deep.grouped(
             lambda t: (t.block_number, t.block_hash)
         ).items():
-            depth = head - number + 1
+            depth = watch.depth(number, head)
             block = blocks.get(number)
-            if not block:
+            verdict = self._judge_block(client, number, block_hash, block and block[0])
+            if verdict is watch.Verdict.SILENT:
                 # No answer is no proof: the node may lag or fail. Ask again at the next scan.
                 _logger.info("No block %s from %s's node; retrying later", number, network.name)
                 continue
-            if block[0] == block_hash:
+            if verdict is watch.Verdict.SAME:
                 same_block.write(
                     {
                         "confirmations": depth,
@@ -376,7 +376,7 @@ class StablecoinTransfer(models.Model):
                     }
                 )
                 continue
-            if not self._hash_differs(client, number, block_hash, block[0]):
+            if verdict is not watch.Verdict.REPLACED:
                 continue  # answers that disagree with each other: unknown, ask again later
             _logger.warning(
                 "Transfers %s on %s were reorganised away (block %s)",
@@ -398,7 +398,9 @@ class StablecoinTransfer(models.Model):
     def _verify_settled(self, network, client, head):
         """Re-check accepted transfers of the last blocks: one that a reorganisation deeper
         than the confirmation depth removed is reverted, and what it paid is undone."""
-        window_start = head - max(network.reorg_window_blocks, network.confirmations_final)
+        window_start = watch.verify_window_start(
+            head, network.reorg_window_blocks, network.confirmations_final
+        )
         accepted = self.search(
             [
                 ("network_id", "=", network.id),
@@ -410,17 +412,21 @@ class StablecoinTransfer(models.Model):
         hashes = {number: block and block[0] for number, block in blocks.items()}
         for transfer in accepted:
             number = transfer.block_number
-            seen = hashes.get(number)
-            if not seen or not self._hash_differs(client, number, transfer.block_hash, seen):
+            verdict = self._judge_block(client, number, transfer.block_hash, hashes.get(number))
+            if verdict is not watch.Verdict.REPLACED:
                 continue  # the same block, or no answer (unknown: never a reorganisation)
-            receipt = client.call("eth_getTransactionReceipt", transfer.tx_hash)
-            if receipt and int(receipt.get("status", "0x0"), 16) == 1 and receipt.get("blockHash"):
+            receipts = [client.call("eth_getTransactionReceipt", transfer.tx_hash)]
+            verdict = watch.judge_receipt(receipts)
+            if verdict is watch.Ask.AGAIN:  # no receipt: absent when asked twice?
+                receipts.append(client.call("eth_getTransactionReceipt", transfer.tx_hash))
+                verdict = watch.judge_receipt(receipts)
+            if verdict is watch.Verdict.MOVED:
                 # Re-included in another block: same transfer, new place (and perhaps another
                 # log index: the rescan must find it as this row, not a new receipt).
-                transfer.write(transfer._placement_in(receipt))
+                transfer.write(transfer._placement_in(receipts[0]))
                 continue
-            if receipt is None and not self._absent_twice(client, transfer.tx_hash):
-                continue
+            if verdict is not watch.Verdict.GONE:
+                continue  # absent once, then there: unknown, ask again later
             evidence = self.env._(
                 "Transaction %(tx)s was in block %(block)s (hash %(old)s); that block is now "
                 "%(new)s and the transaction is no longer on chain.",
@@ -438,44 +444,33 @@ class StablecoinTransfer(models.Model):
         return accepted
 
     @api.model
-    def _hash_differs(self, client, number, recorded, answered):
-        """True only if the node says twice, consistently, that block ``number`` is not the
-        block ``recorded``: a reorganisation is proven by the chain, not by one odd answer."""
-        if answered == recorded:
-            return False
-        again = client.block_hash(number)
-        if not again or again != answered:
-            return False
-        # Another endpoint of the network, if there is one, must see the same block there.
-        witness = getattr(client, "second_opinion", None)
-        other = witness("block_hash", number) if witness else None
-        return other is None or other == answered
-
-    @api.model
-    def _absent_twice(self, client, tx_hash):
-        """The node has no receipt for ``tx_hash``, asked twice."""
-        return client.call("eth_getTransactionReceipt", tx_hash) is None
+    def _judge_block(self, client, number, recorded, answered):
+        """Whether block ``number``, recorded as ``recorded``, is still the chain's, the node
+        answering ``answered`` (None: no answer): a :class:`~..chain.watch.Verdict`. A
+        reorganisation is proven by the chain, not by one odd answer: a different block is
+        asked again, then of another endpoint if there is one
+        (:func:`~..chain.watch.judge_block` decides)."""
+        answers = [answered]
+        verdict = watch.judge_block(recorded, answers)
+        while isinstance(verdict, watch.Ask):
+            if verdict is watch.Ask.AGAIN:
+                answers.append(client.block_hash(number))
+            else:
+                witness = getattr(client, "second_opinion", None)
+                answers.append(witness("block_hash", number) if witness else None)
+            verdict = watch.judge_block(recorded, answers)
+        return verdict
 
     def _placement_in(self, receipt):
         """This transfer's block and log index in ``receipt`` (a re-inclusion)."""
         self.ensure_one()
-        vals = {
-            "block_number": int(receipt["blockNumber"], 16),
-            "block_hash": receipt["blockHash"].lower(),
-        }
-        for log in receipt.get("logs") or []:
-            try:
-                decoded = decode_transfer_log(log)
-            except MalformedLog:
-                continue
-            if (
-                decoded.token == self.token_id.contract_address
-                and decoded.sender == self.sender
-                and decoded.recipient == self.recipient
-                and str(decoded.amount) == self.amount_units
-            ):
-                vals["log_index"] = decoded.log_index
-                break
+        key = watch.TransferKey(
+            self.token_id.contract_address, self.sender, self.recipient, self.amount_units
+        )
+        placement = watch.placement_in(receipt, key)
+        vals = {"block_number": placement.block_number, "block_hash": placement.block_hash}
+        if placement.log_index is not None:
+            vals["log_index"] = placement.log_index
         return vals
 
     def _on_deep_reorg(self, previous_state, evidence):

@@ -3,6 +3,7 @@
 from datetime import timezone
 
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL
 
 from .common import StablecoinChainMixin
 from .rpc_proxy import RpcProxy
@@ -91,6 +92,31 @@ class TestChainWatcher(StablecoinChainMixin, TransactionCase):
         self.scan()
         self.assertEqual(self.transfers(), transfer, "nothing re-created by the rescan")
         self.assertEqual(transfer.state, "reverted")
+
+    def test_a_scan_writes_the_cursor_not_the_network(self):
+        """Transfers and requests reference the network's row: the watcher leaves it alone."""
+        self.pay(1_000_000)
+        network, cursor = self.network.id, self.network.cursor_ids.id
+
+        def row_versions():  # a row's ctid changes with each update of it
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    "SELECT (SELECT ctid::text FROM stablecoin_network WHERE id = %s), "
+                    "(SELECT ctid::text FROM stablecoin_network_cursor WHERE id = %s)",
+                    network,
+                    cursor,
+                )
+            )
+            return self.env.cr.fetchone()
+
+        before = row_versions()
+        self.scan()
+        self.assertEqual(len(self.transfers()), 1)
+        after = row_versions()
+        self.assertEqual(after[0], before[0], "the network's row is not updated")
+        self.assertNotEqual(after[1], before[1], "the cursor's is")
+        self.assertEqual(self.network.last_scanned_block, self.chain.block_number())
 
     def test_provider_refusing_large_ranges_still_scans_everything(self):
         with RpcProxy(self.chain.url, max_log_range=5) as proxy:

@@ -24,6 +24,27 @@ class TestStablecoinNetwork(TransactionCase):
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
             self.env["stablecoin.network"].create({"name": "Bad", "chain_id": 0})
 
+    def test_each_network_has_its_watcher_cursor(self):
+        cursor = self.network.cursor_ids
+        self.assertEqual(len(cursor), 1)
+        self.assertEqual((cursor.scan_chunk_size, cursor.health), (2000, "unknown"))
+        other = self.env["stablecoin.network"].create(
+            {"name": "Other", "chain_id": 990002, "scan_chunk_size": 300, "last_scanned_block": 7}
+        )
+        self.assertEqual(
+            (other.cursor_ids.scan_chunk_size, other.cursor_ids.last_scanned_block), (300, 7)
+        )
+        # The network's fields read and write its cursor.
+        other.write({"head_block": 90, "health": "ok"})
+        self.assertEqual((other.cursor_ids.head_block, other.lag_blocks), (90, 83))
+        other.cursor_ids.error_count = 4
+        self.assertEqual((other.health, other.error_count), ("ok", 4))
+        with self.assertRaisesRegex(ValidationError, "Scan chunk size"):
+            other.cursor_ids.scan_chunk_size = 0
+        cursor = other.cursor_ids
+        other.unlink()
+        self.assertFalse(cursor.exists())
+
     def test_rpc_url_must_be_http(self):
         with self.assertRaisesRegex(ValidationError, "not an http"):
             self.network.rpc_url = "ftp://node.example"

@@ -1,0 +1,203 @@
+"""The watcher's decisions from the node's answers: confirm, wait, revert, move, or not know.
+
+Pure: plain values in (block numbers, hashes, raw receipts, the head, the finality settings,
+the answers of one endpoint and of another), a decision out. The models ask the node and write
+the records (``stablecoin.network._scan``, ``stablecoin.transfer._update_confirmations`` and
+``_verify_settled``); what the answers prove is decided here.
+
+**No answer is no proof.** A node that is silent, lags or answers once something else is not a
+reorganisation: nothing is reversed until the same endpoint says twice that the block changed,
+and no other endpoint of the network sees another block there (a network with one endpoint,
+or whose other endpoints fail or have no such block, goes by the first's two answers); a
+transaction is gone only if its node has no receipt for it, asked twice. Such a check is
+asked step by step (a question costs an RPC call): :func:`judge_block` and
+:func:`judge_receipt` take the answers so far and return either the next question to ask
+(:class:`Ask`) or the :class:`Verdict`.
+"""
+
+import enum
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from .logs import MalformedLog, decode_transfer_log
+
+
+class Ask(enum.Enum):
+    """The next question before a verdict."""
+
+    AGAIN = "again"  # the same endpoint, once more
+    WITNESS = "witness"  # another endpoint of the network
+
+
+class Verdict(enum.Enum):
+    """What the answers prove."""
+
+    SAME = "same"  # the recorded block is still the chain's: confirmed, or still accepted
+    SILENT = "silent"  # no answer: unknown, ask again at the next scan
+    UNSURE = "unsure"  # answers that disagree with each other: unknown, ask again later
+    REPLACED = "replaced"  # proven: the recorded block was reorganised away
+    MOVED = "moved"  # the transaction is in another block now (re-included)
+    GONE = "gone"  # proven: the transaction is no longer on chain (or it failed)
+
+
+# -- finality ------------------------------------------------------------------------------
+def depth(block_number, head):
+    """Blocks from ``block_number`` to ``head``, both counted (1: the head's own block)."""
+    return head - block_number + 1
+
+
+def is_final(block_number, head, finality, confirmations_final, final_block):
+    """Whether a transfer of ``block_number`` is final, the head being ``head``.
+
+    ``finality``: ``"depth"`` (``confirmations_final`` blocks on top of it, its own included),
+    or the node's ``"safe"`` / ``"finalized"`` tag, whose block was ``final_block`` at the
+    last scan: never final while the node has not said it (``final_block`` 0 or None)."""
+    if finality == "depth":
+        return depth(block_number, head) >= confirmations_final
+    return bool(final_block) and block_number <= final_block
+
+
+def tagged_block_number(answer):
+    """The number of the node's ``eth_getBlockByNumber("safe" | "finalized")`` answer; 0 when
+    it has none (not final yet: nothing becomes final by a missing answer)."""
+    return int(answer["number"], 16) if isinstance(answer, dict) else 0
+
+
+# -- checkpoint ----------------------------------------------------------------------------
+def first_checkpoint(start_block, head, confirmations_final):
+    """The checkpoint of a network never scanned: just before ``start_block``, or, without
+    one, before the blocks that may still hold unconfirmed transfers (and 100 more)."""
+    start = start_block or max(0, head - confirmations_final - 100)
+    return start - 1
+
+
+def scan_from(checkpoint, start_block, overlap):
+    """The first block to read: after the checkpoint, ``overlap`` blocks earlier (a provider
+    whose logs lag behind its head answered nothing for them), never before ``start_block``."""
+    return max(checkpoint + 1 - overlap, start_block, 0)
+
+
+def checkpoint_rewind(checkpoint, recorded_hash, answered_hash, confirmations_final):
+    """The block to scan again from (the new checkpoint) if the checkpoint's block changed,
+    else None. Any other answer than the recorded hash, a missing one included, rescans: a
+    rescan reverses nothing, it only reads the unsure blocks again."""
+    if answered_hash == recorded_hash:
+        return None
+    return max(0, checkpoint - confirmations_final - 1)
+
+
+def rewind(checkpoint, block):
+    """The new checkpoint for the next scan to read ``block`` again, or None if it will."""
+    if block - 1 < checkpoint:
+        return max(0, block - 1)
+    return None
+
+
+def verify_due(head, last_verified_block, confirmations_final, reorganised):
+    """Whether to re-check accepted transfers now: after a reorganisation at the checkpoint,
+    every ``confirmations_final`` blocks, or if the head went back."""
+    since = head - (last_verified_block or 0)
+    return reorganised or since >= confirmations_final or since < 0
+
+
+def verify_window_start(head, reorg_window_blocks, confirmations_final):
+    """Accepted transfers above this block are re-checked (the deep reorganisation window)."""
+    return head - max(reorg_window_blocks, confirmations_final)
+
+
+# -- a recorded block, asked again ---------------------------------------------------------
+def judge_block(recorded_hash, answers):
+    """Is the block a transfer was recorded in (``recorded_hash``) still the chain's?
+
+    ``answers``: the hashes answered so far for its number, in order: the endpoint's (None:
+    no answer, no such block), the same endpoint's again, another endpoint's (None: there is
+    none, it failed, or it has no such block). Returns the next :class:`Ask`, or
+    :attr:`Verdict.SAME`, :attr:`~Verdict.SILENT`, :attr:`~Verdict.UNSURE` or
+    :attr:`~Verdict.REPLACED`."""
+    first = answers[0]
+    if not first:
+        return Verdict.SILENT
+    if first == recorded_hash:
+        return Verdict.SAME
+    if len(answers) < 2:
+        return Ask.AGAIN
+    again = answers[1]
+    if not again or again != first:
+        return Verdict.UNSURE  # the node said it once only
+    if len(answers) < 3:
+        return Ask.WITNESS
+    witness = answers[2]
+    if witness is None or witness == first:
+        return Verdict.REPLACED
+    return Verdict.UNSURE  # another endpoint sees another block there
+
+
+# -- a transaction whose block was replaced ------------------------------------------------
+def is_included(receipt):
+    """The receipt is of a successful transaction in a block."""
+    return bool(receipt and int(receipt.get("status", "0x0"), 16) == 1 and receipt.get("blockHash"))
+
+
+def judge_receipt(receipts):
+    """Where is a transaction whose block was replaced?
+
+    ``receipts``: the endpoint's ``eth_getTransactionReceipt`` answers so far (None: no such
+    transaction). Returns :attr:`Ask.AGAIN`, or :attr:`Verdict.MOVED` (the first receipt places
+    it in another block), :attr:`~Verdict.GONE` (failed, or absent when asked twice) or
+    :attr:`~Verdict.UNSURE` (absent once, then there)."""
+    first = receipts[0]
+    if is_included(first):
+        return Verdict.MOVED
+    if first is not None:
+        return Verdict.GONE  # a receipt, but of a failed transaction or none in a block
+    if len(receipts) < 2:
+        return Ask.AGAIN
+    return Verdict.GONE if receipts[1] is None else Verdict.UNSURE
+
+
+class TransferKey(NamedTuple):
+    """What makes a transfer the same wherever a reorganisation puts it (its block, its log
+    index aside), compared as the caller gives them."""
+
+    token: object  # the token's contract address, or its record id
+    sender: str
+    recipient: str
+    amount: str  # in token units, as decimal text (``amount_units``)
+
+
+def moved_by_reorg(recorded_block_hash, recorded_key, block_hash, key):
+    """A recorded transfer (its block, its :class:`TransferKey`) is this one, found in
+    another block: the same transaction re-included after a reorganisation (its log index
+    may have changed with the transactions before it)."""
+    return recorded_block_hash != block_hash and recorded_key == key
+
+
+def reincluded_state(state):
+    """The state of a transfer found again in another block: a reverted one is seen again
+    (it awaits its depth once more); any other keeps its state."""
+    return "seen" if state == "reverted" else state
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a re-included transfer is now; ``log_index`` None when its log was not found."""
+
+    block_number: int
+    block_hash: str
+    log_index: int | None = None
+
+
+def placement_in(receipt, key):
+    """The :class:`Placement` in ``receipt`` of the transfer ``key`` (token contract, sender,
+    recipient as checksum addresses, amount as decimal text)."""
+    log_index = None
+    for log in receipt.get("logs") or []:
+        try:
+            decoded = decode_transfer_log(log)
+        except MalformedLog:
+            continue
+        found = TransferKey(decoded.token, decoded.sender, decoded.recipient, str(decoded.amount))
+        if found == key:
+            log_index = decoded.log_index
+            break
+    return Placement(int(receipt["blockNumber"], 16), receipt["blockHash"].lower(), log_index)
