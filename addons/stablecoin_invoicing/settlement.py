@@ -31,8 +31,8 @@ Invariants (checked by ``tests/test_settlement.py``):
   counterpart, settled plus written off plus overpaid), where
   ``settled_company = company_share(settled, due, due_company, comp_decimals)``.
 * :func:`unique_tag_room`: adding a tag ``0 <= t <= room`` smallest token units to an amount
-  that is a whole number of the currency's smallest unit (as ``_stablecoin_units_in`` makes
-  the amounts asked) never changes that amount rounded to the currency's decimals.
+  that is a whole number of the currency's smallest unit (as the request's ``_units_for``
+  makes the amounts asked) never changes that amount rounded to the currency's decimals.
 """
 
 import decimal

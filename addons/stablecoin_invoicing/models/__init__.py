@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import stablecoin_payment_request
+from . import stablecoin_payment_evidence
 from . import stablecoin_payment_claim
 from . import account_move
 from . import account_move_notify

@@ -3,13 +3,12 @@
 import base64
 import time
 from datetime import timedelta
-from decimal import Decimal
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from odoo.addons.stablecoin_wallet.chain import InvalidAddress, format_units, to_units
+from odoo.addons.stablecoin_wallet.chain import InvalidAddress, format_units
 
 # When this server process may next look at asking for a scan of a network, per (database,
 # network): the polls of open invoice pages in between cost no query. The scan itself is asked
@@ -223,8 +222,7 @@ class AccountMove(models.Model):
             )
         res = super().write(vals)
         for move in retokened:
-            move._stablecoin_check_token_change(move.stablecoin_token_id)
-            move._stablecoin_new_request(move.stablecoin_token_id)
+            self.env["stablecoin.payment.request"]._select_token_for(move, move.stablecoin_token_id)
         return res
 
     def _stablecoin_parse_refund_address(self, vals):
@@ -281,7 +279,9 @@ class AccountMove(models.Model):
                 or not move.stablecoin_refund_confirmed
             ):
                 continue
-            units = move._stablecoin_units_in(move.amount_residual, token)
+            units = self.env["stablecoin.payment.request"]._units_for(
+                move, move.amount_residual, token
+            )
             move.stablecoin_refund_units = str(units)
             # EVM: an EIP-681 URI; Tron (no payment URI): the address, as its wallet reads it.
             move.stablecoin_refund_uri = token._family().payment_uri(
@@ -343,7 +343,7 @@ class AccountMove(models.Model):
             move.stablecoin_payment_uri = False
             move.stablecoin_wallet_link = False
             request = move.stablecoin_request_id
-            if not move._stablecoin_request_is_current(request):
+            if not request._is_current_for(move):
                 continue
             move.stablecoin_amount_due_units = request.amount_units
             move.stablecoin_amount_due_text = request.amount_text
@@ -407,148 +407,15 @@ class AccountMove(models.Model):
                 return template
         return super()._get_mail_template()
 
-    def _stablecoin_request_is_current(self, request):
-        """The request still asks for what is due now (open, residual unchanged, on an address
-        still watched)."""
-        return (
-            bool(request)
-            and self.state == "posted"
-            and request.address_active
-            and request.state in ("awaiting", "seen", "partial")
-            and self.currency_id.compare_amounts(request.amount_due, self.amount_residual) == 0
-        )
-
-    def _stablecoin_units_in(self, amount, token, date=None):
-        """``amount`` of the invoice currency, in smallest units of ``token``, at today's rate."""
-        self.ensure_one()
-        converted = self.currency_id._convert(
-            amount, token.currency_id, self.company_id, date or fields.Date.context_today(self)
-        )
-        rounded = token.currency_id.round(converted)
-        text = f"{rounded:.{token.currency_id.decimal_places}f}"
-        return to_units(Decimal(text), token.decimals)
-
+    # The payment request decides when it is current and makes the next one
+    # (`stablecoin.payment.request`): what other code calls on the invoice, relayed.
     def _stablecoin_refresh_request(self):
-        """Make sure the invoice has a current payment request for its token: a new one when
-        the last expired, was paid in part, or no longer prices the amount due.
-
-        Called when the payment request is shown (portal, posting) and after each payment.
-        """
-        for move in self.filtered(
-            lambda m: m.stablecoin_token_id and m.state == "posted" and m.is_sale_document()
-        ):
-            request = move.stablecoin_request_id
-            if request and request.state == "awaiting" and request._is_expired():
-                request.sudo().state = "expired"
-            if move._stablecoin_request_is_current(request):
-                continue
-            if move.payment_state in ("paid", "in_payment", "reversed") or not move.amount_residual:
-                move.stablecoin_request_ids._cancel()
-                continue
-            if move.stablecoin_reject_reason:
-                continue
-            move._stablecoin_new_request(move.stablecoin_token_id)
-
-    def _stablecoin_new_request(self, token):
-        """A new request for the amount due in ``token``; the current one is superseded."""
-        self.ensure_one()
-        address = self._stablecoin_address_for(token)
-        units = self._stablecoin_units_in(self.amount_residual, token)
-        expires = False
-        if token.currency_id != self.currency_id:
-            minutes = self.company_id.stablecoin_quote_minutes or 15
-            expires = fields.Datetime.now() + timedelta(minutes=minutes)
-        self.stablecoin_request_id._supersede()
-        request = self.env["stablecoin.payment.request"]._new_for(
-            self, token, address, units, expires
-        )
-        self.sudo().stablecoin_request_id = request
-        return request
-
-    def _stablecoin_address_for(self, token):
-        """The receiving address for ``token``: the invoice's own one when its wallet takes the
-        token, else one from a wallet of the company that does (derived or fixed)."""
-        self.ensure_one()
-        wallet = self.stablecoin_wallet_id
-        own = self.stablecoin_address_id
-        if wallet and token in wallet.token_ids and own.active:
-            return own
-        wallet = self._stablecoin_wallet_for(token)
-        # Back to a wallet this invoice already had an address of (the payer switching
-        # tokens to and fro): the same address, not one more derived child each time.
-        earlier = self.sudo().stablecoin_request_ids.address_id.filtered(
-            lambda a: a.wallet_id == wallet and a.active
-        )[:1]
-        if wallet.kind == "xpub" and earlier:
-            self.sudo().write(
-                {"stablecoin_wallet_id": wallet.id, "stablecoin_address_id": earlier.id}
-            )
-            return earlier
-        address = wallet._new_receiving_address()
-        if not address:
-            raise UserError(self.env._("Wallet %s has no receiving address.", wallet.name))
-        self.sudo().write({"stablecoin_wallet_id": wallet.id, "stablecoin_address_id": address.id})
-        return address
-
-    def _stablecoin_wallet_for(self, token):
-        self.ensure_one()
-        wallet = self.stablecoin_wallet_id
-        if wallet and token in wallet.token_ids:
-            return wallet
-        wallet = (
-            self.env["stablecoin.wallet"]
-            .sudo()
-            .search(
-                [("company_id", "=", self.company_id.id), ("token_ids", "in", token.id)], limit=1
-            )
-        )
-        if not wallet:
-            raise UserError(
-                self.env._(
-                    "No receiving wallet of %(company)s accepts %(token)s: add one in "
-                    "Accounting > Configuration > Stablecoins > Receiving Wallets.",
-                    company=self.company_id.name,
-                    token=token.display_name,
-                )
-            )
-        return wallet
+        """See `stablecoin.payment.request._refresh_for`."""
+        return self.env["stablecoin.payment.request"]._refresh_for(self)
 
     def _stablecoin_select_token(self, token):
         """The payer picks another accepted token/network (portal): new address and quote."""
-        self.ensure_one()
-        self._stablecoin_check_token_change(token)
-        if token == self.stablecoin_token_id:
-            return self._stablecoin_new_request(token)
-        self.sudo().stablecoin_token_id = token  # a new request (write)
-        return self.stablecoin_request_id
-
-    def _stablecoin_check_token_change(self, token):
-        """Refuse, naming the field, a pay-in token this posted invoice cannot be asked in."""
-        self.ensure_one()
-        if not token:
-            raise UserError(
-                self.env._(
-                    "Pay-in Token: a posted invoice keeps its token; reset %s to draft to "
-                    "remove it.",
-                    self.display_name,
-                )
-            )
-        if token not in self.stablecoin_token_ids:
-            raise UserError(
-                self.env._(
-                    "Pay-in Token: %(token)s is not accepted for %(invoice)s.",
-                    token=token.display_name,
-                    invoice=self.display_name,
-                )
-            )
-        if (
-            self.state != "posted"
-            or self.payment_state not in ("not_paid", "partial")
-            or self.stablecoin_payment_status in ("paid", "paid_late", "overpaid", "rejected")
-        ):
-            raise UserError(
-                self.env._("Pay-in Token: %s takes no more payments.", self.display_name)
-            )
+        return self.env["stablecoin.payment.request"]._select_token_for(self, token)
 
     @api.depends("stablecoin_transfer_ids")
     def _compute_stablecoin_transfer_count(self):
@@ -714,7 +581,7 @@ class AccountMove(models.Model):
             move._stablecoin_check_postable()
         posted = super()._post(soft=soft)
         for move in stablecoin & posted:
-            move._stablecoin_address_for(move.stablecoin_token_id)
+            self.env["stablecoin.payment.request"]._address_for(move, move.stablecoin_token_id)
             move._stablecoin_refresh_request()
         return posted
 
@@ -745,7 +612,7 @@ class AccountMove(models.Model):
                     company=self.company_id.name,
                 )
             )
-        self._stablecoin_wallet_for(token)
+        self.env["stablecoin.payment.request"]._wallet_for(self, token)
 
     def _stablecoin_reject(self, reason):
         """The payer rejects the invoice (portal), with a reason the issuer sees."""
@@ -760,7 +627,7 @@ class AccountMove(models.Model):
         ):
             raise UserError(self.env._("An invoice with payments cannot be rejected."))
         self.sudo().stablecoin_reject_reason = reason[:2000]
-        self.stablecoin_request_ids._cancel()
+        self.env["stablecoin.payment.request"]._cancel_for(self)
         self._stablecoin_event("invoice.rejected")
         self.sudo().message_post(
             body=self.env._("The customer rejected this invoice: %s", reason[:2000]),
@@ -810,11 +677,11 @@ class AccountMove(models.Model):
 
     def button_cancel(self):
         res = super().button_cancel()
-        self.stablecoin_request_ids._cancel()
+        self.env["stablecoin.payment.request"]._cancel_for(self)
         return res
 
     def button_draft(self):
         res = super().button_draft()
         self.filtered("stablecoin_reject_reason").sudo().stablecoin_reject_reason = False
-        self.stablecoin_request_ids._cancel()
+        self.env["stablecoin.payment.request"]._cancel_for(self)
         return res

@@ -36,12 +36,19 @@ class AccountMoveLine(models.Model):
             residual, partials = before[invoice.id]
             if invoice.currency_id.compare_amounts(invoice.amount_residual, residual) >= 0:
                 continue
-            # The payments of this reconciliation only, not those the invoice already had.
+            # What this reconciliation added, not what the invoice was already reconciled with.
             new = _partials(invoice.line_ids) - partials
-            counterparts = (new.debit_move_id | new.credit_move_id) - invoice.line_ids
-            invoice._stablecoin_payment_applied(
-                counterparts.move_id.origin_payment_id,
-                residual - invoice.amount_residual,
-                invoice.currency_id,
-            )
+            moves = ((new.debit_move_id | new.credit_move_id) - invoice.line_ids).move_id
+            if moves.origin_payment_id or moves.statement_line_id:
+                invoice._stablecoin_payment_applied(
+                    moves.origin_payment_id,
+                    residual - invoice.amount_residual,
+                    invoice.currency_id,
+                )
+            elif "out_refund" in moves.mapped("move_type"):
+                # A credit note lowers what is due but is no payment: nobody is told of one;
+                # what remains gets its own request.
+                invoice._stablecoin_refresh_request()
+            # Else an exchange difference Odoo reconciles inside the payment's reconciliation
+            # (which tells, once) or an accountant's entry: no payment either.
         return res

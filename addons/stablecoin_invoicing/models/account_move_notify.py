@@ -77,7 +77,7 @@ class AccountMove(models.Model):
             move._stablecoin_publish(code, transfer)
 
     def _stablecoin_payment_applied(self, payments, amount, currency):
-        """``payments`` (none for a plain reconciliation) paid ``amount`` of ``currency`` of
+        """``payments`` (none for a bank statement line) paid ``amount`` of ``currency`` of
         this invoice: whoever did it (the matcher, a claim, manual matching, *Register
         Payment*, the customer's balance), the requests learn what was paid, what remains gets
         a request, the portal transaction follows and the customer and the company's systems
@@ -87,16 +87,22 @@ class AccountMove(models.Model):
         if self.payment_state == "reversed":
             self._stablecoin_refresh_request()
             return
-        Transfer = self.env["stablecoin.transfer"].sudo()
-        transfers = Transfer.search([("payment_id", "in", payments.ids)]) if payments else Transfer
+        # The receipt being booked (the matcher, a claim, manual matching say which): an
+        # earlier receipt's payment applied as credit is not this payment's transfer.
+        transfer = (
+            self.env["stablecoin.transfer"]
+            .sudo()
+            .browse(self.env.context.get("stablecoin_paying_transfer"))
+            .exists()
+        )
+        transfer = transfer if transfer.payment_id & payments else None
         fully = self.payment_state in ("paid", "in_payment") or not self.amount_residual
-        requests = transfers.request_id.filtered(lambda r: r.move_id == self)
+        requests = transfer.request_id.filtered(lambda r: r.move_id == self) if transfer else None
         (requests or self.stablecoin_request_id).filtered(
             lambda r: r.state not in ("cancelled", "paid")
         )._mark_settled(fully)
         self._stablecoin_refresh_request()
         self._stablecoin_after_payment(payments)
-        transfer = transfers if len(transfers) == 1 else None
         notice = None
         if not transfer:
             amount = currency.round(amount)
@@ -104,7 +110,7 @@ class AccountMove(models.Model):
         self._stablecoin_event(self._stablecoin_settled_event(), transfer, notice)
 
     def _stablecoin_after_payment(self, payments):
-        """Hook: ``payments`` (posted, reconciled; none for a plain reconciliation) paid this
+        """Hook: ``payments`` (posted, reconciled; none for a bank statement line) paid this
         invoice in full or in part."""
         return True
 

@@ -218,9 +218,9 @@ class StablecoinPaymentClaim(models.Model):
                     )
                 )
             else:
-                transfer._bind(invoice.stablecoin_request_id or invoice.stablecoin_request_ids[:1])
-                if transfer.state == "unmatched":
-                    transfer.state = "confirmed"  # the matcher pays it at its next run
+                # An unmatched receipt goes back to the matcher, which pays it at its next run.
+                request = invoice.stablecoin_request_id or invoice.stablecoin_request_ids[:1]
+                request._bind(transfer, "claim")
                 bound |= transfer
         if not bound:
             raise UserError(" ".join(refusals))

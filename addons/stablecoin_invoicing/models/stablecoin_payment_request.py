@@ -1,10 +1,13 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+from decimal import Decimal
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.stablecoin_wallet.chain import format_units, from_units
+from odoo.addons.stablecoin_wallet.chain import format_units, from_units, to_units
 
 from ..settlement import pick_tag, unique_tag_room
 
@@ -27,10 +30,15 @@ class StablecoinPaymentRequest(models.Model):
     """What an invoice asks the payer to send: token and network, receiving address, exact
     amount in the token's smallest unit, and until when that amount holds.
 
-    An invoice has one current request and the history of the earlier ones. The state is a
-    plain stored value set by events (posted, transfer seen, paid in part or in full, expired
-    by the scheduled action, superseded by a new request, cancelled with the invoice): nothing
-    here reads the clock to decide a stored value.
+    An invoice has one current request and the history of the earlier ones; this model, not
+    the invoice, decides when the current one still holds and makes the next one (address,
+    wallet, amount in units: ``_refresh_for``, ``_for_invoice``). The state is a plain stored
+    value set by events (posted, transfer seen, paid in part or in full, superseded by a new
+    request, cancelled with the invoice) and expired only by the scheduled action
+    (``_cron_expire``): apart from that action, and the quote window a new request starts at
+    its making, nothing here reads the clock to decide a stored value. Whether a request is
+    still current (``_is_current_for``) is decided at the time of asking: an awaiting quote
+    past its expiry is not, so a page viewed then re-quotes at once.
 
     On an address shared by several invoices (a wallet's fixed address), no two requests that
     reserve an amount ask for the same one on the same token: the later one gets a small tag
@@ -103,6 +111,9 @@ class StablecoinPaymentRequest(models.Model):
         REQUEST_STATES, default="awaiting", required=True, index=True, readonly=True
     )
     transfer_ids = fields.One2many("stablecoin.transfer", "request_id", string="Transfers")
+    evidence_ids = fields.One2many(
+        "stablecoin.payment.evidence", "request_id", string="Expected Transfers", readonly=True
+    )
     payment_uri = fields.Char(
         compute="_compute_payment_uri",
         store=True,
@@ -172,6 +183,173 @@ class StablecoinPaymentRequest(models.Model):
                 if request.amount_units and token and request.address_id
                 else False
             )
+
+    # -- the invoice's current request: when it still holds, when a new one is made ----------
+    # The request decides its own life; ``account.move`` asks (posting, the page, a payment,
+    # the payer's token switch). The caller checks the user's rights on the invoice (the
+    # portal's access token, the form's own rights); each entry here then sudoes once: these
+    # write requests, addresses and the invoice's pointers to them.
+
+    def _is_current_for(self, invoice):
+        """This request (at most one; empty: none) still asks for what ``invoice`` has due now:
+        open, not an awaiting quote past its expiry, for the residual unchanged, on an address
+        still watched. Decided now, at each call: the stored state changes by events only
+        (expiry by ``_cron_expire``)."""
+        return (
+            len(self) == 1
+            and invoice.state == "posted"
+            and self.address_active
+            and self.state in ("awaiting", "seen", "partial")
+            and not (self.state == "awaiting" and self._is_expired())
+            and invoice.currency_id.compare_amounts(self.amount_due, invoice.amount_residual) == 0
+        )
+
+    @api.model
+    def _refresh_for(self, invoices):
+        """Make sure each posted sale invoice with a pay-in token has a current request: a new
+        one when the last expired, was paid in part, or no longer prices the amount due; none
+        (all cancelled) once nothing is due; none while the invoice stands rejected.
+
+        Called when the request is shown (portal, posting, emails) and after each payment."""
+        requests_sudo = self.sudo()
+        for invoice in invoices.sudo().filtered(
+            lambda m: m.stablecoin_token_id and m.state == "posted" and m.is_sale_document()
+        ):
+            if invoice.stablecoin_request_id._is_current_for(invoice):
+                continue
+            if invoice.payment_state in ("paid", "in_payment", "reversed") or not (
+                invoice.amount_residual
+            ):
+                invoice.stablecoin_request_ids._cancel()
+                continue
+            if invoice.stablecoin_reject_reason:
+                continue
+            requests_sudo._for_invoice(invoice, invoice.stablecoin_token_id)
+
+    @api.model
+    def _for_invoice(self, invoice, token):
+        """A new request for what ``invoice`` has due, in ``token``: its current one is
+        superseded. A quote in another currency than the invoice's holds for the company's
+        quote minutes."""
+        requests_sudo, invoice_sudo = self.sudo(), invoice.sudo()
+        address = requests_sudo._address_for(invoice_sudo, token)
+        units = requests_sudo._units_for(invoice_sudo, invoice_sudo.amount_residual, token)
+        expires = False
+        if token.currency_id != invoice_sudo.currency_id:
+            minutes = invoice_sudo.company_id.stablecoin_quote_minutes or 15
+            expires = fields.Datetime.now() + timedelta(minutes=minutes)
+        invoice_sudo.stablecoin_request_id._supersede()
+        request = requests_sudo._new_for(invoice_sudo, token, address, units, expires)
+        invoice_sudo.stablecoin_request_id = request
+        return request.with_env(self.env)
+
+    @api.model
+    def _select_token_for(self, invoice, token):
+        """The payer (portal) or an integrator (the invoice's write) picks another accepted
+        token/network of posted ``invoice``: a new address and quote in it, or a refusal that
+        names the field."""
+        self._check_token_for(invoice, token)
+        if token == invoice.stablecoin_token_id:
+            return self._for_invoice(invoice, token)
+        invoice.sudo().stablecoin_token_id = token  # the invoice's write asks for a request
+        return invoice.stablecoin_request_id
+
+    @api.model
+    def _check_token_for(self, invoice, token):
+        """Refuse, naming the field, a pay-in token posted ``invoice`` cannot be asked in."""
+        invoice.ensure_one()
+        if not token:
+            raise UserError(
+                self.env._(
+                    "Pay-in Token: a posted invoice keeps its token; reset %s to draft to "
+                    "remove it.",
+                    invoice.display_name,
+                )
+            )
+        if token not in invoice.stablecoin_token_ids:
+            raise UserError(
+                self.env._(
+                    "Pay-in Token: %(token)s is not accepted for %(invoice)s.",
+                    token=token.display_name,
+                    invoice=invoice.display_name,
+                )
+            )
+        if (
+            invoice.state != "posted"
+            or invoice.payment_state not in ("not_paid", "partial")
+            or invoice.stablecoin_payment_status in ("paid", "paid_late", "overpaid", "rejected")
+        ):
+            raise UserError(
+                self.env._("Pay-in Token: %s takes no more payments.", invoice.display_name)
+            )
+
+    @api.model
+    def _cancel_for(self, invoices):
+        """``invoices`` take no more payments (cancelled, reset to draft, rejected): all their
+        requests are cancelled, their amounts free for other invoices."""
+        invoices.sudo().stablecoin_request_ids._cancel()
+
+    @api.model
+    def _address_for(self, invoice, token):
+        """The receiving address for ``token``: the invoice's own one when its wallet takes the
+        token, else one from a wallet of the company that does (derived or fixed), kept on the
+        invoice."""
+        invoice_sudo = invoice.sudo()
+        invoice_sudo.ensure_one()
+        wallet = invoice_sudo.stablecoin_wallet_id
+        own = invoice_sudo.stablecoin_address_id
+        if wallet and token in wallet.token_ids and own.active:
+            return own
+        wallet = self._wallet_for(invoice_sudo, token)
+        # Back to a wallet this invoice already had an address of (the payer switching
+        # tokens to and fro): the same address, not one more derived child each time.
+        earlier = invoice_sudo.stablecoin_request_ids.address_id.filtered(
+            lambda a: a.wallet_id == wallet and a.active
+        )[:1]
+        address = earlier if wallet.kind == "xpub" and earlier else wallet._new_receiving_address()
+        if not address:
+            raise UserError(self.env._("Wallet %s has no receiving address.", wallet.name))
+        invoice_sudo.write({"stablecoin_wallet_id": wallet.id, "stablecoin_address_id": address.id})
+        return address
+
+    @api.model
+    def _wallet_for(self, invoice, token):
+        """The wallet that receives ``token`` for ``invoice``: its own when it takes the token,
+        else the first of its company's that does; a refusal naming the setting when none."""
+        invoice_sudo = invoice.sudo()
+        invoice_sudo.ensure_one()
+        wallet = invoice_sudo.stablecoin_wallet_id
+        if wallet and token in wallet.token_ids:
+            return wallet
+        wallet = invoice_sudo.env["stablecoin.wallet"].search(
+            [("company_id", "=", invoice_sudo.company_id.id), ("token_ids", "in", token.id)],
+            limit=1,
+        )
+        if not wallet:
+            raise UserError(
+                self.env._(
+                    "No receiving wallet of %(company)s accepts %(token)s: add one in "
+                    "Accounting > Configuration > Stablecoins > Receiving Wallets.",
+                    company=invoice_sudo.company_id.name,
+                    token=token.display_name,
+                )
+            )
+        return wallet
+
+    @api.model
+    def _units_for(self, invoice, amount, token, date=None):
+        """``amount`` of ``invoice``'s currency in smallest units of ``token``, at the rate of
+        ``date`` (default: today), rounded to the token currency's decimals first."""
+        invoice.ensure_one()
+        converted = invoice.currency_id._convert(
+            amount,
+            token.currency_id,
+            invoice.company_id,
+            date or fields.Date.context_today(invoice),
+        )
+        rounded = token.currency_id.round(converted)
+        text = f"{rounded:.{token.currency_id.decimal_places}f}"
+        return to_units(Decimal(text), token.decimals)
 
     # -- creation ------------------------------------------------------------------------------
     @api.model
@@ -281,3 +459,118 @@ class StablecoinPaymentRequest(models.Model):
     def _is_expired(self, at=None):
         self.ensure_one()
         return bool(self.expires_at) and (at or fields.Datetime.now()) > self.expires_at
+
+    # -- binding: which request a transfer answers ------------------------------------------
+    # The one seam through which a transfer comes to pay an invoice: the watcher's receipts
+    # (`_bind_receipts`), an on-ramp's report of what it sent (`_expect`), the payer's claim.
+    # A new rail (deposit addresses, mandates, references) adds its evidence here.
+    @api.model
+    def _bind_receipts(self, receipts):
+        """Bind new receipts to the request each answers, strongest evidence first: a
+        transaction the request expects (an on-ramp's report: whatever the amount), its own
+        address (an invoice's derived address: any amount, several parts), its exact amount
+        (a shared address: the one open request asking it). One query per kind of evidence
+        for the whole batch (a scan records thousands). Returns the receipts bound."""
+        receipts = receipts.filtered(
+            lambda t: t.direction == "in" and t.state in ("seen", "confirmed") and not t.request_id
+        )
+        if not receipts:
+            return receipts
+        found = {}
+        expected = self._expected_by(receipts)
+        for transfer in receipts:
+            key = (transfer.tx_hash, transfer.address_id.id)
+            if key in expected:
+                found[transfer] = (expected[key], "tx_hash")
+        waiting = receipts.filtered(lambda t: t not in found)
+        candidates = self.sudo().search(
+            [
+                ("address_id", "in", waiting.address_id.ids),
+                ("token_id", "in", waiting.token_id.ids),
+                ("state", "in", RESERVING_STATES),
+                ("move_id.state", "=", "posted"),
+            ],
+            order="id desc",
+        )
+        shared = {(r.address_id.id, r.token_id.id, r.amount_units): r for r in candidates}
+        own = {}
+        for request in candidates.filtered(lambda r: not r.shared):
+            own.setdefault(request.address_id.id, request)  # the newest first
+        for transfer in waiting:
+            if transfer.address_id.derivation_index >= 0:
+                request = own.get(transfer.address_id.id)
+                if request and transfer.token_id in request.move_id._stablecoin_tokens():
+                    found[transfer] = (request, "address")
+            else:
+                key = (transfer.address_id.id, transfer.token_id.id, transfer.amount_units)
+                if key in shared:
+                    found[transfer] = (shared[key], "amount")
+        bound = receipts.browse()
+        for transfer, (request, how) in found.items():
+            request._bind(transfer, how)
+            bound |= transfer
+        return bound
+
+    @api.model
+    def _expected_by(self, receipts):
+        """{(transaction hash, address id): request} of the open requests expecting these
+        receipts' transactions on their own address."""
+        evidence = (
+            self.env["stablecoin.payment.evidence"]
+            .sudo()
+            .search(
+                [
+                    ("kind", "=", "tx_hash"),
+                    ("value", "in", list(set(receipts.mapped("tx_hash")))),
+                    ("request_id.move_id.state", "=", "posted"),
+                ]
+            )
+        )
+        return {(e.value, e.request_id.address_id.id): e.request_id for e in evidence}
+
+    def _expect(self, tx_hash, origin):
+        """``origin`` (an on-ramp) reports sending this request's payment in transaction
+        ``tx_hash``: its receipts to this request's address pay this request's invoice,
+        whatever their amount; those the watcher already recorded are bound now (the matcher
+        pays them once final). Returns them."""
+        self.ensure_one()
+        tx_hash = tx_hash.strip().lower()
+        Evidence = self.env["stablecoin.payment.evidence"].sudo()
+        known = [("request_id", "=", self.id), ("kind", "=", "tx_hash"), ("value", "=", tx_hash)]
+        if not Evidence.search_count(known, limit=1):
+            Evidence.create(
+                {"request_id": self.id, "kind": "tx_hash", "value": tx_hash, "origin": origin}
+            )
+        receipts = (
+            self.env["stablecoin.transfer"]
+            .sudo()
+            .search(
+                [
+                    ("tx_hash", "=", tx_hash),
+                    ("direction", "=", "in"),
+                    ("address_id", "=", self.address_id.id),
+                    ("request_id", "=", False),
+                    ("state", "in", ("seen", "confirmed", "unmatched")),
+                ]
+            )
+        )
+        if receipts:
+            self._bind(receipts, "tx_hash")
+            receipts._schedule_match()
+        return receipts
+
+    def _bind(self, transfers, how):
+        """``transfers`` answer this request (``how``: the evidence, as the transfer's
+        *Bound by* says): they will pay its invoice. A receipt waiting in the unmatched queue
+        goes back to the matcher; one seen before it is final is told of once."""
+        self.ensure_one()
+        request = self.sudo()
+        for transfer in transfers.sudo():
+            vals = {"request_id": request.id, "move_id": request.move_id.id, "bound_by": how}
+            if transfer.state == "unmatched":
+                vals["state"] = "confirmed"
+            transfer.write(vals)
+            if transfer.state == "seen":
+                # A receipt recorded already final is told of once, paid.
+                request.move_id._stablecoin_event("payment.seen", transfer)
+        request._mark_seen()

@@ -95,25 +95,36 @@ class StablecoinReminderStep(models.Model):
                 [("move_id", "in", invoices.ids)], ["move_id", "step_id"]
             )
             seen = {(r.move_id.id, r.step_id.id) for r in done}
-            # Each invoice's reminder committed on its own outside tests: a failure later on
-            # sends none twice.
+            # Only the invoices with a step due (most have none on a given day), each committed
+            # on its own outside tests: a failure later on sends none twice, and one invoice
+            # that cannot be reminded does not stop the others.
+            owed = invoices.filtered(
+                lambda invoice, steps=company_steps, seen=seen: steps._due_for(invoice, seen, today)
+            )
             run_batches(
                 self.env,
-                invoices,
+                owed,
                 lambda invoice, steps=company_steps, seen=seen: steps._remind(invoice, seen, today),
-                total=len(invoices),
+                total=len(owed),
+                on_error=lambda invoice, exc: _logger.error(
+                    "Stablecoin reminder of %s not sent: %s", invoice.name, exc
+                ),
             )
 
-    def _remind(self, invoice, seen, today):
-        """Send ``invoice`` the latest of these steps due by ``today`` that it has not had
-        (``seen``: the pairs of invoice and step ids already recorded); record the others due
-        as skipped."""
-        due = self.filtered(
+    def _due_for(self, invoice, seen, today):
+        """The steps among these due for ``invoice`` by ``today`` that it has not had
+        (``seen``: the pairs of invoice and step ids already recorded), oldest first."""
+        return self.filtered(
             lambda s: (
                 (invoice.id, s.id) not in seen
                 and invoice.invoice_date_due + timedelta(days=s.offset_days) <= today
             )
         ).sorted("offset_days")
+
+    def _remind(self, invoice, seen, today):
+        """Send ``invoice`` the latest of these steps due by ``today`` that it has not had;
+        record the others due as skipped."""
+        due = self._due_for(invoice, seen, today)
         # A step dated before the invoice was issued has nothing to remind of.
         early = due.filtered(
             lambda s: (

@@ -15,7 +15,6 @@ from odoo.addons.stablecoin_wallet.jobs import run_batches
 from odoo.addons.stablecoin_wallet.locking import try_lock_row
 
 from .. import settlement as arithmetic
-from .stablecoin_payment_request import RESERVING_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -42,6 +41,19 @@ class StablecoinTransfer(models.Model):
         copy=False,
         help="The invoice's payment request this transfer answers: found by its address "
         "(per-invoice), its exact amount (shared address) or the payer's claim.",
+    )
+    bound_by = fields.Selection(
+        [
+            ("address", "Own address"),
+            ("amount", "Exact amount"),
+            ("tx_hash", "Expected transaction"),
+            ("claim", "Payer's claim"),
+        ],
+        readonly=True,
+        copy=False,
+        help="What tied this receipt to its payment request: the invoice's own address, the "
+        "exact amount asked on a shared address, a transaction an on-ramp reported sending, "
+        "or the payer's claim.",
     )
     partner_id = fields.Many2one(related="move_id.partner_id", store=True)
     payment_id = fields.Many2one("account.payment", readonly=True, copy=False)
@@ -80,46 +92,8 @@ class StablecoinTransfer(models.Model):
 
     def _link_requests(self):
         """Bind receipts to the payment request they answer from the first sight, so the
-        invoice shows "in progress" while the blocks pile up: on a per-invoice address the
-        invoice's request, on a shared address the one open request of exactly this amount.
-        One query for the whole batch (a scan records thousands)."""
-        receipts = self.filtered(
-            lambda t: t.direction == "in" and t.state in ("seen", "confirmed") and not t.request_id
-        )
-        if not receipts:
-            return
-        Request = self.env["stablecoin.payment.request"].sudo()
-        candidates = Request.search(
-            [
-                ("address_id", "in", receipts.address_id.ids),
-                ("token_id", "in", receipts.token_id.ids),
-                ("state", "in", RESERVING_STATES),
-                ("move_id.state", "=", "posted"),
-            ],
-            order="id desc",
-        )
-        shared = {(r.address_id.id, r.token_id.id, r.amount_units): r for r in candidates}
-        own = {}
-        for request in candidates.filtered(lambda r: not r.shared):
-            own.setdefault(request.address_id.id, request)  # the newest first
-        for transfer in receipts:
-            if transfer.address_id.derivation_index >= 0:
-                request = own.get(transfer.address_id.id)
-                if request and transfer.token_id not in request.move_id._stablecoin_tokens():
-                    request = None
-            else:
-                key = (transfer.address_id.id, transfer.token_id.id, transfer.amount_units)
-                request = shared.get(key)
-            if request:
-                transfer._bind(request)
-
-    def _bind(self, request):
-        """This receipt answers ``request``: it will pay that request's invoice."""
-        self.write({"request_id": request.id, "move_id": request.move_id.id})
-        request._mark_seen()
-        if self.state == "seen":
-            # A receipt recorded already final is told of once, paid.
-            request.move_id._stablecoin_event("payment.seen", self)
+        invoice shows "in progress" while the blocks pile up (the request decides how)."""
+        return self.env["stablecoin.payment.request"]._bind_receipts(self)
 
     @api.model
     def _cron_match(self):
@@ -400,7 +374,7 @@ class StablecoinTransfer(models.Model):
             if self.block_time > request.expires_at + grace:
                 # Long after the quote expired: the tokens are worth what they are worth on
                 # their day, not what an old quote promised; any difference stays open.
-                quoted_units = invoice._stablecoin_units_in(due, token, date)
+                quoted_units = request._units_for(invoice, due, token, date)
                 request = request.browse()
         if request and inv_cur.compare_amounts(request.amount_due, due) != 0:
             # The request priced another amount due (paid in part since): what it asks for
@@ -627,7 +601,15 @@ class StablecoinTransfer(models.Model):
                 late=self.env._(", after the quote expired") if late else "",
             )
         )
-        self._reconcile_with(payment, settlement["receivable"])
+        self._reconcile_as_paying(payment, settlement["receivable"])
+
+    def _reconcile_as_paying(self, payment, lines):
+        """Reconcile this receipt's ``payment`` with invoice ``lines``: the invoices' paid
+        hook names this receipt in what it tells (`account.move._stablecoin_payment_applied`)."""
+        self.ensure_one()
+        # On the records themselves: the reconciliation runs in the lines' environment.
+        ctx = {"stablecoin_paying_transfer": self.id}
+        self._reconcile_with(payment.with_context(**ctx), lines.with_context(**ctx))
 
     def action_open_match_wizard(self):
         self.ensure_one()
@@ -656,7 +638,7 @@ class StablecoinTransfer(models.Model):
         """The same posted and reconciled payment the matcher makes, for chosen invoices."""
         payment = self._manual_payment(invoices.commercial_partner_id)
         self.move_id = invoices[:1]
-        self._reconcile_with(payment, self._open_receivable(invoices))
+        self._reconcile_as_paying(payment, self._open_receivable(invoices))
         return payment
 
     def _record_as_credit(self, partner):

@@ -13,11 +13,9 @@ class StablecoinWallet(models.Model):
         longer watched) ask for the new one at once, so that every QR code, PDF and link
         shows an address the watcher sees."""
         res = super()._sync_addresses()
-        stale = (
-            self.env["stablecoin.payment.request"]
-            .sudo()
-            .search([("address_id.wallet_id", "in", self.ids), ("state", "in", OPEN_STATES)])
-            .filtered(lambda r: not r.address_id.active)
-        )
-        stale.move_id._stablecoin_refresh_request()
+        requests_sudo = self.env["stablecoin.payment.request"].sudo()
+        stale = requests_sudo.search(
+            [("address_id.wallet_id", "in", self.ids), ("state", "in", OPEN_STATES)]
+        ).filtered(lambda r: not r.address_id.active)
+        requests_sudo._refresh_for(stale.move_id)
         return res

@@ -154,6 +154,25 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(invoice.stablecoin_request_id.amount_units, "130000000")
         self.assertEqual(invoice.stablecoin_payment_status, "awaiting")
 
+    def test_a_quote_past_its_expiry_is_not_current_before_the_scheduled_action(self):
+        invoice = self.eur_invoice(100.0)
+        quote = invoice.stablecoin_request_id
+        self.assertTrue(quote._is_current_for(invoice))
+        quote.expires_at = fields.Datetime.now() - timedelta(seconds=1)
+        # The scheduled action has not run: the quote is still awaiting, yet no longer asked.
+        self.assertEqual(quote.state, "awaiting")
+        self.assertFalse(quote._is_current_for(invoice))
+        self.assertFalse(invoice.stablecoin_payment_uri, "never an expired amount")
+        # Viewing the page re-quotes at once (at today's new rate); it expires nothing itself.
+        self.env["res.currency.rate"].search(
+            [("currency_id", "=", self.eur.id), ("name", "=", fields.Date.today())]
+        ).write({"rate": 1 / 1.25})
+        invoice._stablecoin_refresh_request()
+        self.assertEqual(quote.state, "superseded")
+        self.assertEqual(invoice.stablecoin_request_id.amount_units, "125000000")
+        self.assertTrue(invoice.stablecoin_request_id._is_current_for(invoice))
+        self.assertEqual(invoice.stablecoin_payment_status, "awaiting")
+
     def test_eur_invoice_paid_in_usdc_books_the_exchange_difference(self):
         invoice = self.eur_invoice(100.0)
         tx = self.pay(120_000_000)

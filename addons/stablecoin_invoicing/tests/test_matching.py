@@ -46,6 +46,7 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(invoice.amount_residual, 0)
         self.assertEqual(invoice.stablecoin_payment_status, "paid")
         self.assert_paid_by(invoice, [tx_hash])
+        self.assertEqual(invoice.stablecoin_transfer_ids.bound_by, "amount")
         self.assertEqual(other.payment_state, "not_paid")
         # Running everything again changes nothing.
         payments = self.env["account.payment"].search_count([])
@@ -156,6 +157,7 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(invoice.stablecoin_payment_status, "partial")
         self.assertEqual(invoice.stablecoin_amount_due_units, "60000000")
         self.assertIn("uint256=60000000", invoice.stablecoin_payment_uri)
+        self.assertEqual(invoice.stablecoin_transfer_ids.bound_by, "address")
 
         second_tx = self.pay(75_000_000, to=address)  # 15 more than due
         self.settle()

@@ -5,9 +5,11 @@ the matcher, an accountant's *Register Payment* (in full or in part), the custom
 their balance on the portal. The events come from Odoo's own reconciliation, not from one of
 the paths."""
 
+from datetime import timedelta
+
 from lxml import html
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
 from .common import ClerkInvoicesMixin, StablecoinInvoiceMixin
@@ -147,3 +149,72 @@ class TestPaidEvents(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         self.assertEqual(invoice.payment_state, "reversed")
         self.assertEqual(self.events(invoice), ([], []))
         self.assertFalse(invoice.stablecoin_payment_uri)
+
+    def test_a_partial_credit_note_is_no_payment(self):
+        invoice = self.make_invoice(100.0)
+        first = invoice.stablecoin_request_id
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.accountant)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "Goodwill"})
+        )
+        action = wizard.refund_moves()
+        credit_note = self.env["account.move"].browse(action["res_id"])
+        credit_note.invoice_line_ids.with_user(self.accountant).price_unit = 40.0
+        # Posting the credit note reconciles it with the invoice (Odoo's reversal).
+        credit_note.with_user(self.accountant).action_post()
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertEqual(self.events(invoice), ([], []), "a credit note is not money received")
+        # What remains is asked for by a new request; the first was not "partly paid".
+        self.assertEqual(first.state, "superseded")
+        self.assertEqual(invoice.stablecoin_request_id.amount_units, "60000000")
+
+    def test_credit_applied_by_the_accountant_names_the_amount_applied(self):
+        """An earlier overpayment's credit applied to another invoice (*Add* on the invoice's
+        outstanding credits): the customer is told of what was applied, not of the earlier
+        transfer (its amount and hash belong to the other invoice)."""
+        earlier = self.make_invoice(10.0, wallet=self.hd_wallet)
+        old_tx = self.pay(26_000_000, to=earlier.stablecoin_request_id.address)  # 16 over
+        self.settle()
+        invoice = self.make_invoice(12.0)
+        credit = invoice._stablecoin_credit_lines()
+        self.assertEqual(len(credit), 1)
+        invoice.with_user(self.accountant).js_assign_outstanding_line(credit.id)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(self.events(invoice), (["invoice.paid"], ["invoice.paid"]))
+        notice = self.env["stablecoin.payment.notice"].sudo().search([("move_id", "=", invoice.id)])
+        self.assertFalse(notice.transfer_id)
+        self.assertEqual(notice.notice["amount"], "12.00 USDC")
+        payload = (
+            self.env["stablecoin.webhook.delivery"]
+            .sudo()
+            .search([("endpoint_id", "=", self.endpoint.id)], order="id desc", limit=1)
+            .payload
+        )
+        self.assertNotIn(old_tx, payload)
+
+    def test_a_fiat_invoice_paid_on_chain_tells_once(self):
+        """A EUR invoice paid in USDC: Odoo books an exchange difference inside the payment's
+        reconciliation; that is not a second payment."""
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        Rate = self.env["res.currency.rate"]
+        Rate.search([("currency_id", "=", eur.id)]).unlink()
+        for day, rate in (
+            (fields.Date.today() - timedelta(days=10), 1.10),
+            (fields.Date.today(), 1.2),
+        ):
+            Rate.create({"name": day, "currency_id": eur.id, "rate": 1 / rate})
+        invoice = self.invoice_as(
+            self.clerk,
+            50.0,
+            wallet=self.hd_wallet,
+            currency=eur,
+            invoice_date=fields.Date.today() - timedelta(days=10),
+        )
+        request = invoice.stablecoin_request_id
+        self.pay(int(request.amount_units), to=request.address)
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(self.events(invoice), (["invoice.paid"], ["invoice.paid"]))

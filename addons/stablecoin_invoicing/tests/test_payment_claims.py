@@ -129,6 +129,7 @@ class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         self.claim(invoice, tx_hash)
         self.env["stablecoin.transfer"]._cron_match()
         self.assertEqual(receipt.state, "matched")
+        self.assertEqual(receipt.bound_by, "claim")
         self.assertEqual(invoice.amount_residual, 38.0)
 
     def test_the_wallet_button_claims_as_json(self):

@@ -333,24 +333,7 @@ class StablecoinOnrampTransfer(models.Model):
 
     def _bind_destination(self):
         """The stablecoins Bridge reported sending pay this invoice: the receipts of that
-        transaction to the invoice's address are bound to its request (the watcher may have
-        seen them already, or will; the matcher pays them once final)."""
-        for onramp in self.filtered("destination_tx_hash"):
-            receipts = (
-                self.env["stablecoin.transfer"]
-                .sudo()
-                .search(
-                    [
-                        ("tx_hash", "=", onramp.destination_tx_hash),
-                        ("direction", "=", "in"),
-                        ("address_id", "=", onramp.request_id.address_id.id),
-                        ("request_id", "=", False),
-                        ("state", "in", ("seen", "confirmed", "unmatched")),
-                    ]
-                )
-            )
-            for receipt in receipts:
-                if receipt.state == "unmatched":
-                    receipt.state = "confirmed"  # back to the matcher, now with its invoice
-                receipt._bind(onramp.request_id)
-            receipts._schedule_match()
+        transaction to the invoice's address answer its request (the watcher may have seen
+        them already, or will; the matcher pays them once final)."""
+        for onramp in self.filtered(lambda o: o.destination_tx_hash and o.request_id):
+            onramp.request_id._expect(onramp.destination_tx_hash, onramp.display_name)

@@ -10,29 +10,6 @@ from .. import const
 class StablecoinTransfer(models.Model):
     _inherit = "stablecoin.transfer"
 
-    def _on_recorded(self):
-        """Override: the stablecoins an on-ramp reported sending for an invoice (its final
-        transaction hash) answer that invoice's request, whatever their amount (the wire
-        may have been short, or fees taken)."""
-        receipts = self.filtered(
-            lambda t: t.direction == "in" and not t.request_id and t.state in ("seen", "confirmed")
-        )
-        if receipts:
-            onramps = (
-                self.env["stablecoin.onramp.transfer"]
-                .sudo()
-                .search([("destination_tx_hash", "in", list(set(receipts.mapped("tx_hash"))))])
-            )
-            for onramp in onramps.filtered("request_id"):
-                paid = receipts.filtered(
-                    lambda t, o=onramp: (
-                        t.tx_hash == o.destination_tx_hash and t.company_id == o.company_id
-                    )
-                )
-                if paid:
-                    paid._bind(onramp.request_id)
-        return super()._on_recorded()
-
     def _why_unmatched(self):
         """Override: a bank wire the on-ramp turned into these tokens says who sent it and
         with which memo, for the accountant to find the invoice."""

@@ -185,6 +185,9 @@ class TestOnrampWire(StablecoinCheckoutMixin, HttpCase):
         self.settle()
         self.assertEqual(invoice.payment_state, "partial")
         self.assertEqual(invoice.amount_residual, 100.0)
+        receipt = invoice.stablecoin_transfer_ids
+        self.assertEqual(receipt.bound_by, "tx_hash")
+        self.assertEqual(receipt.request_id.evidence_ids.value, receipt.tx_hash)
 
     def test_bridge_fees_are_booked_not_left_due(self):
         fees = self.env["account.account"].create(
