@@ -149,11 +149,10 @@ class AccountMove(models.Model):
         help="The refund address in its network's form (Tron: T...).",
     )
     stablecoin_refund_confirmed = fields.Boolean(
+        compute="_compute_stablecoin_refund_request",
         string="Refund Address Confirmed",
-        copy=False,
-        tracking=True,
-        help="An accountant confirmed the refund address: only then is the refund request "
-        "(amount, URI) shown and matched.",
+        help="An accountant confirmed the refund address (after its compliance screening): "
+        "the credit note then has a refund request (amount, URI), matched by the watcher.",
     )
     stablecoin_refund_units = fields.Char(
         compute="_compute_stablecoin_refund_request", string="Refund (token units)"
@@ -211,7 +210,29 @@ class AccountMove(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if vals.get("stablecoin_refund_confirmed"):
+            # Only the accountant's button confirms, after the compliance screening.
+            raise UserError(
+                self.env._(
+                    "Refund Address Confirmed: use Confirm refund address on the credit note "
+                    "(the address is screened first)."
+                )
+            )
         self._stablecoin_parse_refund_address(vals)
+        # Another refund destination is not the one confirmed: confirmed (and screened) again.
+        moved = self.filtered(
+            lambda m: (
+                (
+                    ("stablecoin_refund_address" in vals)
+                    and m.stablecoin_refund_address != vals["stablecoin_refund_address"]
+                )
+                or (
+                    ("stablecoin_refund_token_id" in vals)
+                    and m.stablecoin_refund_token_id.id != vals["stablecoin_refund_token_id"]
+                )
+            )
+        )
+        moved.sudo().stablecoin_request_ids.filtered(lambda r: r.direction == "out")._cancel()
         retokened = self.browse()
         if "stablecoin_token_id" in vals:
             # A posted invoice paid in another token needs a request in it (the form keeps the
@@ -250,7 +271,7 @@ class AccountMove(models.Model):
         for move in self:
             if not move.stablecoin_refund_address:
                 raise UserError(self.env._("This credit note has no refund address to confirm."))
-            move.stablecoin_refund_confirmed = True
+            self.env["stablecoin.payment.request"]._refund_for(move)
             move.message_post(
                 body=self.env._(
                     "Refund address %(address)s confirmed by %(user)s.",
@@ -261,32 +282,29 @@ class AccountMove(models.Model):
         return True
 
     @api.depends(
-        "stablecoin_refund_token_id",
+        "stablecoin_request_ids.state",
+        "stablecoin_request_ids.amount_due",
         "stablecoin_refund_address",
-        "stablecoin_refund_confirmed",
         "amount_residual",
         "state",
     )
     def _compute_stablecoin_refund_request(self):
+        """The credit note's refund request, when an accountant confirmed the address and it
+        still asks for what is due, to that address."""
         for move in self:
-            token = move.stablecoin_refund_token_id
-            move.stablecoin_refund_units = False
-            move.stablecoin_refund_uri = False
-            if (
-                not token
-                or move.state != "posted"
-                or not move.amount_residual
-                or not move.stablecoin_refund_confirmed
-            ):
-                continue
-            units = self.env["stablecoin.payment.request"]._units_for(
-                move, move.amount_residual, token
-            )
-            move.stablecoin_refund_units = str(units)
+            request = move.sudo().stablecoin_request_ids.filtered(
+                lambda r, m=move: (
+                    r.direction == "out"
+                    and r.state == "awaiting"
+                    and r.recipient == m.stablecoin_refund_address
+                    and m.state == "posted"
+                    and m.currency_id.compare_amounts(r.amount_due, m.amount_residual) == 0
+                )
+            )[:1]
+            move.stablecoin_refund_confirmed = bool(request)
+            move.stablecoin_refund_units = request.amount_units
             # EVM: an EIP-681 URI; Tron (no payment URI): the address, as its wallet reads it.
-            move.stablecoin_refund_uri = token._family().payment_uri(
-                token.contract_address, token.chain_id, move.stablecoin_refund_address, units
-            )
+            move.stablecoin_refund_uri = request.payment_uri
 
     # -- defaults ----------------------------------------------------------------------------
     @api.depends("currency_id")

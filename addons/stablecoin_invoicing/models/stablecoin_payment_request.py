@@ -4,7 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.stablecoin_wallet.chain import format_units, from_units, to_units
@@ -24,6 +24,17 @@ REQUEST_STATES = [
 # amount there pays its invoice (late if the request expired or was superseded).
 RESERVING_STATES = ("awaiting", "seen", "partial", "expired", "superseded")
 OPEN_STATES = ("awaiting", "seen", "partial", "expired")
+# Which states a request may reach from which (`_set_state`): paid or partly paid from any
+# state still reserving its amount (a late payment of a superseded quote included).
+TRANSITIONS = {
+    "seen": ("awaiting", "expired"),
+    "awaiting": ("seen",),
+    "expired": ("awaiting",),
+    "superseded": ("awaiting", "seen", "expired"),
+    "partial": RESERVING_STATES,
+    "paid": RESERVING_STATES,
+    "cancelled": RESERVING_STATES,
+}
 
 
 class StablecoinPaymentRequest(models.Model):
@@ -69,7 +80,26 @@ class StablecoinPaymentRequest(models.Model):
     # Not stored: a foreign key to the network row, which the watcher updates at every scan,
     # would make each new request lock that row (serialization failures in other workers).
     network_id = fields.Many2one(related="token_id.network_id")
-    address_id = fields.Many2one("stablecoin.address", required=True, ondelete="restrict")
+    direction = fields.Selection(
+        [("in", "Payment"), ("out", "Refund")],
+        default="in",
+        required=True,
+        readonly=True,
+        index=True,
+        help="Payment: what the customer is asked to send us. Refund: what a credit note asks "
+        "the business to send back to the customer's address.",
+    )
+    address_id = fields.Many2one(
+        "stablecoin.address",
+        ondelete="restrict",
+        help="Payments: the address the customer sends to (a refund leaves from any of the "
+        "company's addresses).",
+    )
+    recipient = fields.Char(
+        readonly=True,
+        index="btree_not_null",
+        help="Refunds: the address the refund goes to (0x form), confirmed by an accountant.",
+    )
     address = fields.Char(related="address_id.display_address", string="Receiving Address")
     address_active = fields.Boolean(
         related="address_id.active",
@@ -162,6 +192,7 @@ class StablecoinPaymentRequest(models.Model):
 
     @api.depends(
         "amount_units",
+        "recipient",
         "address_id.address",
         "address_id.display_address",
         "token_id.contract_address",
@@ -172,17 +203,23 @@ class StablecoinPaymentRequest(models.Model):
     def _compute_payment_uri(self):
         for request in self:
             token = request.token_id
+            to = request.recipient if request.direction == "out" else request.address_id.address
             # EVM: an EIP-681 URI; Tron (no payment URI standard): the bare T... address.
             request.payment_uri = (
                 token._family().payment_uri(
-                    token.contract_address,
-                    token.chain_id,
-                    request.address_id.address,
-                    int(request.amount_units),
+                    token.contract_address, token.chain_id, to, int(request.amount_units)
                 )
-                if request.amount_units and token and request.address_id
+                if request.amount_units and token and to
                 else False
             )
+
+    @api.constrains("direction", "address_id", "recipient")
+    def _check_direction(self):
+        for request in self:
+            if request.direction == "in" and not request.address_id:
+                raise ValidationError(self.env._("Receiving Address: a payment request needs one."))
+            if request.direction == "out" and not request.recipient:
+                raise ValidationError(self.env._("Refund To: a refund request needs an address."))
 
     # -- the invoice's current request: when it still holds, when a new one is made ----------
     # The request decides its own life; ``account.move`` asks (posting, the page, a payment,
@@ -421,44 +458,87 @@ class StablecoinPaymentRequest(models.Model):
         return tag
 
     # -- events --------------------------------------------------------------------------------
+    def _set_state(self, state):
+        """Move these requests to ``state`` from the states it may follow (``TRANSITIONS``);
+        the others stay as they are. The one write of a request's state: users read requests,
+        the events of the code that pays invoices change them."""
+        movable = self.filtered(lambda r: r.state in TRANSITIONS[state])
+        if movable:
+            movable.sudo().write({"state": state})
+        return movable
+
     def _supersede(self):
         """A newer request replaces these (new rate, other token, remainder after a payment).
         Their amounts stay reserved: a payer who follows an old QR code still pays this
         invoice (flagged late)."""
-        self.filtered(
-            lambda r: r.state in ("awaiting", "seen", "expired")
-        ).sudo().state = "superseded"
+        return self._set_state("superseded")
 
     def _cancel(self):
         """The invoice takes no more payments through these (draft, cancelled, rejected,
         paid): their amounts are free for other invoices."""
-        self.filtered(lambda r: r.state in RESERVING_STATES).sudo().state = "cancelled"
+        return self._set_state("cancelled")
 
     def _mark_seen(self):
-        self.filtered(lambda r: r.state in ("awaiting", "expired")).sudo().state = "seen"
+        return self._set_state("seen")
 
     def _mark_unseen(self):
         """Their transfers were reorganised away: awaiting again."""
-        for request in self.filtered(lambda r: r.state == "seen"):
-            if not request.transfer_ids.filtered(lambda t: t.state in ("seen", "confirmed")):
-                request.sudo().state = "awaiting"
+        return self.filtered(
+            lambda r: not r.transfer_ids.filtered(lambda t: t.state in ("seen", "confirmed"))
+        )._set_state("awaiting")
 
     def _mark_settled(self, fully):
-        self.sudo().state = "paid" if fully else "partial"
+        return self._set_state("paid" if fully else "partial")
 
     @api.model
     def _cron_expire(self):
         """Scheduled (with the matcher): awaiting requests past their expiry are expired."""
-        expired = self.search(
+        return self.search(
             [("state", "=", "awaiting"), ("expires_at", "!=", False)]
             + [("expires_at", "<", fields.Datetime.now())]
-        )
-        expired.sudo().state = "expired"
-        return expired
+        )._set_state("expired")
 
     def _is_expired(self, at=None):
         self.ensure_one()
         return bool(self.expires_at) and (at or fields.Datetime.now()) > self.expires_at
+
+    # -- refunds: a credit note's request the other way ---------------------------------------
+    @api.model
+    def _refund_for(self, credit_note):
+        """The refund request of posted ``credit_note``: its amount due in its refund token, to
+        its confirmed refund address; its earlier refund requests are cancelled. Made only by
+        the accountant's confirmation of the address (after the compliance screening)."""
+        credit_note = credit_note.sudo()
+        token = credit_note.stablecoin_refund_token_id
+        credit_note.stablecoin_request_ids.filtered(lambda r: r.direction == "out")._cancel()
+        units = self._units_for(credit_note, credit_note.amount_residual, token)
+        return self.sudo().create(
+            {
+                "move_id": credit_note.id,
+                "direction": "out",
+                "token_id": token.id,
+                "recipient": credit_note.stablecoin_refund_address,
+                "amount_units": str(units),
+                "amount": float(from_units(units, token.decimals)),
+                "amount_due": credit_note.amount_residual,
+                "currency_id": credit_note.currency_id.id,
+            }
+        )
+
+    @api.model
+    def _refund_paid_by(self, transfer):
+        """The open refund requests a transfer out of our wallet pays: same token, recipient
+        and exact amount (an indexed lookup, as receipts' amounts are)."""
+        return self.sudo().search(
+            [
+                ("direction", "=", "out"),
+                ("state", "=", "awaiting"),
+                ("token_id", "=", transfer.token_id.id),
+                ("recipient", "=", transfer.recipient),
+                ("amount_units", "=", str(transfer.amount_units)),
+                ("move_id.state", "=", "posted"),
+            ]
+        )
 
     # -- binding: which request a transfer answers ------------------------------------------
     # The one seam through which a transfer comes to pay an invoice: the watcher's receipts

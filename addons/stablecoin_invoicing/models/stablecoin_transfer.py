@@ -306,27 +306,15 @@ class StablecoinTransfer(models.Model):
         """A transfer out of our wallet that pays exactly a credit note's refund request posts
         the outbound payment and reconciles it with the credit note."""
         self.ensure_one()
-        refunds = (
-            self.env["account.move"]
-            .search(
-                [
-                    ("move_type", "=", "out_refund"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    ("stablecoin_refund_token_id", "=", self.token_id.id),
-                    ("stablecoin_refund_address", "=", self.recipient),
-                ]
-            )
-            .filtered(lambda m: m.stablecoin_refund_units == self.amount_units)
-        )
-        if len(refunds) != 1:
+        requests = self.env["stablecoin.payment.request"]._refund_paid_by(self)
+        if len(requests) != 1:
             self._set_unmatched(
                 self.env._("No confirmed refund request of a credit note asks for this amount.")
-                if not refunds
+                if not requests
                 else self.env._("Several credit notes ask for this refund.")
             )
             return False
-        refund = refunds
+        refund = requests.move_id
         payment = (
             self.env["account.payment"]
             .sudo()
@@ -338,7 +326,15 @@ class StablecoinTransfer(models.Model):
         )
         payment.action_post()
         self._reconcile_with(payment, self._open_receivable(refund))
-        self.write({"state": "matched", "move_id": refund.id, "payment_id": payment.id})
+        self.write(
+            {
+                "state": "matched",
+                "move_id": refund.id,
+                "request_id": requests.id,
+                "payment_id": payment.id,
+            }
+        )
+        requests._set_state("paid")
         refund.message_post(body=self.env._("Refunded on chain (transaction %s).", self.tx_hash))
         refund._stablecoin_event("invoice.refunded", self)
         return True

@@ -312,6 +312,30 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         self.assertTrue(credit_note.stablecoin_refund_confirmed)
         self.assertIn(f"address={self.customer}", credit_note.stablecoin_refund_uri)
 
+    def test_a_refund_is_issued_only_by_the_screened_confirmation(self):
+        """A billing clerk writing the *confirmed* flag (as the API lets them write fields)
+        issues no refund request: only the accountant's confirmation, after the screening,
+        makes one; a refund address changed after it must be confirmed again."""
+        invoice = self.clerk_invoice(30.0)
+        self.pay(30_000_000)
+        self.settle()
+        self.env["stablecoin.sanctions.address"].create(
+            {"address": self.customer.lower(), "chain": "evm", "tickers": "ETH", "uid": "7"}
+        )
+        reversal = Form(
+            self.env["account.move.reversal"]
+            .with_user(self.accountant)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+        ).save()
+        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        credit_note.action_post()
+        with self.assertRaisesRegex(UserError, "Refund Address Confirmed"):
+            credit_note.with_user(self.clerk).write({"stablecoin_refund_confirmed": True})
+        self.assertFalse(credit_note.stablecoin_refund_confirmed)
+        self.assertFalse(credit_note.stablecoin_refund_uri, "no refund to a listed address")
+        refunds = credit_note.stablecoin_request_ids.filtered(lambda r: r.direction == "out")
+        self.assertFalse(refunds)
+
     def test_claimed_payment_from_a_listed_sender_is_held(self):
         invoice = self.clerk_invoice(80.0)
         # 79.99 typed by hand: only the claim can tell which invoice it pays.
