@@ -4,7 +4,7 @@ Two cached templates, each keyed by a hash of what it was built from:
 
 * ``scoin_deps_<key>``: Odoo's own modules we depend on (account, payment, portal,
   account_payment) with demo data. Keyed by the Odoo source tree: built once per machine.
-* ``scoin_addons_<key>``: a copy of the deps template with our three addons installed. Keyed by
+* ``scoin_addons_<key>``: a copy of the deps template with our addons installed. Keyed by
   the deps key plus every non-test file of ``addons/``: rebuilt only when the addons change.
 
 A test run or a demo gets a throwaway copy (database and filestore) of the addons template.
@@ -29,7 +29,13 @@ DATA_DIR = Path(
     or Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "stablecoin-odoo"
 )
 ADDONS = ROOT / "addons"
-OUR_MODULES = ("stablecoin_wallet", "stablecoin_invoicing", "stablecoin_payment_provider")
+OUR_MODULES = (
+    "stablecoin_wallet",
+    "stablecoin_invoicing",
+    "stablecoin_recurring",
+    "stablecoin_webhooks",
+    "stablecoin_payment_provider",
+)
 DEPS_MODULES = ("account", "payment", "portal", "account_payment")
 
 

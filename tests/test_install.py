@@ -15,6 +15,8 @@ OUR_MODELS = ("stablecoin.network",)
 CHAIN = {  # addon -> our addons that installing it brings in
     "stablecoin_wallet": {"stablecoin_wallet"},
     "stablecoin_invoicing": {"stablecoin_wallet", "stablecoin_invoicing"},
+    "stablecoin_recurring": {"stablecoin_wallet", "stablecoin_invoicing", "stablecoin_recurring"},
+    "stablecoin_webhooks": {"stablecoin_wallet", "stablecoin_invoicing", "stablecoin_webhooks"},
     "stablecoin_payment_provider": set(OURS),
 }
 

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ("stablecoin_wallet", "stablecoin_invoicing", "stablecoin_payment_provider")
+ADDONS = (
+    "stablecoin_wallet",
+    "stablecoin_invoicing",
+    "stablecoin_recurring",
+    "stablecoin_webhooks",
+    "stablecoin_payment_provider",
+)
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +80,31 @@ def test_provider_wheel_depends_on_invoicing(wheels):
             next(n for n in archive.namelist() if n.endswith("METADATA"))
         ).decode()
     assert "Requires-Dist: odoo-addon-stablecoin_invoicing==18.0.*" in metadata
+
+
+def test_recurring_wheel_depends_on_invoicing_and_the_provider_on_it(wheels):
+    for addon, needs in (
+        ("stablecoin_recurring", "stablecoin_invoicing"),
+        ("stablecoin_payment_provider", "stablecoin_recurring"),
+    ):
+        with zipfile.ZipFile(wheels[f"odoo_addon_{addon}"]) as archive:
+            metadata = archive.read(
+                next(n for n in archive.namelist() if n.endswith("METADATA"))
+            ).decode()
+        assert f"Requires-Dist: odoo-addon-{needs}==18.0.*" in metadata
+
+
+def test_webhooks_wheel_depends_on_invoicing_and_the_provider_on_it(wheels):
+    with zipfile.ZipFile(wheels["odoo_addon_stablecoin_webhooks"]) as archive:
+        names = archive.namelist()
+    base = "odoo/addons/stablecoin_webhooks/"
+    assert {base + "webhooks.py", base + "data/neutralize.sql"} <= set(names)
+    for addon, needs in (
+        ("stablecoin_webhooks", "stablecoin_invoicing"),
+        ("stablecoin_payment_provider", "stablecoin_webhooks"),
+    ):
+        with zipfile.ZipFile(wheels[f"odoo_addon_{addon}"]) as archive:
+            metadata = archive.read(
+                next(n for n in archive.namelist() if n.endswith("METADATA"))
+            ).decode()
+        assert f"Requires-Dist: odoo-addon-{needs}==18.0.*" in metadata

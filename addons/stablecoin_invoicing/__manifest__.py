@@ -3,7 +3,7 @@
 {
     "name": "Stablecoin Invoicing",
     "summary": "Invoice in USDC/USDT: payment instructions, on-chain matching and reconciliation",
-    "version": "18.0.1.1.0",
+    "version": "18.0.2.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/stablecoin-odoo/stablecoin-odoo",
     "author": "Stablecoin Invoicing contributors",
@@ -13,7 +13,6 @@
         "security/stablecoin_compliance_security.xml",
         "security/ir.model.access.csv",
         "security/stablecoin_invoicing_security.xml",
-        "data/stablecoin_webhook_event_type_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/mail_template_notice_data.xml",
@@ -24,9 +23,6 @@
         "views/stablecoin_payment_templates.xml",
         "views/report_stablecoin_attestation.xml",
         "views/stablecoin_payment_request_views.xml",
-        "views/stablecoin_webhook_views.xml",
-        "views/stablecoin_recurring_invoice_views.xml",
-        "views/stablecoin_recurring_portal_templates.xml",
         "views/stablecoin_compliance_views.xml",
     ],
     "assets": {

@@ -9,7 +9,13 @@
     "website": "https://github.com/stablecoin-odoo/stablecoin-odoo",
     "author": "Stablecoin Invoicing contributors",
     "license": "LGPL-3",
-    "depends": ["stablecoin_invoicing", "payment", "account_payment"],
+    "depends": [
+        "stablecoin_invoicing",
+        "stablecoin_recurring",
+        "stablecoin_webhooks",
+        "payment",
+        "account_payment",
+    ],
     "data": [
         "security/ir.model.access.csv",
         "security/stablecoin_payment_provider_security.xml",

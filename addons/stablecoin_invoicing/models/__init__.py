@@ -15,12 +15,6 @@ from . import account_move_send
 from . import account_payment
 from . import stablecoin_attestation
 from . import res_partner
-from . import stablecoin_webhook_event_type
-from . import stablecoin_webhook_endpoint
-from . import stablecoin_webhook_delivery
-from . import stablecoin_webhook_attempt
-from . import stablecoin_recurring_invoice
-from . import account_move_recurring
 from . import stablecoin_compliance_log
 from . import stablecoin_compliance_hold
 from . import stablecoin_transfer_compliance

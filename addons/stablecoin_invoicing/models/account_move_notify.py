@@ -1,16 +1,12 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """What an invoice tells people of its stablecoin payments: the customer's emails (payment
-seen, partly paid, paid, overpaid), the salesperson's notification, the company's webhooks,
-and the share link."""
-
-import logging
+seen, partly paid, paid, overpaid), the salesperson's notification, the event for the
+company's own systems (:meth:`AccountMove._stablecoin_publish`, a hook) and the share link."""
 
 from werkzeug.urls import url_encode
 
 from odoo import api, fields, models
-
-_logger = logging.getLogger(__name__)
 
 # Events the customer is told of by email (and the salesperson by an Odoo notification).
 CUSTOMER_NOTICES = {
@@ -67,9 +63,9 @@ class AccountMove(models.Model):
         """One payment event of these invoices (``code``: ``payment.seen``, ``invoice.paid``,
         ...): the customer's email and the salesperson's notification for the events they
         are told of (queued, sent by a scheduled action right after this transaction), and the
-        company's webhooks for all. ``notice``: what the email says of a payment that is no
-        transfer (an accountant's, the customer's balance). Nothing here may stop the payment
-        that caused it."""
+        company's own systems for all (:meth:`_stablecoin_publish`). ``notice``: what the email
+        says of a payment that is no transfer (an accountant's, the customer's balance).
+        Nothing here may stop the payment that caused it."""
         Notice = self.env["stablecoin.payment.notice"]
         for move in self:
             if code in CUSTOMER_NOTICES and move.company_id.stablecoin_notify_customer:
@@ -115,19 +111,12 @@ class AccountMove(models.Model):
         return True
 
     def _stablecoin_publish(self, code, transfer=None):
-        """The event for the company's own systems: queued for the webhook endpoints of the
-        invoice's company subscribed to it (sent after this transaction commits)."""
+        """Hook: the event ``code`` of this invoice (``transfer``: the receipt it is about,
+        if any) for the company's own systems; :meth:`_stablecoin_event_data` says what it
+        carries. Nothing here: the webhooks addon (``stablecoin_webhooks``) sends the event to
+        the company's endpoints. An override must not stop the payment that caused the event
+        (no exception out of it)."""
         self.ensure_one()
-        Endpoint = self.env["stablecoin.webhook.endpoint"].sudo()
-        try:
-            with self.env.cr.savepoint():
-                # The data is read only when an endpoint listens (one lookup per event).
-                return Endpoint._enqueue(
-                    self.company_id, code, lambda: self._stablecoin_event_data(transfer)
-                )
-        except Exception:  # pylint: disable=broad-except
-            _logger.exception("Stablecoin webhook event %s of %s not queued", code, self.name)
-            return Endpoint.browse()
 
     def _stablecoin_settled_event(self):
         """The event a settlement of this invoice is: paid, overpaid or partly paid."""
@@ -175,7 +164,8 @@ class AccountMove(models.Model):
         }
 
     def _stablecoin_event_data(self, transfer=None):
-        """The event's ``data`` for webhooks: the invoice, and the transfer when there is one.
+        """The event's ``data`` (what :meth:`_stablecoin_publish` tells the company's systems):
+        the invoice, and the transfer when there is one.
         Amounts in tokens are integers in the token's smallest unit, as strings."""
         self.ensure_one()
         data = {

@@ -29,7 +29,7 @@ class AccountMoveSend(models.AbstractModel):
     @api.model
     def _hook_if_success(self, moves_data):
         """Override of `account`: an invoice paid in stablecoins that went out by email is an
-        ``invoice.sent`` event for the company's webhooks."""
+        ``invoice.sent`` event for the company's own systems."""
         res = super()._hook_if_success(moves_data)
         for move, move_data in moves_data.items():
             if (

@@ -5,19 +5,15 @@ paid with the remainder, paid, overpaid) with the transaction's explorer link, t
 salesperson's Odoo notification, reminders around the due date (once per step, never once
 paid or rejected), and the share link and history, in a database with a second company."""
 
-import threading
 from datetime import date
-from http.server import ThreadingHTTPServer
 from unittest.mock import patch
 
 from freezegun import freeze_time
-from standardwebhooks.webhooks import Webhook
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import StablecoinInvoiceMixin
-from .test_webhooks import _Receiver
 
 
 @tagged("post_install", "-at_install")
@@ -286,83 +282,3 @@ class TestNotifications(StablecoinInvoiceMixin, HttpCase):
             invoice,
             self.env["account.move"].with_user(self.other_clerk).search(action["domain"]),
         )
-
-    # -- webhooks of payment events ------------------------------------------------------------
-    def test_payment_events_reach_the_companys_webhook_signed(self):
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
-        server.lock, server.received, server.script = threading.Lock(), [], []
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        self.addCleanup(server.server_close)
-        self.addCleanup(server.shutdown)
-        manager = new_test_user(
-            self.env, login="scoin_hook_manager", groups="account.group_account_manager"
-        )
-        events = self.env["stablecoin.webhook.event.type"].search(
-            [
-                (
-                    "code",
-                    "in",
-                    (
-                        "invoice.sent",
-                        "payment.seen",
-                        "invoice.partially_paid",
-                        "invoice.paid",
-                        "invoice.rejected",
-                    ),
-                )
-            ]
-        )
-        endpoint = (
-            self.env["stablecoin.webhook.endpoint"]
-            .with_user(manager)
-            .create(
-                {
-                    "name": "ERP",
-                    "url": f"http://127.0.0.1:{server.server_port}/hooks",
-                    "event_type_ids": [Command.set(events.ids)],
-                }
-            )
-        )
-        # The clerk sends the invoice from the Send wizard, the customer pays in two parts.
-        invoice = self.clerk_invoice(100.0)
-        wizard = (
-            self.env["account.move.send.wizard"]
-            .with_user(self.clerk)
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({})
-        )
-        wizard.action_send_and_print()
-        due_units = int(invoice.stablecoin_request_id.amount_units)
-        first = self.pay_request(invoice, due_units // 4)
-        self.scan()
-        self.settle()
-        second = self.pay_request(invoice)
-        self.settle()
-        rejected = self.clerk_invoice(5.0)
-        rejected.with_user(self.clerk).sudo()._stablecoin_reject("Not ordered")
-        self.assertFalse(server.received, "nothing is sent inside the transaction")
-        self.env["stablecoin.webhook.delivery"]._cron_send()
-
-        received = [
-            Webhook(endpoint.sudo().secret).verify(r["body"], r["headers"]) for r in server.received
-        ]
-        kinds = [(e["type"], e["data"]["invoice"]["number"]) for e in received]
-        self.assertEqual(
-            kinds,
-            [
-                ("invoice.sent", invoice.name),
-                ("payment.seen", invoice.name),
-                ("invoice.partially_paid", invoice.name),
-                ("invoice.paid", invoice.name),
-                ("invoice.rejected", rejected.name),
-            ],
-        )
-        seen, partial, paid = received[1:4]
-        self.assertEqual(seen["data"]["transfer"]["tx_hash"], first)
-        self.assertEqual(partial["data"]["transfer"]["amount_units"], str(due_units // 4))
-        self.assertEqual(
-            partial["data"]["invoice"]["amount_residual"], invoice.currency_id.round(75.0)
-        )
-        self.assertEqual(paid["data"]["transfer"]["tx_hash"], second)
-        self.assertEqual(paid["data"]["invoice"]["status"], "paid")
-        self.assertIn("access_token=", paid["data"]["invoice"]["url"])

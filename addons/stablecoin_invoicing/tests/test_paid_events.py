@@ -3,13 +3,15 @@
 """Every path that pays a stablecoin invoice tells the customer and the company's systems once:
 the matcher, an accountant's *Register Payment* (in full or in part), the customer paying from
 their balance on the portal. The events come from Odoo's own reconciliation, not from one of
-the paths."""
+the paths. The company's systems are told through ``account.move._stablecoin_publish`` (the
+hook the webhooks addon sends from): each call is recorded here, and passed on."""
 
+import json
 from datetime import timedelta
 
 from lxml import html
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from .common import ClerkInvoicesMixin, StablecoinInvoiceMixin
@@ -27,32 +29,27 @@ class TestPaidEvents(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
             "account.group_account_manager",
             [cls.env.company],
         )
-        cls.manager = cls.company_user(
-            "scoin_paid_events_manager", "account.group_account_manager", [cls.env.company]
-        )
-        event_types = cls.env["stablecoin.webhook.event.type"].search([("code", "in", EVENTS)])
-        cls.endpoint = (
-            cls.env["stablecoin.webhook.endpoint"]
-            .with_user(cls.manager)
-            .create(
-                {
-                    "name": "ERP",
-                    "url": "http://127.0.0.1:9/hooks",
-                    "event_type_ids": [Command.set(event_types.ids)],
-                }
-            )
-        )
+
+    def setUp(self):
+        super().setUp()
+        self.published = []  # (invoice id, event code, the event's data as JSON)
+        Move = self.registry["account.move"]
+        publish = Move._stablecoin_publish
+
+        def recording_publish(move, code, transfer=None):
+            data = json.dumps(move._stablecoin_event_data(transfer), default=str)
+            self.published.append((move.id, code, data))
+            return publish(move, code, transfer)
+
+        self.patch(Move, "_stablecoin_publish", recording_publish)
 
     def events(self, invoice):
-        """The payment events queued for the company's webhook about ``invoice``, oldest
+        """The payment events published for the company's systems about ``invoice``, oldest
         first, and the customer's notices (by event code)."""
-        deliveries = (
-            self.env["stablecoin.webhook.delivery"]
-            .sudo()
-            .search([("endpoint_id", "=", self.endpoint.id)], order="id")
-        )
         hooks = [
-            d.event_type_id.code for d in deliveries if f'"number":"{invoice.name}"' in d.payload
+            code
+            for move_id, code, _data in self.published
+            if move_id == invoice.id and code in EVENTS
         ]
         notices = (
             self.env["stablecoin.payment.notice"]
@@ -186,13 +183,8 @@ class TestPaidEvents(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         notice = self.env["stablecoin.payment.notice"].sudo().search([("move_id", "=", invoice.id)])
         self.assertFalse(notice.transfer_id)
         self.assertEqual(notice.notice["amount"], "12.00 USDC")
-        payload = (
-            self.env["stablecoin.webhook.delivery"]
-            .sudo()
-            .search([("endpoint_id", "=", self.endpoint.id)], order="id desc", limit=1)
-            .payload
-        )
-        self.assertNotIn(old_tx, payload)
+        data = next(d for move_id, _code, d in reversed(self.published) if move_id == invoice.id)
+        self.assertNotIn(old_tx, data)
 
     def test_a_fiat_invoice_paid_on_chain_tells_once(self):
         """A EUR invoice paid in USDC: Odoo books an exchange difference inside the payment's

@@ -269,8 +269,8 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
                 "groups_id": [Command.set([self.env.ref("account.group_account_user").id])],
             }
         )
-        # Entries kept for administrators (webhooks): opened by Odoo's accounting
-        # administrator, and hidden from the accountant.
+        # Entries kept for administrators (the webhooks', with stablecoin_webhooks): opened by
+        # Odoo's accounting administrator, and hidden from the accountant.
         manager = self.env["res.users"].create(
             {
                 "login": "scoin_screens_mgr",

@@ -119,7 +119,7 @@ class StablecoinWebhookDelivery(models.Model):
     def _trigger_sending(self, at=None):
         """Wake the sending job at ``at`` (at once by default), unless a wake-up is already
         set between now and then."""
-        cron = self.env.ref("stablecoin_invoicing.ir_cron_stablecoin_webhook_send", False)
+        cron = self.env.ref("stablecoin_webhooks.ir_cron_stablecoin_webhook_send", False)
         if not cron:
             return
         now = fields.Datetime.now()

@@ -1,7 +1,7 @@
 """Standard Webhooks signing, retry schedule and URL checks (webhooks.py), without Odoo.
 
 Plain pytest: the module is loaded from its file, so these tests need no Odoo (importing
-``odoo.addons.stablecoin_invoicing.webhooks`` would load the addon and its models). The
+``odoo.addons.stablecoin_webhooks.webhooks`` would load the addon and its models). The
 signatures are checked against the spec's published vector and the reference implementation
 (the ``standardwebhooks`` package), never against this module itself.
 """
@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 _PATH = Path(__file__).resolve().parent.parent / "webhooks.py"
-_SPEC = importlib.util.spec_from_file_location("stablecoin_invoicing_webhooks", _PATH)
+_SPEC = importlib.util.spec_from_file_location("stablecoin_webhooks_webhooks", _PATH)
 webhooks = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(webhooks)
 

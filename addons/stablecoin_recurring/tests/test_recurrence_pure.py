@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 _PATH = Path(__file__).resolve().parent.parent / "recurrence.py"
-_SPEC = importlib.util.spec_from_file_location("stablecoin_invoicing_recurrence", _PATH)
+_SPEC = importlib.util.spec_from_file_location("stablecoin_recurring_recurrence", _PATH)
 recurrence = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(recurrence)
 

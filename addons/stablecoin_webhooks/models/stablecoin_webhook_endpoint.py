@@ -14,7 +14,7 @@ ROTATION_OVERLAP = timedelta(hours=24)
 class StablecoinWebhookEndpoint(models.Model):
     """A receiver of a company's signed webhooks (Standard Webhooks v1), for the events it
     subscribes to. Accounting administrators manage them; the rest of the addon only calls
-    :meth:`_enqueue`."""
+    :meth:`_enqueue` (the invoices' events, from ``account.move._stablecoin_publish``)."""
 
     _name = "stablecoin.webhook.endpoint"
     _description = "Stablecoin Webhook Endpoint"
@@ -217,7 +217,7 @@ class StablecoinWebhookEndpoint(models.Model):
     def action_view_deliveries(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "stablecoin_invoicing.stablecoin_webhook_delivery_action"
+            "stablecoin_webhooks.stablecoin_webhook_delivery_action"
         )
         action["domain"] = [("endpoint_id", "=", self.id)]
         action["context"] = {"default_endpoint_id": self.id}

@@ -25,7 +25,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.stablecoin_invoicing import webhooks
+from odoo.addons.stablecoin_webhooks import webhooks
 
 _real_getaddrinfo = socket.getaddrinfo
 
@@ -133,7 +133,7 @@ class TestWebhooks(TransactionCase):
         cls.a_billing = user("wh_a_bill", "account.group_account_invoice", cls.company_a)
         cls.Endpoint = cls.env["stablecoin.webhook.endpoint"].with_user(cls.a_manager)
         cls.Delivery = cls.env["stablecoin.webhook.delivery"]
-        cls.paid = cls.env.ref("stablecoin_invoicing.webhook_event_invoice_paid")
+        cls.paid = cls.env.ref("stablecoin_webhooks.webhook_event_invoice_paid")
         cls.endpoint = cls.Endpoint.create({"name": "ERP", "url": cls.url})
 
     def setUp(self):
@@ -156,7 +156,7 @@ class TestWebhooks(TransactionCase):
         self.addCleanup(server.server_close)
         self.addCleanup(server.shutdown)
         trust = patch(
-            "odoo.addons.stablecoin_invoicing.models.stablecoin_webhook_delivery.TLS_VERIFY",
+            "odoo.addons.stablecoin_webhooks.models.stablecoin_webhook_delivery.TLS_VERIFY",
             cert_path,
         )
         trust.start()
@@ -322,7 +322,7 @@ class TestWebhooks(TransactionCase):
     # -- delivery ----------------------------------------------------------------------------
     def test_queued_in_the_callers_transaction_sent_by_the_job_and_verified(self):
         Trigger = self.env["ir.cron.trigger"].sudo()
-        cron = self.env.ref("stablecoin_invoicing.ir_cron_stablecoin_webhook_send")
+        cron = self.env.ref("stablecoin_webhooks.ir_cron_stablecoin_webhook_send")
         triggers = Trigger.search_count([("cron_id", "=", cron.id)])
         other = self.Endpoint.create(
             {
@@ -330,7 +330,7 @@ class TestWebhooks(TransactionCase):
                 "url": self.url + "/refunds",
                 "event_type_ids": [
                     Command.set(
-                        self.env.ref("stablecoin_invoicing.webhook_event_invoice_refunded").ids
+                        self.env.ref("stablecoin_webhooks.webhook_event_invoice_refunded").ids
                     )
                 ],
             }
@@ -409,7 +409,7 @@ class TestWebhooks(TransactionCase):
         # 5 s, within the jitter (the field keeps whole seconds)
         self.assertGreaterEqual(delivery.next_attempt_at, before + timedelta(seconds=3))
         self.assertLessEqual(delivery.next_attempt_at, before + timedelta(seconds=8))
-        cron = self.env.ref("stablecoin_invoicing.ir_cron_stablecoin_webhook_send")
+        cron = self.env.ref("stablecoin_webhooks.ir_cron_stablecoin_webhook_send")
         wakeups = (
             self.env["ir.cron.trigger"]
             .sudo()
@@ -535,7 +535,7 @@ class TestWebhooks(TransactionCase):
         from odoo.modules.neutralize import get_neutralization_queries
 
         delivery = self.enqueue()
-        for query in get_neutralization_queries(["stablecoin_invoicing"]):
+        for query in get_neutralization_queries(["stablecoin_webhooks"]):
             self.env.cr.execute(query)
         self.env.invalidate_all()
         self.assertFalse(self.endpoint.active)

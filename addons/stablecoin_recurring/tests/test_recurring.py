@@ -15,10 +15,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, TransactionCase, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.stablecoin_invoicing.tests.common import StablecoinInvoiceMixin
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
 
 from ..models.stablecoin_recurring_invoice import StablecoinRecurringInvoice
-from .common import StablecoinInvoiceMixin
 
 
 class RecurringMixin(StablecoinInvoiceMixin):
@@ -333,6 +333,22 @@ class TestRecurringSchedule(RecurringMixin, TransactionCase):
             self.periods(template),
             [date(2025, 3, 3), date(2025, 3, 17), date(2025, 3, 31), date(2025, 4, 14)],
         )
+
+    def test_an_extension_adds_values_to_each_new_invoice(self):
+        """``_prepare_invoice_vals`` is the seam: an addon's override (here, a reference per
+        period) reaches every invoice made, the template's own values kept."""
+        template = self.clerk_template(date(2025, 1, 10), auto_post=False)
+        original = StablecoinRecurringInvoice._prepare_invoice_vals
+
+        def with_reference(record, period):
+            return dict(original(record, period), ref=f"Hosting {period:%Y-%m}")
+
+        with patch.object(StablecoinRecurringInvoice, "_prepare_invoice_vals", with_reference):
+            self.run_cron_on(date(2025, 2, 10))
+        invoices = template.invoice_ids.sorted("stablecoin_recurring_date")
+        self.assertEqual(invoices.mapped("ref"), ["Hosting 2025-01", "Hosting 2025-02"])
+        self.assertEqual(invoices.mapped("invoice_date"), [date(2025, 1, 10), date(2025, 2, 10)])
+        self.assertEqual(invoices.stablecoin_recurring_id, template)
 
     def test_invalid_templates_are_refused_naming_the_field(self):
         source = self.clerk_invoice()

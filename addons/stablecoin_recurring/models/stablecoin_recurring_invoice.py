@@ -628,10 +628,13 @@ class StablecoinRecurringInvoice(models.Model):
             )
         return invoice
 
-    def _new_invoice(self, period):
+    def _prepare_invoice_vals(self, period):
+        """The values the invoice of ``period`` gets over the copy of the source invoice (as
+        ``copy``'s ``default``). The extension hook for the new invoice: override it, call
+        ``super()`` and add or change values (OCA ``contract``'s ``_prepare_invoice``)."""
         self.ensure_one()
         source = self.template_move_id
-        default = {
+        vals = {
             "invoice_date": period,
             "date": period,
             "partner_id": self.partner_id.id,
@@ -641,11 +644,19 @@ class StablecoinRecurringInvoice(models.Model):
             "invoice_user_id": (source.invoice_user_id or self.create_uid).id,
         }
         if self.stablecoin_token_ids:
-            default["stablecoin_token_ids"] = [Command.set(self.stablecoin_token_ids.ids)]
+            vals["stablecoin_token_ids"] = [Command.set(self.stablecoin_token_ids.ids)]
         wallet = self.stablecoin_wallet_id or source.stablecoin_wallet_id
         if wallet:
-            default["stablecoin_wallet_id"] = wallet.id
-        invoice = source.with_company(self.company_id).copy(default)
+            vals["stablecoin_wallet_id"] = wallet.id
+        return vals
+
+    def _new_invoice(self, period):
+        """The invoice of ``period``: a copy of the source invoice with
+        :meth:`_prepare_invoice_vals`."""
+        self.ensure_one()
+        invoice = self.template_move_id.with_company(self.company_id).copy(
+            self._prepare_invoice_vals(period)
+        )
         invoice.message_post(
             body=self.env._(
                 "Made by the recurring invoice %(template)s for the period of %(date)s.",

@@ -6,8 +6,7 @@ from odoo.tools import SQL
 
 
 class AccountMove(models.Model):
-    # The recurring side of invoices, apart from account_move.py (their payment side).
-    # pylint: disable=consider-merging-classes-inherited
+    # The recurring side of invoices: the template that made it and the period it is for.
     _inherit = "account.move"
 
     stablecoin_recurring_id = fields.Many2one(

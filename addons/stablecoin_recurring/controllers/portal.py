@@ -32,4 +32,4 @@ class StablecoinRecurringPortal(CustomerPortal):
         templates = Recurring.search(self._stablecoin_recurring_domain(), order="state, next_date")
         values = self._prepare_portal_layout_values()
         values.update({"templates": templates, "page_name": "stablecoin_recurring"})
-        return request.render("stablecoin_invoicing.portal_my_stablecoin_recurring", values)
+        return request.render("stablecoin_recurring.portal_my_stablecoin_recurring", values)

@@ -1,0 +1,2 @@
+from . import stablecoin_recurring_invoice
+from . import account_move
