@@ -77,6 +77,7 @@ template = env['stablecoin.recurring.invoice'].with_context(
         'name': 'Hosting', 'date_start': datetime.date(2026, 1, 15), 'auto_post': False})
 made = template._generate_due(datetime.date(2026, 1, 15))
 cron = env.ref('stablecoin_invoicing.ir_cron_stablecoin_recurring')
+cron.write({'active': False, 'interval_number': 3})  # the administrator's own schedule
 print('TEMPLATE', template.id)
 print('INVOICE', made.id, made.stablecoin_recurring_id.id, made.stablecoin_recurring_date)
 print('NEXT', template.next_date)
@@ -107,7 +108,8 @@ for xmlid in ('model_stablecoin_recurring_invoice', 'field_account_move__stablec
     print('XMLID_' + xmlid, env.ref('stablecoin_recurring.' + xmlid).id)
 crons = env['ir.cron'].with_context(active_test=False).search(
     [('model_id.model', '=', 'stablecoin.recurring.invoice')])
-print('CRONS', ' '.join(str(cron.id) for cron in crons), all(crons.mapped('active')))
+print('CRONS', ' '.join(str(cron.id) for cron in crons), all(crons.mapped('active')),
+      ' '.join(str(n) for n in crons.mapped('interval_number')))
 menus = env['ir.ui.menu'].with_context(active_test=False).search(
     [('action', '=', 'ir.actions.act_window,%d'
       % env.ref('stablecoin_recurring.stablecoin_recurring_invoice_action').id)])
@@ -184,7 +186,8 @@ def test_recurring_invoices_move_to_their_addon(old_db, old_addons, tmp_path, in
     owners = dict(pair.split(":") for pair in after["OWNERS"].split())
     assert set(owners) == {"stablecoin_recurring"}, owners
     assert after["XMLID_ir_cron_stablecoin_recurring"] == before["CRON"]
-    assert after["CRONS"] == f"{before['CRON']} True"
+    # The administrator's schedule survives the job's move (switched off, every 3 days).
+    assert after["CRONS"] == f"{before['CRON']} False 3"
     assert after["MENUS"] == "1"
     assert after["FORM_VIEWS"] == "1"
     assert after["TEMPLATE_KEY"] == "stablecoin_recurring.portal_my_stablecoin_recurring"

@@ -3,7 +3,7 @@
 {
     "name": "Payment Provider: Stablecoin",
     "summary": "Let customers pay invoices from the portal in USDC/USDT by wallet, card or wire",
-    "version": "18.0.1.1.0",
+    "version": "18.0.2.0.0",
     "category": "Accounting/Payment Providers",
     "sequence": 350,
     "website": "https://github.com/stablecoin-odoo/stablecoin-odoo",

@@ -1,8 +1,9 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""18.0.2.0.0: the webhooks' scheduled action, rewritten from its data file when
-``stablecoin_webhooks`` was installed over it, gets back the schedule and active flag the
-administrator had given it (kept aside by ``pre-move-webhooks.py``)."""
+"""18.0.2.0.0: the webhooks' and the recurring invoices' scheduled actions, rewritten from
+their data files when ``stablecoin_webhooks`` and ``stablecoin_recurring`` were installed over
+them, get back the schedule and active flag the administrator had given them (kept aside by
+``pre-move-webhooks.py``)."""
 
 
 def migrate(cr, version):

@@ -62,5 +62,7 @@ def migrate(cr, version):
         "CREATE TABLE stablecoin_webhooks_moved_cron AS "
         "SELECT c.id, c.active, c.interval_number, c.interval_type, c.priority "
         "FROM ir_cron c JOIN ir_model_data d ON d.model = 'ir.cron' AND d.res_id = c.id "
-        "WHERE d.module = 'stablecoin_webhooks' AND d.name = 'ir_cron_stablecoin_webhook_send'"
+        # The recurring invoices' job too, moved the same way just before (pre-move-recurring).
+        "WHERE (d.module, d.name) IN (('stablecoin_webhooks', 'ir_cron_stablecoin_webhook_send'), "
+        "('stablecoin_recurring', 'ir_cron_stablecoin_recurring'))"
     )
