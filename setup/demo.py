@@ -100,7 +100,7 @@ if {create_invoice!r}:
     user("billing", "Billie Clerk (billing)", ["account.group_account_invoice"], main)
     user("accountant", "Alex Accountant", ["account.group_account_user"], main)
     user("compliance", "Casey Compliance (officer)",
-         ["stablecoin_invoicing.group_stablecoin_compliance"], main)
+         ["stablecoin_compliance.group_stablecoin_compliance"], main)
     other = env["res.company"].create({{"name": "Other Company"}})
     env["account.chart.template"].try_loading("generic_coa", company=other, install_demo=False)
     user("other", "Olga Other (manager)",

@@ -34,6 +34,7 @@ OUR_MODULES = (
     "stablecoin_invoicing",
     "stablecoin_recurring",
     "stablecoin_webhooks",
+    "stablecoin_compliance",
     "stablecoin_payment_provider",
 )
 DEPS_MODULES = ("account", "payment", "portal", "account_payment")

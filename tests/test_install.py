@@ -17,6 +17,7 @@ CHAIN = {  # addon -> our addons that installing it brings in
     "stablecoin_invoicing": {"stablecoin_wallet", "stablecoin_invoicing"},
     "stablecoin_recurring": {"stablecoin_wallet", "stablecoin_invoicing", "stablecoin_recurring"},
     "stablecoin_webhooks": {"stablecoin_wallet", "stablecoin_invoicing", "stablecoin_webhooks"},
+    "stablecoin_compliance": {"stablecoin_wallet", "stablecoin_invoicing", "stablecoin_compliance"},
     "stablecoin_payment_provider": set(OURS),
 }
 

@@ -14,6 +14,7 @@ ADDONS = (
     "stablecoin_invoicing",
     "stablecoin_recurring",
     "stablecoin_webhooks",
+    "stablecoin_compliance",
     "stablecoin_payment_provider",
 )
 
@@ -102,6 +103,22 @@ def test_webhooks_wheel_depends_on_invoicing_and_the_provider_on_it(wheels):
     for addon, needs in (
         ("stablecoin_webhooks", "stablecoin_invoicing"),
         ("stablecoin_payment_provider", "stablecoin_webhooks"),
+    ):
+        with zipfile.ZipFile(wheels[f"odoo_addon_{addon}"]) as archive:
+            metadata = archive.read(
+                next(n for n in archive.namelist() if n.endswith("METADATA"))
+            ).decode()
+        assert f"Requires-Dist: odoo-addon-{needs}==18.0.*" in metadata
+
+
+def test_compliance_wheel_depends_on_invoicing_and_the_provider_on_it(wheels):
+    with zipfile.ZipFile(wheels["odoo_addon_stablecoin_compliance"]) as archive:
+        names = archive.namelist()
+    base = "odoo/addons/stablecoin_compliance/"
+    assert {base + "sanctions.py", base + "chainalysis.py"} <= set(names)
+    for addon, needs in (
+        ("stablecoin_compliance", "stablecoin_invoicing"),
+        ("stablecoin_payment_provider", "stablecoin_compliance"),
     ):
         with zipfile.ZipFile(wheels[f"odoo_addon_{addon}"]) as archive:
             metadata = archive.read(

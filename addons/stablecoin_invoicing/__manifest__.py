@@ -10,7 +10,6 @@
     "license": "LGPL-3",
     "depends": ["stablecoin_wallet", "account", "portal"],
     "data": [
-        "security/stablecoin_compliance_security.xml",
         "security/ir.model.access.csv",
         "security/stablecoin_invoicing_security.xml",
         "data/ir_cron_data.xml",
@@ -23,7 +22,6 @@
         "views/stablecoin_payment_templates.xml",
         "views/report_stablecoin_attestation.xml",
         "views/stablecoin_payment_request_views.xml",
-        "views/stablecoin_compliance_views.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -13,6 +13,7 @@
         "stablecoin_invoicing",
         "stablecoin_recurring",
         "stablecoin_webhooks",
+        "stablecoin_compliance",
         "payment",
         "account_payment",
     ],

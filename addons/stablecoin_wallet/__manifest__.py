@@ -20,7 +20,6 @@
         "views/stablecoin_token_views.xml",
         "views/stablecoin_wallet_views.xml",
         "views/stablecoin_transfer_views.xml",
-        "views/stablecoin_sanctions_views.xml",
         "views/stablecoin_wallet_menus.xml",
     ],
     "demo": ["demo/stablecoin_network_demo.xml"],

@@ -15,9 +15,3 @@ from . import account_move_send
 from . import account_payment
 from . import stablecoin_attestation
 from . import res_partner
-from . import stablecoin_compliance_log
-from . import stablecoin_compliance_hold
-from . import stablecoin_transfer_compliance
-from . import stablecoin_payment_claim_compliance
-from . import account_move_compliance
-from . import res_partner_kyc

@@ -268,7 +268,8 @@ class AccountMove(models.Model):
         return vals
 
     def action_stablecoin_confirm_refund_address(self):
-        for move in self:
+        cleared = self._stablecoin_refund_address_cleared()
+        for move in cleared:
             if not move.stablecoin_refund_address:
                 raise UserError(self.env._("This credit note has no refund address to confirm."))
             self.env["stablecoin.payment.request"]._refund_for(move)
@@ -279,7 +280,23 @@ class AccountMove(models.Model):
                     user=self.env.user.name,
                 )
             )
+        if self - cleared:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "warning",
+                    "message": self.env._("The refund address is on hold for a compliance review."),
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
         return True
+
+    def _stablecoin_refund_address_cleared(self):
+        """Hook: of these credit notes, those whose refund address may be confirmed now; the
+        others are held for a review. Here all may be (``stablecoin_compliance`` screens the
+        address first)."""
+        return self
 
     @api.depends(
         "stablecoin_request_ids.state",
@@ -692,6 +709,15 @@ class AccountMove(models.Model):
     def _stablecoin_tokens(self):
         """The tokens this invoice may be paid with."""
         return self.stablecoin_token_ids | self.stablecoin_token_id
+
+    def action_post(self):
+        self._stablecoin_check_before_post()
+        return super().action_post()
+
+    def _stablecoin_check_before_post(self):
+        """Hook: raise a :class:`UserError` to refuse posting these moves. Here nothing is
+        refused (``stablecoin_compliance`` requires the customer's KYC above its threshold)."""
+        return True
 
     def button_cancel(self):
         res = super().button_cancel()

@@ -49,21 +49,12 @@ class ResCompany(models.Model):
     stablecoin_reminder_step_ids = fields.One2many(
         "stablecoin.reminder.step", "company_id", string="Payment Reminder Steps"
     )
-    stablecoin_kyc_threshold = fields.Monetary(
-        string="KYC Threshold",
-        currency_field="currency_id",
-        default=1000.0,
-        help="Above this amount (company currency; FATF's 1,000), a stablecoin invoice is "
-        "posted, and a receipt booked, only for a customer whose identity is verified (KYC). "
-        "Zero: no such rule.",
-    )
 
     @api.constrains(
         "stablecoin_quote_minutes",
         "stablecoin_quote_grace_minutes",
         "stablecoin_tolerance_percent",
         "stablecoin_tolerance_amount",
-        "stablecoin_kyc_threshold",
     )
     def _check_stablecoin_settings(self):
         for company in self:
@@ -77,8 +68,6 @@ class ResCompany(models.Model):
                 )
             if company.stablecoin_tolerance_amount < 0:
                 raise ValidationError(self.env._("The underpayment tolerance cannot be negative."))
-            if company.stablecoin_kyc_threshold < 0:
-                raise ValidationError(self.env._("KYC Threshold: it cannot be negative."))
 
     def _stablecoin_accepted_tokens(self):
         """The tokens this company accepts: configured, else all its wallets receive."""
@@ -87,13 +76,3 @@ class ResCompany(models.Model):
             return self.stablecoin_token_ids.filtered("active")
         wallets = self.env["stablecoin.wallet"].search([("company_id", "=", self.id)])
         return wallets.token_ids.filtered("active")
-
-    def _stablecoin_kyc_required(self, amount, currency, date):
-        """True if ``amount`` of ``currency`` is above the KYC threshold, in the company's
-        currency at ``date`` (at the threshold is allowed)."""
-        self.ensure_one()
-        threshold = self.stablecoin_kyc_threshold
-        if not threshold or not currency:
-            return False
-        in_company = currency._convert(amount, self.currency_id, self, date)
-        return self.currency_id.compare_amounts(in_company, threshold) > 0

@@ -27,6 +27,3 @@ class ResConfigSettings(models.TransientModel):
     stablecoin_notify_customer = fields.Boolean(
         related="company_id.stablecoin_notify_customer", readonly=False
     )
-    stablecoin_kyc_threshold = fields.Monetary(
-        related="company_id.stablecoin_kyc_threshold", readonly=False
-    )

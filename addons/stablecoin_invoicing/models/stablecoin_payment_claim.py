@@ -66,9 +66,16 @@ class StablecoinPaymentClaim(models.Model):
         except UserError as exc:
             self.sudo().create({**vals, "state": "refused", "message": str(exc)})
             raise
-        return self.sudo().create(
+        claim = self.sudo().create(
             {**vals, "state": "bound", "message": message, "transfer_ids": transfers.ids}
         )
+        claim._on_bound()
+        return claim
+
+    def _on_bound(self):
+        """Hook: this claim just bound its transfers. Nothing here (``stablecoin_compliance``
+        screens their senders and may hold the claim)."""
+        return True
 
     @api.model
     def _check_rate(self, invoice, client_key):

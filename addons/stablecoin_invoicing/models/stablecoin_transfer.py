@@ -226,15 +226,9 @@ class StablecoinTransfer(models.Model):
     def _match_batch(self):
         """Match these transfers: receipts for distinct invoices are paid in one batch; the
         rest (refunds, a second receipt for the same invoice) one by one, in chain order."""
-        plans, later, invoices = [], self.browse(), set()
+        candidates, later, invoices = [], self.browse(), set()
         locked = self.filtered(lambda t: t.direction == "in")._lock_confirmed()
-        # Every sender of the batch screened in one lookup; the screenings logged together.
-        Log = self.env["stablecoin.compliance.log"]
-        screened = Log._buffered(self)
-        findings = self.env["stablecoin.sanctions.address"]._screen_many(
-            [t._compliance_screened_address() for t in locked]
-        )
-        for transfer in screened:
+        for transfer in self:
             if transfer.direction == "out":
                 later |= transfer
                 continue
@@ -243,20 +237,29 @@ class StablecoinTransfer(models.Model):
             invoice, request = transfer._find_invoice()
             if invoice and invoice.id in invoices:
                 later |= transfer
-            elif transfer._compliance_holds(
-                invoice, findings.get(transfer._compliance_screened_address())
-            ):
-                continue  # screened before it pays anything: held for a compliance officer
-            elif not invoice:
+                continue
+            if invoice:
+                invoices.add(invoice.id)
+            candidates.append((transfer, invoice, request))
+        plans = []
+        for transfer, invoice, request in self._before_booking(candidates):
+            if not invoice:
                 transfer._set_unmatched()
             else:
-                invoices.add(invoice.id)
                 plans.append((transfer.with_env(self.env), invoice, request))
-        Log._flush_buffer(screened)
         if plans:
             self._pay_invoices_batch(plans)
         for transfer in later:
             transfer._match_one_guarded()
+
+    @api.model
+    def _before_booking(self, candidates, partner=None):
+        """Hook: of ``candidates``, ``(transfer, invoice, request)`` triples of confirmed,
+        locked receipts (``invoice`` may be empty: none found), those that may be booked now;
+        the others are left as they are. ``partner``: the customer an accountant credits a
+        receipt to (one candidate, no invoice). Here all may be (``stablecoin_compliance``
+        screens them and holds some for a compliance officer)."""
+        return list(candidates)
 
     def _lock_confirmed(self):
         """Lock those of these transfers still confirmed, in one query; return them. Rows
@@ -294,7 +297,7 @@ class StablecoinTransfer(models.Model):
             return False
         self.invalidate_recordset(["state"])
         invoice, request = self._find_invoice()
-        if self._compliance_holds(invoice):
+        if not self._before_booking([(self, invoice, request)]):
             return False
         if not invoice:
             self._set_unmatched()

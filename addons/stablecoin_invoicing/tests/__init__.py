@@ -4,7 +4,6 @@ from . import test_fiat_pricing
 from . import test_workspace
 from . import test_hostile_input
 from . import test_notifications
-from . import test_compliance
 from . import test_tron_payment
 from . import test_payment_claims
 from . import test_payment_identity

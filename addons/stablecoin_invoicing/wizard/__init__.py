@@ -1,2 +1,1 @@
 from . import stablecoin_match_wizard
-from . import stablecoin_compliance_decision

@@ -82,13 +82,16 @@ class StablecoinMatchWizard(models.TransientModel):
         elif self.mode == "credit" and self.partner_id:
             self.partner_id.check_access("read")
         transfer_sudo = transfer.sudo()
-        if transfer_sudo._compliance_holds(
-            self.invoice_ids[:1].sudo() if self.mode == "invoices" else self.invoice_ids.browse(),
-            # Credited to a customer: above the threshold, that customer's KYC is needed too.
+        invoice = (
+            self.invoice_ids[:1].sudo() if self.mode == "invoices" else self.invoice_ids.browse()
+        )
+        if not transfer_sudo._before_booking(
+            [(transfer_sudo, invoice, self.env["stablecoin.payment.request"])],
+            # Credited to a customer: checked for that customer (e.g. their KYC) too.
             partner=self.partner_id.sudo() if self.mode == "credit" else None,
         ):
-            # Screened as the matcher would: a listed sender (or a receipt above the KYC
-            # threshold) waits for a compliance officer, whoever books it.
+            # Checked as the matcher would (e.g. a listed sender waits for a compliance
+            # officer), whoever books it.
             return {
                 "type": "ir.actions.client",
                 "tag": "display_notification",

@@ -6,6 +6,3 @@ from . import stablecoin_wallet
 from . import stablecoin_address
 from . import account_journal
 from . import stablecoin_transfer
-from . import stablecoin_sanctions_list
-from . import stablecoin_sanctions_address
-from . import res_config_settings

@@ -21,12 +21,8 @@ from odoo.addons.stablecoin_wallet.chain.family import (
     family_of_address,
     kind_selection,
 )
-from odoo.addons.stablecoin_wallet.chain.sanctions import classify, normalize_address
 from odoo.addons.stablecoin_wallet.chain.xpub import InvalidExtendedKey, validate_xpub
 from odoo.addons.stablecoin_wallet.models.stablecoin_network import StablecoinNetwork
-from odoo.addons.stablecoin_wallet.models.stablecoin_sanctions_address import (
-    StablecoinSanctionsAddress,
-)
 from odoo.addons.stablecoin_wallet.models.stablecoin_wallet import StablecoinWallet
 
 # Tether's USDT on Tron mainnet (tronscan.org) and its 0x form; an anvil test account.
@@ -65,7 +61,6 @@ def test_every_selection_kind_has_a_family():
     selections = [
         StablecoinNetwork.kind.args["selection"],
         StablecoinWallet.network_kind.args["selection"],
-        StablecoinSanctionsAddress.chain.args["selection"],
     ]
     for selection in selections:
         assert [kind for kind, _label in selection] == list(FAMILIES)
@@ -176,7 +171,7 @@ def test_payment_page_flags():
     assert not TRON.supports_browser_wallet and not TRON.supports_onramp
 
 
-# -- xpub wallets, sanctions screening -----------------------------------------------------------
+# -- xpub wallets ------------------------------------------------------------------------------
 def test_account_paths():
     assert (EVM.account_path, TRON.account_path) == ("m/44'/60'/0'", "m/44'/195'/0'")
     assert validate_xpub(TRON_TEST_XPUB, TRON.account_path) == TRON_TEST_XPUB
@@ -184,13 +179,3 @@ def test_account_paths():
     child = Bip32Secp256k1.FromExtendedKey(TRON_TEST_XPUB).ChildKey(0).PublicKey().ToExtended()
     with pytest.raises(InvalidExtendedKey, match=r"m/44'/195'/0'"):
         validate_xpub(child, TRON.account_path)
-
-
-def test_sanctions_chain_of_a_listed_address_comes_from_the_families():
-    assert classify("ETH", MERCHANT) == ("evm", MERCHANT.lower())
-    assert classify("USDT", USDT_TRON) == ("tron", USDT_TRON)
-    assert classify("TRX", USDT_TRON) == ("tron", USDT_TRON)
-    assert classify("XBT", USDT_TRON) is None  # Tron addresses are listed under USDT or TRX
-    assert normalize_address(MERCHANT) == MERCHANT.lower()
-    assert normalize_address(USDT_TRON) == USDT_TRON
-    assert {classify(t, a)[0] for t, a in [("ETH", MERCHANT), ("USDT", USDT_TRON)]} == set(FAMILIES)

@@ -24,7 +24,7 @@ from datetime import date
 
 from lxml import etree
 
-from .family import FAMILIES
+from odoo.addons.stablecoin_wallet.chain.family import FAMILIES
 
 FEATURE_PREFIX = "Digital Currency Address - "
 # In the CSV remarks: "Digital Currency Address - XBT 1A2b...;" (ticker, then the address).

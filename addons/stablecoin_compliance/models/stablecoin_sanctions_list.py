@@ -7,7 +7,7 @@ import requests
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..chain.sanctions import SanctionsFormatError, parse
+from ..sanctions import SanctionsFormatError, parse
 
 _logger = logging.getLogger(__name__)
 

@@ -4,12 +4,16 @@ from pathlib import Path
 
 import pytest
 
-from odoo.addons.stablecoin_wallet.chain.sanctions import (
+from odoo.addons.stablecoin_compliance.models.stablecoin_sanctions_address import (
+    StablecoinSanctionsAddress,
+)
+from odoo.addons.stablecoin_compliance.sanctions import (
     SanctionsFormatError,
     classify,
     normalize_address,
     parse,
 )
+from odoo.addons.stablecoin_wallet.chain.family import FAMILIES
 
 DATA = Path(__file__).parent / "data"
 LISTED_ETH = "0x90f79bf6eb2c4f870365e785982e1f101e93b906"  # listed upper case, under ETH
@@ -108,3 +112,23 @@ def test_classify_and_normalize():
     assert classify("XBT", "1BQAPyku1ZibWGAgd8QePpW1vAKHowqLez") is None
     assert normalize_address("0x90F79bf6EB2c4f870365E785982E1f101E93b906") == LISTED_ETH
     assert normalize_address(TRON) == TRON
+
+
+# The chains of listed addresses are the wallet's chain families.
+MERCHANT = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+USDT_TRON = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
+
+
+def test_sanctions_chain_of_a_listed_address_comes_from_the_families():
+    assert classify("ETH", MERCHANT) == ("evm", MERCHANT.lower())
+    assert classify("USDT", USDT_TRON) == ("tron", USDT_TRON)
+    assert classify("TRX", USDT_TRON) == ("tron", USDT_TRON)
+    assert classify("XBT", USDT_TRON) is None  # Tron addresses are listed under USDT or TRX
+    assert normalize_address(MERCHANT) == MERCHANT.lower()
+    assert normalize_address(USDT_TRON) == USDT_TRON
+    assert {classify(t, a)[0] for t, a in [("ETH", MERCHANT), ("USDT", USDT_TRON)]} == set(FAMILIES)
+
+
+def test_the_listed_address_chain_selection_is_the_families():
+    selection = StablecoinSanctionsAddress.chain.args["selection"]
+    assert [kind for kind, _label in selection] == list(FAMILIES)

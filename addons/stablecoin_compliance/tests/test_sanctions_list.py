@@ -146,7 +146,7 @@ class TestSanctionsList(TransactionCase):
         self.assertIn(NEWLY_LISTED.lower(), self.listed())
         # A failed download keeps the list as it was.
         params.set_param("stablecoin_wallet.sanctions_list_url", url.replace("new", "missing"))
-        with self.assertLogs("odoo.addons.stablecoin_wallet", level="WARNING"):
+        with self.assertLogs("odoo.addons.stablecoin_compliance", level="WARNING"):
             self.assertFalse(self.env["stablecoin.sanctions.list"]._cron_refresh())
         self.assertIn(NEWLY_LISTED.lower(), self.listed())
 

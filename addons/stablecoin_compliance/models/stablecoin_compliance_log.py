@@ -11,6 +11,13 @@ EVENTS = [
     ("reject", "Rejected"),
     ("kyc", "KYC changed"),
 ]
+# A screening's result, as the log's event and as the kind of the hold it puts.
+SCREENING_EVENTS = {
+    "clear": "screened",
+    "hit": "screened_hit",
+    "unavailable": "screened_unavailable",
+}
+HOLD_KINDS = {"hit": "sanctions", "unavailable": "unavailable"}
 
 
 class StablecoinComplianceLog(models.Model):
@@ -50,6 +57,19 @@ class StablecoinComplianceLog(models.Model):
             buffer.append(vals)
             return self.browse()
         return self.sudo().create(vals)
+
+    @api.model
+    def _log_screening(self, finding, company, **vals):
+        """Log a screening's ``finding`` (as `stablecoin.sanctions.address._screen` returns
+        it). Returns the kind of hold it calls for, or False when the address is clear."""
+        self._log(
+            SCREENING_EVENTS[finding["result"]],
+            company,
+            source=finding["source"],
+            detail=finding["detail"],
+            **vals,
+        )
+        return HOLD_KINDS.get(finding["result"], False)
 
     @api.model
     def _buffered(self, records):

@@ -23,3 +23,6 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="stablecoin_wallet.chainalysis_api_key",
         groups="base.group_system",
     )
+    stablecoin_kyc_threshold = fields.Monetary(
+        related="company_id.stablecoin_kyc_threshold", readonly=False
+    )

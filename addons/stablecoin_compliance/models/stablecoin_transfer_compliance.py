@@ -3,12 +3,6 @@
 from odoo import api, fields, models
 from odoo.tools import format_amount
 
-SCREENING_EVENTS = {
-    "clear": "screened",
-    "hit": "screened_hit",
-    "unavailable": "screened_unavailable",
-}
-
 
 class StablecoinTransfer(models.Model):
     """Screening of receipts before they pay anything: a held receipt waits in state
@@ -31,6 +25,37 @@ class StablecoinTransfer(models.Model):
         # A held or rejected receipt is on chain all the same: a deep reorganisation voids it.
         return (*super()._accepted_states(), "held", "blocked")
 
+    @api.model
+    def _before_booking(self, candidates, partner=None):
+        """Override: every sender screened first, in one lookup, the screenings logged
+        together; a receipt held (listed or unscreenable sender, KYC above the threshold)
+        waits for a compliance officer and is not booked."""
+        candidates = list(candidates)
+        if not candidates:
+            return super()._before_booking(candidates, partner=partner)
+        Log = self.env["stablecoin.compliance.log"]
+        buffered = Log._buffered(self)
+        # A batch: its senders screened in one lookup (one receipt screens itself, only when
+        # no released hold lets it through).
+        findings = (
+            self.env["stablecoin.sanctions.address"]._screen_many(
+                [transfer._compliance_screened_address() for transfer, _i, _r in candidates]
+            )
+            if len(candidates) > 1
+            else {}
+        )
+        bookable = [
+            (transfer, invoice, request)
+            for transfer, invoice, request in candidates
+            if not transfer.with_env(buffered.env)._compliance_holds(
+                invoice.with_env(buffered.env),
+                findings.get(transfer._compliance_screened_address()),
+                partner=partner,
+            )
+        ]
+        Log._flush_buffer(buffered)
+        return super()._before_booking(bookable, partner=partner)
+
     def _compliance_holds(self, invoice, finding=None, partner=None):
         """Screen this receipt before it pays ``invoice`` (may be empty: no invoice found).
         Returns True when it is, or stays, held: the matcher then books nothing. ``finding``:
@@ -48,9 +73,8 @@ class StablecoinTransfer(models.Model):
         # unscreenable sender, the receipt still needs the customer's KYC above the threshold.
         released = set(holds.filtered(lambda h: h.state == "released").mapped("kind"))
         if not released & {"sanctions", "unavailable"}:
-            finding = self._compliance_screen(invoice, finding=finding)
-            if finding["result"] != "clear":
-                kind = "sanctions" if finding["result"] == "hit" else "unavailable"
+            finding, kind = self._compliance_screen(invoice, finding=finding)
+            if kind:
                 self._compliance_hold(kind, invoice, finding["detail"])
                 return True
         if "kyc" not in released:
@@ -67,25 +91,24 @@ class StablecoinTransfer(models.Model):
 
     def _compliance_screen(self, invoice=None, claim=None, finding=None):
         """Screen the sender (unless ``finding`` is its screening already); log the result.
-        Returns the screening's finding (a dict)."""
+        Returns the screening's finding (a dict) and the kind of hold it calls for (False:
+        clear)."""
         self.ensure_one()
         if finding is None:
             finding = self.env["stablecoin.sanctions.address"]._screen(
                 self._compliance_screened_address()
             )
         invoice = invoice or self.move_id
-        self.env["stablecoin.compliance.log"]._log(
-            SCREENING_EVENTS[finding["result"]],
+        kind = self.env["stablecoin.compliance.log"]._log_screening(
+            finding,
             self.company_id or invoice.company_id,
             transfer_id=self.id,
             move_id=invoice.id,
             partner_id=invoice.commercial_partner_id.id,
             claim_id=claim.id if claim else False,
             address=self._compliance_screened_address(),
-            source=finding["source"],
-            detail=finding["detail"],
         )
-        return finding
+        return finding, kind
 
     def _compliance_kyc_finding(self, invoice, partner=None):
         """Why this receipt needs the customer's verified identity first, or False: it (or

@@ -2,9 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from ..chain import chainalysis
-from ..chain.family import kind_selection
-from ..chain.sanctions import normalize_address
+from odoo.addons.stablecoin_wallet.chain.family import kind_selection
+
+from .. import chainalysis
+from ..sanctions import normalize_address
 
 PROVIDER_PARAM = "stablecoin_wallet.screening_provider"
 API_KEY_PARAM = "stablecoin_wallet.chainalysis_api_key"

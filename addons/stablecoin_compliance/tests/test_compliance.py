@@ -13,11 +13,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.stablecoin_wallet.tests.chainalysis_stub import ChainalysisStub
+from odoo.addons.stablecoin_compliance.tests.chainalysis_stub import ChainalysisStub
+from odoo.addons.stablecoin_invoicing.tests.common import StablecoinInvoiceMixin
 
-from .common import StablecoinInvoiceMixin
-
-DATA = Path(__file__).parents[2] / "stablecoin_wallet" / "tests" / "data"
+DATA = Path(__file__).parent / "data"
 
 
 @tagged("post_install", "-at_install")
@@ -29,7 +28,7 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         cls.company_b = cls.env["res.company"].create({"name": "Company B"})
 
         user = cls.company_user
-        officer_group = "stablecoin_invoicing.group_stablecoin_compliance"
+        officer_group = "stablecoin_compliance.group_stablecoin_compliance"
         cls.clerk = user("scoin_cmp_clerk", "account.group_account_invoice", [cls.company_a])
         cls.accountant = user(
             "scoin_cmp_acc",
@@ -436,7 +435,7 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         self.clerk_invoice(10.0)
         self.pay(10_000_000, sender=self.listed_eth)
         self.settle()
-        section = self.env.ref("stablecoin_invoicing.stablecoin_compliance_menu")
+        section = self.env.ref("stablecoin_compliance.stablecoin_compliance_menu")
         Menu = self.env["ir.ui.menu"]
         visible = Menu.with_user(self.officer)._visible_menu_ids()
         self.assertNotIn(section.id, Menu.with_user(self.clerk)._visible_menu_ids())

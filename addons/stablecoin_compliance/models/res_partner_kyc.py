@@ -10,7 +10,7 @@ KYC_FIELDS = (
     "stablecoin_kyc_reference",
 )
 KYC_EDITORS = (
-    "stablecoin_invoicing.group_stablecoin_compliance",
+    "stablecoin_compliance.group_stablecoin_compliance",
     "account.group_account_manager",
 )
 

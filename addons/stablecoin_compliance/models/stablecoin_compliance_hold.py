@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 _logger = logging.getLogger(__name__)
 
-COMPLIANCE_GROUP = "stablecoin_invoicing.group_stablecoin_compliance"
+COMPLIANCE_GROUP = "stablecoin_compliance.group_stablecoin_compliance"
 
 
 class StablecoinComplianceHold(models.Model):

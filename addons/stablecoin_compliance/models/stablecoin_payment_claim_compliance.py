@@ -1,6 +1,6 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class StablecoinPaymentClaim(models.Model):
@@ -17,11 +17,11 @@ class StablecoinPaymentClaim(models.Model):
         "stablecoin.compliance.hold", "claim_id", string="Compliance Holds", readonly=True
     )
 
-    @api.model
-    def _submit(self, invoice, tx_hash, client_key=None):
-        claim = super()._submit(invoice, tx_hash, client_key)
-        claim._screen_claimed()
-        return claim
+    def _on_bound(self):
+        res = super()._on_bound()
+        for claim in self:
+            claim._screen_claimed()
+        return res
 
     def _screen_claimed(self):
         self.ensure_one()
@@ -33,10 +33,9 @@ class StablecoinPaymentClaim(models.Model):
             )
         ):
             invoice = transfer.move_id or self.move_id
-            finding = transfer._compliance_screen(invoice, claim=self)
-            if finding["result"] == "clear":
+            finding, kind = transfer._compliance_screen(invoice, claim=self)
+            if not kind:
                 continue
-            kind = "sanctions" if finding["result"] == "hit" else "unavailable"
             transfer._compliance_hold(kind, invoice, finding["detail"], claim=self)
             held = True
         if held:

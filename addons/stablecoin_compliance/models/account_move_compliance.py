@@ -7,8 +7,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
-from .stablecoin_transfer_compliance import SCREENING_EVENTS
-
 
 class AccountMove(models.Model):
     _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
@@ -33,10 +31,11 @@ class AccountMove(models.Model):
         return res
 
     # -- KYC above the company's threshold -------------------------------------------------------
-    def action_post(self):
+    def _stablecoin_check_before_post(self):
         # Invoices in a token's currency: they can only be paid in tokens. An invoice in a
         # bank currency that also accepts tokens posts as before (it may be paid by bank); a
         # stablecoin receipt for it above the threshold is held until the customer is verified.
+        res = super()._stablecoin_check_before_post()
         for move in self.filtered(
             lambda m: (
                 m.move_type == "out_invoice"
@@ -45,7 +44,7 @@ class AccountMove(models.Model):
             )
         ):
             move._stablecoin_check_kyc()
-        return super().action_post()
+        return res
 
     def _stablecoin_check_kyc(self):
         """Refuse to post a stablecoin invoice above the company's KYC threshold (converted to
@@ -73,11 +72,11 @@ class AccountMove(models.Model):
             )
 
     # -- refunds ---------------------------------------------------------------------------------
-    def action_stablecoin_confirm_refund_address(self):
+    def _stablecoin_refund_address_cleared(self):
         """Override: the refund's destination is screened first; a listed (or unscreenable)
         address puts the refund on hold instead of confirming it."""
-        clear = self.browse()
-        for move in self:
+        clear = super()._stablecoin_refund_address_cleared()
+        for move in clear:
             # As people and the list write it (T... on Tron), in the holds and the log too.
             address = move.stablecoin_refund_address and (
                 move.stablecoin_refund_token_id.network_id._display_address(
@@ -96,26 +95,22 @@ class AccountMove(models.Model):
                     )
                 )
             if not address or holds.filtered(lambda h: h.state == "released"):
-                clear |= move
                 continue
             finding = self.env["stablecoin.sanctions.address"]._screen(address)
-            self.env["stablecoin.compliance.log"]._log(
-                SCREENING_EVENTS[finding["result"]],
+            kind = self.env["stablecoin.compliance.log"]._log_screening(
+                finding,
                 move.company_id,
                 move_id=move.id,
                 partner_id=move.commercial_partner_id.id,
                 address=address,
-                source=finding["source"],
-                detail=finding["detail"],
             )
-            if finding["result"] == "clear":
-                clear |= move
+            if not kind:
                 continue
             self.env["stablecoin.compliance.hold"]._put(
                 {
                     "company_id": move.company_id.id,
                     "subject": "refund",
-                    "kind": "sanctions" if finding["result"] == "hit" else "unavailable",
+                    "kind": kind,
                     "move_id": move.id,
                     "partner_id": move.commercial_partner_id.id,
                     "address": address,
@@ -129,19 +124,8 @@ class AccountMove(models.Model):
                     address,
                 )
             )
-        if clear:
-            super(AccountMove, clear).action_stablecoin_confirm_refund_address()
-        if self - clear:
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {
-                    "type": "warning",
-                    "message": self.env._("The refund address is on hold for a compliance review."),
-                    "next": {"type": "ir.actions.act_window_close"},
-                },
-            }
-        return True
+            clear -= move
+        return clear
 
     def _stablecoin_confirm_refund_address_released(self):
         """A compliance officer released the refund's destination: confirm it (the released

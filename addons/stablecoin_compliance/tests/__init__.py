@@ -1,0 +1,3 @@
+from . import test_sanctions_list
+from . import test_compliance
+from . import test_tron_compliance

@@ -1,0 +1,2 @@
+from . import stablecoin_sanctions_import
+from . import stablecoin_compliance_decision

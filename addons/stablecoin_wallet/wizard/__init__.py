@@ -1,1 +1,0 @@
-from . import stablecoin_sanctions_import
