@@ -8,10 +8,10 @@ database is upgraded with the addons of this checkout, by Odoo's own `-u`.
 
 import os
 import subprocess
-import uuid
 
 import odoodb
 import pytest
+from release import release_addons_path
 
 # The last commit whose stablecoin_invoicing had `stablecoin.quote` (version 18.0.1.0.0).
 QUOTE_ERA = "2ad214e"
@@ -19,25 +19,8 @@ QUOTE_ERA = "2ad214e"
 
 @pytest.fixture
 def old_addons(tmp_path):
-    target = tmp_path / "old"
-    target.mkdir()
-    archive = subprocess.run(
-        ["git", "-C", str(odoodb.ROOT), "archive", QUOTE_ERA, "addons"],
-        check=True,
-        capture_output=True,
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    odoo_paths = [p for p in os.environ["ODOO_ADDONS_PATH"].split(",") if "/addons" in p]
-    ours = str(odoodb.ADDONS)
-    return ",".join([*(p for p in odoo_paths if p != ours), str(target / "addons")])
-
-
-@pytest.fixture
-def old_db():
-    name = f"scoin_migrate_{uuid.uuid4().hex[:8]}"
-    odoodb.copy(odoodb.deps_template(), name)
-    yield name
-    odoodb.drop(name)
+    """The quote era's addons (overrides conftest's, which is the previous release)."""
+    return release_addons_path(QUOTE_ERA, tmp_path / "old")
 
 
 def old_shell(db, addons_path, script):

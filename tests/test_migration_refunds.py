@@ -4,7 +4,7 @@ credit note confirmed before the upgrade keeps its refund (same amount, same add
 URI), matched by the watcher as before; one never confirmed gets none."""
 
 import odoodb
-from test_migration_recurring import RELEASE, old_addons, old_db, shell  # noqa: F401
+from release import shell
 
 # Two credit notes of the release, written as its confirmation left them (the refund address
 # is the original payer's, which the release checked against the invoice's receipts).
@@ -43,7 +43,7 @@ print('COLUMN', env.cr.fetchone()[0])
 """
 
 
-def test_confirmed_refunds_become_refund_requests(old_db, old_addons, tmp_path):  # noqa: F811
+def test_confirmed_refunds_become_refund_requests(old_db, old_addons, tmp_path):
     installed = ("stablecoin_wallet", "stablecoin_invoicing", "stablecoin_payment_provider")
     common = ("--stop-after-init", "--no-http", "--log-level=warn")
     odoodb.odoo(

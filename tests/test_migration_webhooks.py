@@ -9,58 +9,9 @@ installed. Once with the whole chain (the provider now depends on stablecoin_web
 installs it), once with stablecoin_invoicing alone (its migration asks for it).
 """
 
-import os
-import subprocess
-import uuid
-
 import odoodb
 import pytest
-
-# Release 18.0.1.1.0: webhooks in stablecoin_invoicing.
-RELEASE = "ce66ba2"
-
-
-@pytest.fixture
-def old_addons(tmp_path):
-    target = tmp_path / "old"
-    target.mkdir()
-    archive = subprocess.run(
-        ["git", "-C", str(odoodb.ROOT), "archive", RELEASE, "addons"],
-        check=True,
-        capture_output=True,
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    odoo_paths = [p for p in os.environ["ODOO_ADDONS_PATH"].split(",") if "/addons" in p]
-    ours = str(odoodb.ADDONS)
-    return ",".join([*(p for p in odoo_paths if p != ours), str(target / "addons")])
-
-
-@pytest.fixture
-def old_db():
-    name = f"scoin_migrate_hook_{uuid.uuid4().hex[:8]}"
-    odoodb.copy(odoodb.deps_template(), name)
-    yield name
-    odoodb.drop(name)
-
-
-def shell(db, script, addons_path=None):
-    """Run ``script`` in an ``odoo shell``; its ``KEY value`` lines as a dict."""
-    cmd = odoodb.shell_cmd(db)
-    if addons_path:
-        cmd.append(f"--addons-path={addons_path}")
-    proc = subprocess.run(
-        cmd,
-        input=script,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=dict(os.environ, TZ="UTC"),
-        check=False,
-    )
-    assert proc.returncode == 0 and " ERROR " not in proc.stderr, proc.stderr[-3000:]
-    lines = [line for line in proc.stdout.splitlines() if line[:1].isupper() and " " in line]
-    return dict(line.split(" ", 1) for line in lines)
-
+from release import shell
 
 # In release 18.0.1.1.0: an endpoint subscribed to two events, one delivery queued for it,
 # and the administrator's own schedule for the sending job.
