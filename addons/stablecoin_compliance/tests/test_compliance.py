@@ -282,12 +282,13 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
 
     # -- refunds and claims ------------------------------------------------------------------
-    def test_refund_to_a_listed_address_is_held(self):
+    def credit_note_to_a_listed_payer(self):
+        """A paid invoice whose payer OFAC has listed since, and its posted credit note (made
+        by the accountant)."""
         invoice = self.clerk_invoice(30.0)
         self.pay(30_000_000)
         self.settle()
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
-        # Since then, OFAC has listed the customer's address.
         self.env["stablecoin.sanctions.address"].create(
             {"address": self.customer.lower(), "chain": "evm", "tickers": "ETH", "uid": "1"}
         )
@@ -298,6 +299,10 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         ).save()
         credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
         credit_note.action_post()
+        return credit_note
+
+    def test_refund_to_a_listed_address_is_held(self):
+        credit_note = self.credit_note_to_a_listed_payer()
         credit_note.with_user(self.accountant).action_stablecoin_confirm_refund_address()
         self.assertFalse(credit_note.stablecoin_refund_confirmed)
         self.assertFalse(credit_note.stablecoin_refund_uri, "no refund request while held")
@@ -314,20 +319,8 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
     def test_a_refund_is_issued_only_by_the_screened_confirmation(self):
         """A billing clerk writing the *confirmed* flag (as the API lets them write fields)
         issues no refund request: only the accountant's confirmation, after the screening,
-        makes one; a refund address changed after it must be confirmed again."""
-        invoice = self.clerk_invoice(30.0)
-        self.pay(30_000_000)
-        self.settle()
-        self.env["stablecoin.sanctions.address"].create(
-            {"address": self.customer.lower(), "chain": "evm", "tickers": "ETH", "uid": "7"}
-        )
-        reversal = Form(
-            self.env["account.move.reversal"]
-            .with_user(self.accountant)
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-        ).save()
-        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
-        credit_note.action_post()
+        makes one."""
+        credit_note = self.credit_note_to_a_listed_payer()
         with self.assertRaisesRegex(UserError, "Refund Address Confirmed"):
             credit_note.with_user(self.clerk).write({"stablecoin_refund_confirmed": True})
         self.assertFalse(credit_note.stablecoin_refund_confirmed)
