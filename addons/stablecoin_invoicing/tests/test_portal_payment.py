@@ -146,15 +146,25 @@ class TestPortalActions(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         invoice = self.make_invoice(15.0)
         page = self.post_form(invoice, "o_stablecoin_reject", reason="Wrong quantity, we ordered 2")
         self.assertEqual(invoice.stablecoin_payment_status, "rejected")
-        self.assertEqual(invoice.stablecoin_reject_reason, "Wrong quantity, we ordered 2")
+        self.assertEqual(
+            invoice.stablecoin_request_id.reject_reason, "Wrong quantity, we ordered 2"
+        )
         self.assertIn(
             "Wrong quantity", page.xpath("string(//div[@id='stablecoin_portal_payment'])")
         )
         self.assertFalse(page.xpath("//a[hasclass('o_stablecoin_uri')]"), "no QR once rejected")
         self.assertTrue(invoice.activity_ids, "the issuer gets an activity")
-        # The issuer can still reset to draft (and fix the invoice).
+        # The issuer can still reset to draft (and fix the invoice): posted again, it asks
+        # for payment anew, the rejection kept on the old request only.
+        rejected = invoice.stablecoin_request_id
         invoice.button_draft()
-        self.assertFalse(invoice.stablecoin_reject_reason)
+        self.assertEqual(rejected.state, "cancelled")
+        self.assertEqual(rejected.reject_reason, "Wrong quantity, we ordered 2")
+        invoice.action_post()
+        self.assertEqual(invoice.stablecoin_payment_status, "awaiting")
+        self.assertNotEqual(invoice.stablecoin_request_id, rejected)
+        self.assertFalse(invoice.stablecoin_request_id.reject_reason)
+        self.assertTrue(invoice.stablecoin_payment_uri)
 
     def test_a_link_cannot_write_on_the_payment_card(self):
         invoice = self.make_invoice(15.0)
@@ -242,7 +252,7 @@ class TestPortalActions(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         self.assertTrue(page.xpath("//*[hasclass('o_stablecoin_quote_expiry')]"))
         # The expiry in UTC for the page script (shown in the payer's zone, with a countdown).
         expires = page.xpath("//*[hasclass('o_stablecoin_expires')]/@data-expires")
-        self.assertEqual(expires, [invoice.stablecoin_request_expires_at.isoformat() + "Z"])
+        self.assertEqual(expires, [invoice.stablecoin_request_id.expires_at.isoformat() + "Z"])
         self.assertTrue(page.xpath("//*[hasclass('o_stablecoin_countdown')]"))
         self.assertEqual(
             page.xpath(
