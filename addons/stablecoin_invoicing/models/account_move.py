@@ -614,18 +614,20 @@ class AccountMove(models.Model):
             or self.stablecoin_transfer_ids
         ):
             raise UserError(self.env._("An invoice with payments cannot be rejected."))
-        Request = self.env["stablecoin.payment.request"]
-        Request._refresh_for(self)
-        request = self.sudo().stablecoin_request_id
-        (self.sudo().stablecoin_request_ids - request)._cancel()
+        # The caller checked the payer's access (the portal's token): from here on, the code
+        # writes what the payer may not (requests, chatter, the issuer's activity).
+        invoice_sudo = self.sudo()
+        self.env["stablecoin.payment.request"]._refresh_for(invoice_sudo)
+        request = invoice_sudo.stablecoin_request_id
+        (invoice_sudo.stablecoin_request_ids - request)._cancel()
         if not request._reject(reason[:2000]):
             raise UserError(self.env._("This invoice takes no payment now: it cannot be rejected."))
         self._stablecoin_event("invoice.rejected")
-        self.sudo().message_post(
+        invoice_sudo.message_post(
             body=self.env._("The customer rejected this invoice: %s", reason[:2000]),
             author_id=self.commercial_partner_id.id,
         )
-        self.sudo().activity_schedule(
+        invoice_sudo.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=self.env._("Invoice rejected by the customer"),
             note=reason[:2000],

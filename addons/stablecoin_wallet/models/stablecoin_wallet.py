@@ -195,7 +195,7 @@ class StablecoinWallet(models.Model):
         for wallet in self.filtered(lambda w: w.kind == "address" and w.address):
             fixed = wallet.address_ids.filtered(lambda a: a.derivation_index == -1)
             if fixed.address != wallet.address:
-                fixed.sudo().active = False
+                fixed.sudo().active = False  # archived: its receipts keep their history
                 Address.create(
                     {"wallet_id": wallet.id, "address": wallet.address, "derivation_index": -1}
                 )
@@ -253,16 +253,14 @@ class StablecoinWallet(models.Model):
             "SELECT next_index FROM stablecoin_wallet WHERE id = %s FOR UPDATE", [self.id]
         )
         index = self.env.cr.fetchone()[0]
+        # The key and the index are the system's (users read neither): one sudo for both.
+        wallet_sudo = self.sudo()
         Address = self.env["stablecoin.address"].sudo()
-        address = derive_address(self.sudo().xpub, index)
+        address = derive_address(wallet_sudo.xpub, index)
         # Never hand out an address another wallet already watches (the same key imported
         # twice, or a fixed address of this key): its receipts would belong to that wallet.
         while Address.search_count([("address", "=", address), ("active", "=", True)], limit=1):
             index += 1
-            address = derive_address(self.sudo().xpub, index)
-        self.sudo().next_index = index + 1
-        return (
-            self.env["stablecoin.address"]
-            .sudo()
-            .create({"wallet_id": self.id, "address": address, "derivation_index": index})
-        )
+            address = derive_address(wallet_sudo.xpub, index)
+        wallet_sudo.next_index = index + 1
+        return Address.create({"wallet_id": self.id, "address": address, "derivation_index": index})
