@@ -35,7 +35,7 @@ def sweep(chain, factory, sender, merchant, salts, token):
 
 
 def salt(n):
-    return deposit.request_salt(31337, f"test-db:{n}")
+    return deposit.request_salt(f"test-db:{n}")
 
 
 def test_deposit_address_is_the_factorys_and_known_before_deployment(chain, factory, roles):

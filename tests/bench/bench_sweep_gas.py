@@ -41,7 +41,7 @@ def main():
         results = {}
         n = 0
         for batch in (1, 10, 50):
-            salts = [deposit.request_salt(31337, f"bench:{n + i}") for i in range(batch)]
+            salts = [deposit.request_salt(f"bench:{n + i}") for i in range(batch)]
             n += batch
             for s in salts:
                 chain.transfer(usdc, payer, deposit.deposit_address(merchant, s), 1_000_000)

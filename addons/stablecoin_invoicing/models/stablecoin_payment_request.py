@@ -386,7 +386,8 @@ class StablecoinPaymentRequest(models.Model):
         earlier = invoice_sudo.stablecoin_request_ids.address_id.filtered(
             lambda a: a.wallet_id == wallet and a.active
         )[:1]
-        address = earlier if wallet.kind == "xpub" and earlier else wallet._new_receiving_address()
+        per_invoice = wallet.kind in ("xpub", "deposit")
+        address = earlier if per_invoice and earlier else wallet._new_receiving_address()
         if not address:
             raise UserError(self.env._("Wallet %s has no receiving address.", wallet.name))
         invoice_sudo.stablecoin_wallet_id = wallet

@@ -56,10 +56,11 @@ def factory_deployment():
     return CREATE2_DEPLOYER, "0x" + (FACTORY_SALT + creation_code("DepositFactory")).hex()
 
 
-def request_salt(network_chain_id, request_key):
-    """The salt of one payment request: its network and a key unique in the database (the
-    database's uuid and the request's id), hashed; nothing about the customer leaks."""
-    return keccak(text=f"stablecoin-deposit:{int(network_chain_id)}:{request_key}")
+def request_salt(key):
+    """The salt of one deposit address: a key unique to it (the database's uuid, the wallet
+    and the address's index), hashed; nothing about the customer leaks. The same on every
+    network: a payment sent on another network than asked can be swept there too."""
+    return keccak(text=f"stablecoin-deposit:{key}")
 
 
 def deposit_address(merchant, salt, factory=None):
