@@ -19,11 +19,13 @@ class TestDepositAddresses(ClerkInvoicesMixin, StablecoinInvoiceMixin, Transacti
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The business's own address for this wallet (the shop wallet watches another).
+        cls.owner = cls.chain.accounts[8]
         cls.deposit_wallet = cls.env["stablecoin.wallet"].create(
             {
                 "name": "Deposit addresses",
                 "kind": "deposit",
-                "address": cls.merchant,
+                "address": cls.owner,
                 "token_ids": [Command.set(cls.token_usdc.ids)],
             }
         )
@@ -35,8 +37,8 @@ class TestDepositAddresses(ClerkInvoicesMixin, StablecoinInvoiceMixin, Transacti
         self.assertEqual(len(addresses), 2, "two invoices of one amount, two addresses")
         for address in addresses:
             salt = bytes.fromhex(address.deposit_salt[2:])
-            self.assertEqual(address.address, deposit.deposit_address(self.merchant, salt))
-            self.assertNotEqual(address.address, self.merchant)
+            self.assertEqual(address.address, deposit.deposit_address(self.owner, salt))
+            self.assertNotEqual(address.address, self.owner)
         # The amounts are the invoices' own: no tag to tell them apart.
         self.assertEqual(first._stablecoin_current_request().amount_units, "50000000")
         self.assertEqual(second._stablecoin_current_request().amount_units, "50000000")
@@ -60,6 +62,30 @@ class TestDepositAddresses(ClerkInvoicesMixin, StablecoinInvoiceMixin, Transacti
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(set(invoice.stablecoin_transfer_ids.mapped("bound_by")), {"address"})
         self.assertEqual(other.payment_state, "not_paid", "the same amount elsewhere: untouched")
+
+    def test_a_sweep_moves_money_between_own_addresses_and_books_nothing(self):
+        invoice = self.make_invoice(30.0, wallet=self.deposit_wallet)
+        self.pay(30_000_000, to=invoice.stablecoin_address)
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        payments = self.env["account.payment"].search_count([])
+        # Anyone sweeps (here the customer): the factory on this chain as on any, through the
+        # CREATE2 deployer.
+        factory = deposit.factory_address()
+        if self.chain.rpc("eth_getCode", factory, "latest") == "0x":
+            self.chain.send(self.customer, *deposit.factory_deployment())
+        salt = bytes.fromhex(invoice.stablecoin_request_id.address_id.deposit_salt[2:])
+        before = self.chain.balance_of(self.usdc, self.owner)
+        tx = self.chain.send(
+            self.customer, factory, deposit.sweep_call(self.owner, [salt], self.usdc)
+        )
+        self.assertEqual(self.chain.balance_of(self.usdc, self.owner) - before, 30_000_000)
+        self.settle()
+        sweep = self.env["stablecoin.transfer"].search([("tx_hash", "=", tx)])
+        self.assertEqual(len(sweep), 1)
+        self.assertEqual((sweep.state, sweep.ignore_reason), ("ignored", "internal"))
+        self.assertEqual(self.env["account.payment"].search_count([]), payments, "no receipt")
+        self.assertEqual(len(invoice.stablecoin_transfer_ids), 1)
 
     def test_switching_tokens_keeps_the_invoices_address(self):
         self.deposit_wallet.token_ids = [Command.set((self.token_usdc | self.token_usdt).ids)]

@@ -233,7 +233,9 @@ class StablecoinWallet(models.Model):
 
     def _sync_addresses(self):
         Address = self.env["stablecoin.address"].sudo()
-        for wallet in self.filtered(lambda w: w.kind == "address" and w.address):
+        # A fixed address is watched; so is a deposit wallet's own address, where its sweeps
+        # arrive (internal: between the company's own addresses) and the balance is attested.
+        for wallet in self.filtered(lambda w: w.kind in ("address", "deposit") and w.address):
             fixed = wallet.address_ids.filtered(lambda a: a.derivation_index == -1)
             if fixed.address != wallet.address:
                 fixed.sudo().active = False  # archived: its receipts keep their history
