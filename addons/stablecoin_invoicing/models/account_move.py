@@ -617,8 +617,9 @@ class AccountMove(models.Model):
         # The caller checked the payer's access (the portal's token): from here on, the code
         # writes what the payer may not (requests, chatter, the issuer's activity).
         invoice_sudo = self.sudo()
-        self.env["stablecoin.payment.request"]._refresh_for(invoice_sudo)
         request = invoice_sudo.stablecoin_request_id
+        if not request:
+            raise UserError(self.env._("This invoice takes no stablecoin payment."))
         (invoice_sudo.stablecoin_request_ids - request)._cancel()
         if not request._reject(reason[:2000]):
             raise UserError(self.env._("This invoice takes no payment now: it cannot be rejected."))

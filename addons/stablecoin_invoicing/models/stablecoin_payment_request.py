@@ -237,23 +237,29 @@ class StablecoinPaymentRequest(models.Model):
                 else False
             )
 
-    @api.depends("payment_uri", "address_id.address")
+    def _asks_now(self):
+        """This request still asks the payer for its amount: an old one's QR code could pay
+        another invoice now asking the same amount on a shared address."""
+        self.ensure_one()
+        return self.direction == "out" or self.state in ("awaiting", "seen", "partial")
+
+    @api.depends("payment_uri", "address_id.address", "state")
     def _compute_wallet_link(self):
         for request in self:
             token = request.token_id
             link = False
-            if request.direction == "in" and request.payment_uri:
+            if request.direction == "in" and request.payment_uri and request._asks_now():
                 amount = format_units(int(request.amount_units), token.decimals, 0)
                 link = token._family().wallet_link(
                     token.contract_address, token.chain_id, request.address_id.address, amount
                 )
             request.wallet_link = link or False
 
-    @api.depends("payment_uri")
+    @api.depends("payment_uri", "state")
     def _compute_payment_qr(self):
         Move = self.env["account.move"]
         for request in self:
-            uri = request.payment_uri
+            uri = request._asks_now() and request.payment_uri
             request.payment_qr = Move._stablecoin_qr_for(uri).split(",", 1)[1] if uri else False
 
     @api.constrains("direction", "address_id", "recipient")
@@ -300,7 +306,8 @@ class StablecoinPaymentRequest(models.Model):
             if invoice.payment_state in ("paid", "in_payment", "reversed") or not (
                 invoice.amount_residual
             ):
-                invoice.stablecoin_request_ids._cancel()
+                # A rejection stands until the invoice is reset to draft (`_cancel_for`).
+                invoice.stablecoin_request_ids.filtered(lambda r: r.state != "rejected")._cancel()
                 continue
             if invoice.stablecoin_request_id.state == "rejected":
                 continue

@@ -11,6 +11,7 @@ from PIL import Image
 from werkzeug.urls import url_encode
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
@@ -165,6 +166,41 @@ class TestPortalActions(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         self.assertNotEqual(invoice.stablecoin_request_id, rejected)
         self.assertFalse(invoice.stablecoin_request_id.reject_reason)
         self.assertTrue(invoice.stablecoin_payment_uri)
+
+    def test_rejection_stands_through_a_payment_cancelled(self):
+        """An accountant registers a payment on a rejected invoice by mistake, then cancels
+        it: the invoice is rejected again, with no QR code, and its request keeps the
+        reason (the backend form of the request shows none either)."""
+        invoice = self.make_invoice(15.0)
+        self.post_form(invoice, "o_stablecoin_reject", reason="Duplicate of last week's")
+        rejected = invoice.stablecoin_request_id
+        accountant = self.company_user(
+            "scoin_reject_accountant", "account.group_account_user", [self.env.company]
+        )
+        wizard = (
+            self.env["account.payment.register"]
+            .with_user(accountant)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({})
+        )
+        payment = wizard._create_payments()
+        self.assertEqual(invoice.stablecoin_payment_status, "paid")
+        self.assertEqual(rejected.state, "rejected", "a payment does not undo a rejection")
+        payment.with_user(accountant).action_draft()
+        payment.with_user(accountant).action_cancel()
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(invoice.stablecoin_payment_status, "rejected")
+        self.assertEqual(invoice.stablecoin_request_id, rejected)
+        self.assertFalse(invoice.stablecoin_payment_uri)
+        self.assertFalse(rejected.payment_qr, "no QR code of an amount no longer asked")
+        self.assertFalse(rejected.wallet_link)
+
+    def test_an_invoice_without_a_request_cannot_be_rejected_but_says_why(self):
+        invoice = self.make_invoice(15.0)
+        invoice.stablecoin_request_ids._cancel()
+        invoice.sudo().stablecoin_request_id = False
+        with self.assertRaisesRegex(UserError, "takes no stablecoin payment"):
+            invoice._stablecoin_reject("Not ours")
 
     def test_a_link_cannot_write_on_the_payment_card(self):
         invoice = self.make_invoice(15.0)

@@ -6,6 +6,8 @@ with the customer's reason; an invoice paid late has the requests its late trans
 flagged (its current one when none is found). The invoice's status is recomputed from them;
 the two columns go."""
 
+import logging
+
 from odoo import SUPERUSER_ID, api
 
 
@@ -16,6 +18,28 @@ def _columns(cr):
               AND column_name IN ('stablecoin_reject_reason', 'stablecoin_paid_late')"""
     )
     return {row[0] for row in cr.fetchall()}
+
+
+_logger = logging.getLogger(__name__)
+
+
+def _request_of(move):
+    """The invoice's current request, else its latest one asking for payment."""
+    return (
+        move.stablecoin_request_id
+        or move.stablecoin_request_ids.filtered(lambda r: r.direction == "in")[:1]
+    )
+
+
+def _note(move, reason):
+    """What cannot be put on a request is kept in the invoice's chatter."""
+    body = (
+        f"Before the 18.0.2.0.0 upgrade: the customer rejected this invoice: {reason}"
+        if reason
+        else "Before the 18.0.2.0.0 upgrade: this invoice was paid after its quote expired."
+    )
+    move.message_post(body=body)
+    _logger.warning("%s: %s", move.display_name, body)
 
 
 def migrate(cr, version):
@@ -30,26 +54,36 @@ def migrate(cr, version):
     if "stablecoin_reject_reason" in columns:
         cr.execute(
             """SELECT id, stablecoin_reject_reason FROM account_move
-                WHERE stablecoin_reject_reason IS NOT NULL AND stablecoin_request_id IS NOT NULL
-                ORDER BY id"""
+                WHERE stablecoin_reject_reason IS NOT NULL ORDER BY id"""
         )
         for move_id, reason in cr.fetchall():
-            request = Move.browse(move_id).stablecoin_request_id
-            # The release cancelled the requests of a rejected invoice: its current one
-            # becomes the rejected one (`_set_state` has no way back from cancelled).
+            move = Move.browse(move_id)
+            request = _request_of(move)
+            if request.state not in ("cancelled", "awaiting", "expired"):
+                # Paid since (or never asked): no rejection to carry; the reason stays told.
+                _note(move, reason)
+                continue
+            # The release cancelled the requests of a rejected invoice: its current one becomes
+            # the rejected one (`_set_state` has no way back from cancelled).
             request.write({"state": "rejected", "reject_reason": reason})
-            touched |= request.move_id
+            move.stablecoin_request_id = request
+            touched |= move
     if "stablecoin_paid_late" in columns:
         cr.execute("SELECT id FROM account_move WHERE stablecoin_paid_late ORDER BY id")
         for move in Move.browse([row[0] for row in cr.fetchall()]):
             late = move.stablecoin_transfer_ids.filtered(
                 lambda t: (
-                    t.request_id.expires_at
+                    t.state == "matched"
+                    and t.request_id.expires_at
                     and t.block_time
                     and t.block_time > t.request_id.expires_at
                 )
             ).request_id
-            (late or move.stablecoin_request_id).write({"paid_late": True})
+            late = late or _request_of(move)
+            if late:
+                late.write({"paid_late": True})
+            else:
+                _note(move, None)
             touched |= move
     env.flush_all()
     if touched:
