@@ -9,7 +9,9 @@
     "author": "Stablecoin Invoicing contributors",
     "license": "LGPL-3",
     "depends": ["account"],
-    "external_dependencies": {"python": ["eth_abi", "eth_utils", "bip_utils", "requests"]},
+    "external_dependencies": {
+        "python": ["eth_abi", "eth_account", "eth_utils", "bip_utils", "requests"]
+    },
     "data": [
         "security/ir.model.access.csv",
         "security/stablecoin_wallet_security.xml",
