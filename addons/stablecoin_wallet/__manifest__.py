@@ -23,6 +23,13 @@
         "views/stablecoin_wallet_views.xml",
         "views/stablecoin_transfer_views.xml",
         "views/stablecoin_wallet_menus.xml",
+        "wizard/stablecoin_sweep_wizard_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "stablecoin_wallet/static/src/js/send_transaction_field.js",
+            "stablecoin_wallet/static/src/xml/send_transaction_field.xml",
+        ],
+    },
     "demo": ["demo/stablecoin_network_demo.xml"],
 }

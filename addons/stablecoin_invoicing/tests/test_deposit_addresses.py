@@ -1,8 +1,9 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command
-from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.stablecoin_wallet.chain import deposit
 
@@ -86,6 +87,50 @@ class TestDepositAddresses(ClerkInvoicesMixin, StablecoinInvoiceMixin, Transacti
         self.assertEqual((sweep.state, sweep.ignore_reason), ("ignored", "internal"))
         self.assertEqual(self.env["account.payment"].search_count([]), payments, "no receipt")
         self.assertEqual(len(invoice.stablecoin_transfer_ids), 1)
+
+    def test_accountant_sweeps_with_the_transaction_the_wizard_builds(self):
+        first = self.make_invoice(12.0, wallet=self.deposit_wallet)
+        second = self.make_invoice(8.0, wallet=self.deposit_wallet)
+        self.pay(12_000_000, to=first.stablecoin_address)
+        self.pay(8_000_000, to=second.stablecoin_address)
+        self.settle()
+        accountant = self.company_user(
+            "scoin_sweep_accountant", "account.group_account_user", [self.env.company]
+        )
+        action = self.deposit_wallet.with_user(accountant).action_open_sweep_wizard()
+        Wizard = self.env["stablecoin.sweep.wizard"].with_user(accountant)
+
+        def open_wizard():
+            return Form(Wizard.with_context(action["context"])).save()
+
+        wizard = open_wizard()
+        if wizard.factory_missing:
+            # A chain without the factory: the wizard gives its one-time deployment first.
+            self.assertEqual(wizard.tx_to.lower(), deposit.CREATE2_DEPLOYER.lower())
+            self.chain.send(self.customer, wizard.tx_to, wizard.tx_data)
+            wizard = open_wizard()
+        self.assertFalse(wizard.factory_missing)
+        self.assertEqual(wizard.address_count, 2)
+        self.assertEqual(wizard.amount_text, "20.00 USDC")
+        self.assertEqual(wizard.tx_to, deposit.factory_address())
+        # The accountant's browser wallet sends it (any account may: it pays only the fee).
+        before = self.chain.balance_of(self.usdc, self.owner)
+        self.chain.send(self.chain.accounts[4], wizard.tx_to, wizard.tx_data)
+        self.assertEqual(self.chain.balance_of(self.usdc, self.owner) - before, 20_000_000)
+        self.settle()
+        sweeps = self.env["stablecoin.transfer"].search(
+            [("wallet_id", "=", self.deposit_wallet.id), ("ignore_reason", "=", "internal")]
+        )
+        self.assertEqual(len(sweeps), 2, "recorded, booked nothing")
+        wizard = open_wizard()
+        self.assertEqual(wizard.address_count, 0)
+        self.assertFalse(wizard.tx_data)
+        self.assertIn("Nothing to sweep", wizard.note)
+        # A billing clerk sees the wallet but sweeps nothing.
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.env["stablecoin.sweep.wizard"].with_user(self.clerk).create(
+                {"wallet_id": self.deposit_wallet.id, "token_id": self.token_usdc.id}
+            )
 
     def test_switching_tokens_keeps_the_invoices_address(self):
         self.deposit_wallet.token_ids = [Command.set((self.token_usdc | self.token_usdt).ids)]

@@ -285,6 +285,15 @@ class StablecoinWallet(models.Model):
             lambda j: j.stablecoin_token_id == token and j.company_id == self.company_id
         )[:1]
 
+    def action_open_sweep_wizard(self):
+        """Accountants: what the deposit addresses hold, and the transaction that sweeps it."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "stablecoin_wallet.stablecoin_sweep_wizard_action"
+        )
+        action["context"] = {"active_id": self.id}
+        return action
+
     def _lock_next_index(self):
         """The wallet's next index, its row locked: two invoices posted at once never share
         one."""
