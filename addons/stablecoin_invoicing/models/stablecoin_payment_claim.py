@@ -182,6 +182,16 @@ class StablecoinPaymentClaim(models.Model):
                     tx_hash,
                 )
             )
+        # An invoice's own address no longer scanned (paid long ago): watched again, so that
+        # this payment is recorded like any.
+        retired = (
+            self.env["stablecoin.address"]
+            .sudo()
+            .browse(
+                {addresses[log.recipient].id for log in logs if not addresses[log.recipient].active}
+            )
+        )
+        retired.write({"active": True})
         Transfer = self.env["stablecoin.transfer"].sudo()
         # Recorded exactly as the watcher records them (once per transaction and log index).
         Transfer._record_transfers(

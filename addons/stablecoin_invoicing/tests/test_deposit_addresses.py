@@ -132,6 +132,36 @@ class TestDepositAddresses(ClerkInvoicesMixin, StablecoinInvoiceMixin, Transacti
                 {"wallet_id": self.deposit_wallet.id, "token_id": self.token_usdc.id}
             )
 
+    def test_paid_invoices_addresses_are_watched_for_the_companys_days_then_found_by_claim(self):
+        invoice = self.make_invoice(10.0, wallet=self.deposit_wallet)
+        address = invoice.stablecoin_request_id.address_id
+        self.pay(10_000_000, to=address.address)
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        Request = self.env["stablecoin.payment.request"]
+        self.assertFalse(Request._cron_retire_addresses(), "paid today: still watched")
+        self.env.company.stablecoin_watch_days = 30
+        self.env.cr.execute(
+            "UPDATE stablecoin_payment_request SET write_date = now() - interval '31 days' "
+            "WHERE move_id = %s",
+            [invoice.id],
+        )
+        self.env.invalidate_all()
+        self.assertEqual(Request._cron_retire_addresses(), address)
+        self.assertFalse(address.active)
+        self.assertTrue(self.deposit_wallet.address_ids.filtered("active"), "its own address")
+        # Months later the customer pays again there: not scanned, but their claim finds it.
+        late = self.pay(3_000_000, to=address.address)
+        self.settle()
+        self.assertFalse(self.env["stablecoin.transfer"].search([("tx_hash", "=", late)]))
+        claim = self.env["stablecoin.payment.claim"]._submit(invoice, late)
+        self.assertEqual((claim.state, claim.proof), ("bound", "address"))
+        self.assertTrue(address.active)
+        receipt = self.env["stablecoin.transfer"].search([("tx_hash", "=", late)])
+        self.assertEqual(receipt.address_id, address)
+        with self.assertRaisesRegex(ValidationError, "Watch Paid Invoices' Addresses"):
+            self.env.company.stablecoin_watch_days = 0
+
     def test_switching_tokens_keeps_the_invoices_address(self):
         self.deposit_wallet.token_ids = [Command.set((self.token_usdc | self.token_usdt).ids)]
         self.env.company.stablecoin_token_ids = [
