@@ -61,6 +61,8 @@ def world():
 net = env.ref('stablecoin_wallet.stablecoin_network_local')
 net.write({{'rpc_url': {chain.url!r}, 'confirmations_final': 2, 'start_block': 1}})
 env.ref('stablecoin_wallet.stablecoin_token_usdc_local').contract_address = {token!r}
+# The shared address, where exact amounts tell invoices apart: what these faults attack.
+env.ref('stablecoin_wallet.stablecoin_wallet_demo').kind = 'address'
 env.cr.commit()
 """,
     )

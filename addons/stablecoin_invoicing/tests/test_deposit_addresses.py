@@ -101,7 +101,7 @@ class TestDepositAddresses(ClerkInvoicesMixin, StablecoinInvoiceMixin, Transacti
         Wizard = self.env["stablecoin.sweep.wizard"].with_user(accountant)
 
         def open_wizard():
-            return Form(Wizard.with_context(action["context"])).save()
+            return Form(Wizard.with_context(**action["context"])).save()
 
         wizard = open_wizard()
         if wizard.factory_missing:
