@@ -7,3 +7,4 @@ from . import test_onramp_wire
 from . import test_onramp_card
 from . import test_tron_pay_now
 from . import test_settlement_hooks
+from . import test_onramp_bridge
