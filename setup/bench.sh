@@ -38,3 +38,6 @@ if [ "$what" = all ] || [ "$what" = scan ]; then
   PYTHONPATH="$ROOT/setup" "$PY" -m odoo shell -c .state/odoo.conf -d "$DB" --no-http \
     --log-level=warn < tests/bench/bench_scan.py 2>&1 | show
 fi
+if [ "$what" = all ] || [ "$what" = sweep ]; then
+  PYTHONPATH="$ROOT/setup" "$PY" tests/bench/bench_sweep_gas.py 2>&1 | show
+fi

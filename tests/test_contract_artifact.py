@@ -1,4 +1,5 @@
-"""The committed test-token artifact is exactly what solc-js makes of the committed source."""
+"""The committed artifacts (the test token; the deposit-address factory and forwarder the wallet
+addon computes addresses from) are exactly what solc-js makes of the committed sources."""
 
 import json
 import logging
@@ -14,6 +15,30 @@ def test_artifact_matches_a_fresh_compilation():
     assert fresh["compiler"] == committed["compiler"]
     assert fresh["abi"] == committed["abi"]
     assert fresh["bytecode"] == committed["bytecode"], "run build.py: the bytecode is stale"
+
+
+def test_deposit_artifact_matches_a_fresh_compilation():
+    fresh = build.compile_deposit_artifact()
+    committed = build.load_deposit_artifact()
+    assert fresh["compiler"] == committed["compiler"]
+    assert set(committed["contracts"]) == {"DepositForwarder", "DepositFactory"}
+    for name, contract in committed["contracts"].items():
+        assert fresh["contracts"][name]["abi"] == contract["abi"]
+        assert fresh["contracts"][name]["bytecode"] == contract["bytecode"], (
+            f"run build.py: {name}'s bytecode is stale"
+        )
+
+
+def test_deposit_contracts_have_no_admin():
+    """No owner, no upgrade, no function that could send funds anywhere but the merchant."""
+    functions = {
+        name: {item["name"] for item in contract["abi"] if item["type"] == "function"}
+        for name, contract in build.load_deposit_artifact()["contracts"].items()
+    }
+    assert functions == {
+        "DepositForwarder": set(),
+        "DepositFactory": {"depositAddress", "sweep", "sweepingToken"},
+    }
 
 
 def test_check_mode_detects_a_stale_artifact(tmp_path, monkeypatch, caplog):

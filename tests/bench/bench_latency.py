@@ -100,8 +100,8 @@ for i in range({PAYMENTS} + 1):
         'stablecoin_token_id': token.id, 'stablecoin_wallet_id': wallet.id,
         'invoice_line_ids': [Command.create({{'name': 'Fee', 'price_unit': 50, 'tax_ids': []}})]}})
     inv.action_post()
-    print('INVOICE', inv.id, inv._portal_ensure_token(), inv.stablecoin_amount_due_units,
-          inv.stablecoin_address)
+    units = inv._stablecoin_current_request().amount_units
+    print('INVOICE', inv.id, inv._portal_ensure_token(), units, inv.stablecoin_address)
 print('CONFIRMATIONS', net.confirmations_final)
 env.cr.commit()
 """,

@@ -277,7 +277,7 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
     def test_receipt_at_the_threshold_is_booked(self):
         invoice = self.clerk_invoice(1000.0, self.company_a.currency_id)
         self.verify(self.partner, False)
-        self.pay(int(invoice.stablecoin_amount_due_units))
+        self.pay(int(invoice._stablecoin_current_request().amount_units))
         self.settle()
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
 
@@ -305,7 +305,9 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         credit_note = self.credit_note_to_a_listed_payer()
         credit_note.with_user(self.accountant).action_stablecoin_confirm_refund_address()
         self.assertFalse(credit_note.stablecoin_refund_confirmed)
-        self.assertFalse(credit_note.stablecoin_refund_uri, "no refund request while held")
+        self.assertFalse(
+            credit_note.stablecoin_refund_request_id.payment_uri, "no refund request while held"
+        )
         hold = credit_note.stablecoin_hold_ids
         self.assertEqual(
             (hold.subject, hold.kind, hold.address), ("refund", "sanctions", self.customer)
@@ -314,7 +316,9 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
             credit_note.with_user(self.accountant).action_stablecoin_confirm_refund_address()
         self.decide(hold, "release", "Refund licensed by OFAC (licence 456).")
         self.assertTrue(credit_note.stablecoin_refund_confirmed)
-        self.assertIn(f"address={self.customer}", credit_note.stablecoin_refund_uri)
+        self.assertIn(
+            f"address={self.customer}", credit_note.stablecoin_refund_request_id.payment_uri
+        )
 
     def test_a_refund_is_issued_only_by_the_screened_confirmation(self):
         """A billing clerk writing the *confirmed* flag (as the API lets them write fields)
@@ -324,7 +328,9 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         with self.assertRaisesRegex(UserError, "Refund Address Confirmed"):
             credit_note.with_user(self.clerk).write({"stablecoin_refund_confirmed": True})
         self.assertFalse(credit_note.stablecoin_refund_confirmed)
-        self.assertFalse(credit_note.stablecoin_refund_uri, "no refund to a listed address")
+        self.assertFalse(
+            credit_note.stablecoin_refund_request_id.payment_uri, "no refund to a listed address"
+        )
         refunds = credit_note.stablecoin_request_ids.filtered(lambda r: r.direction == "out")
         self.assertFalse(refunds)
 

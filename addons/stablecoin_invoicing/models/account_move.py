@@ -56,16 +56,10 @@ class AccountMove(models.Model):
     stablecoin_wallet_id = fields.Many2one(
         "stablecoin.wallet", string="Receiving Wallet", readonly=True, copy=False
     )
-    stablecoin_address_id = fields.Many2one(
-        "stablecoin.address", string="Receiving Address Record", readonly=True, copy=False
-    )
     stablecoin_address = fields.Char(
-        related="stablecoin_address_id.address", string="Receiving Address (0x)"
-    )
-    stablecoin_address_display = fields.Char(
-        related="stablecoin_address_id.display_address",
-        string="Receiving Address",
-        help="The receiving address as the payer's wallet writes it (Tron: T...).",
+        related="stablecoin_request_id.address_id.address",
+        string="Receiving Address (0x)",
+        help="The address of the current payment request (XML-RPC integrators read it).",
     )
     stablecoin_request_ids = fields.One2many(
         "stablecoin.payment.request", "move_id", string="Payment Requests", readonly=True
@@ -73,27 +67,11 @@ class AccountMove(models.Model):
     stablecoin_request_id = fields.Many2one(
         "stablecoin.payment.request", string="Current Payment Request", readonly=True, copy=False
     )
-    stablecoin_request_expires_at = fields.Datetime(related="stablecoin_request_id.expires_at")
-    stablecoin_amount_due_units = fields.Char(
-        compute="_compute_stablecoin_payment_request",
-        string="Amount Due (token units)",
-        help="The exact amount still due, in the token's smallest unit.",
-    )
     stablecoin_payment_uri = fields.Char(
         compute="_compute_stablecoin_payment_request",
         string="Payment URI",
         help="What the QR code says: an EIP-681 URI on EVM networks, the bare T... address on "
         "Tron (no payment URI standard there).",
-    )
-    stablecoin_wallet_link = fields.Char(
-        compute="_compute_stablecoin_payment_request",
-        string="Wallet App Link",
-        help="Tron mainnet: Trust Wallet's documented send link (token, address, amount).",
-    )
-    stablecoin_payment_qr = fields.Binary(
-        compute="_compute_stablecoin_payment_qr",
-        string="Payment QR Code",
-        help="The payment URI as a QR code, as the customer sees it on the invoice and the page.",
     )
     stablecoin_amount_due_text = fields.Char(
         compute="_compute_stablecoin_payment_request",
@@ -116,10 +94,6 @@ class AccountMove(models.Model):
         string="Stablecoin Transfers Seen",
         help="Kept on the invoice: its page lists the transfers only when there are some, "
         "without asking for them on every view.",
-    )
-    stablecoin_paid_late = fields.Boolean(readonly=True, copy=False)
-    stablecoin_reject_reason = fields.Text(
-        string="Rejection Reason", readonly=True, copy=False, tracking=True
     )
     stablecoin_payment_status = fields.Selection(
         PAYMENT_STATUSES,
@@ -148,17 +122,18 @@ class AccountMove(models.Model):
         string="Refund To (as the wallet writes it)",
         help="The refund address in its network's form (Tron: T...).",
     )
+    stablecoin_refund_request_id = fields.Many2one(
+        "stablecoin.payment.request",
+        compute="_compute_stablecoin_refund_request",
+        string="Refund Request",
+        help="What the business is asked to send back (amount, URI), once an accountant "
+        "confirmed the refund address: the watcher matches the wallet's transfer to it.",
+    )
     stablecoin_refund_confirmed = fields.Boolean(
         compute="_compute_stablecoin_refund_request",
         string="Refund Address Confirmed",
         help="An accountant confirmed the refund address (after its compliance screening): "
         "the credit note then has a refund request (amount, URI), matched by the watcher.",
-    )
-    stablecoin_refund_units = fields.Char(
-        compute="_compute_stablecoin_refund_request", string="Refund (token units)"
-    )
-    stablecoin_refund_uri = fields.Char(
-        compute="_compute_stablecoin_refund_request", string="Refund URI (EIP-681)"
     )
 
     @api.depends("reversed_entry_id.stablecoin_transfer_ids.state", "move_type")
@@ -318,10 +293,8 @@ class AccountMove(models.Model):
                     and m.currency_id.compare_amounts(r.amount_due, m.amount_residual) == 0
                 )
             )[:1]
+            move.stablecoin_refund_request_id = request
             move.stablecoin_refund_confirmed = bool(request)
-            move.stablecoin_refund_units = request.amount_units
-            # EVM: an EIP-681 URI; Tron (no payment URI): the address, as its wallet reads it.
-            move.stablecoin_refund_uri = request.payment_uri
 
     # -- defaults ----------------------------------------------------------------------------
     @api.depends("currency_id")
@@ -373,35 +346,11 @@ class AccountMove(models.Model):
     )
     def _compute_stablecoin_payment_request(self):
         for move in self:
-            move.stablecoin_amount_due_units = False
-            move.stablecoin_amount_due_text = False
-            move.stablecoin_payment_uri = False
-            move.stablecoin_wallet_link = False
             request = move.stablecoin_request_id
-            if not request._is_current_for(move):
-                continue
-            move.stablecoin_amount_due_units = request.amount_units
-            move.stablecoin_amount_due_text = request.amount_text
-            if move.stablecoin_payment_status != "rejected":
-                move.stablecoin_payment_uri = request.payment_uri
-                move.stablecoin_wallet_link = move._stablecoin_trust_wallet_link(request)
-
-    def _stablecoin_trust_wallet_link(self, request):
-        """The wallet app's link filled with ``request`` where its chain family has one (Tron
-        mainnet: Trust Wallet's send link, see ``TronFamily.wallet_link``); else False."""
-        token = request.token_id
-        amount = format_units(int(request.amount_units), token.decimals, 0)
-        link = token._family().wallet_link(
-            token.contract_address, token.chain_id, request.address_id.address, amount
-        )
-        return link or False
-
-    @api.depends("stablecoin_payment_uri")
-    def _compute_stablecoin_payment_qr(self):
-        for move in self:
-            uri = move.stablecoin_payment_uri
-            move.stablecoin_payment_qr = (
-                move._stablecoin_qr_for(uri).split(",", 1)[1].encode() if uri else False
+            current = request._is_current_for(move)
+            move.stablecoin_amount_due_text = current and request.amount_text
+            move.stablecoin_payment_uri = (
+                current and move.stablecoin_payment_status != "rejected" and request.payment_uri
             )
 
     @api.depends_context("lang")
@@ -466,8 +415,7 @@ class AccountMove(models.Model):
         "stablecoin_transfer_ids.state",
         "stablecoin_transfer_ids.confirmations",
         "stablecoin_request_id.state",
-        "stablecoin_reject_reason",
-        "stablecoin_paid_late",
+        "stablecoin_request_ids.paid_late",
     )
     def _compute_stablecoin_payment_status(self):
         for move in self:
@@ -485,11 +433,11 @@ class AccountMove(models.Model):
                 )
                 if overpaid:
                     move.stablecoin_payment_status = "overpaid"
-                elif move.stablecoin_paid_late:
+                elif any(move.stablecoin_request_ids.mapped("paid_late")):
                     move.stablecoin_payment_status = "paid_late"
                 else:
                     move.stablecoin_payment_status = "paid"
-            elif move.stablecoin_reject_reason:
+            elif move.stablecoin_request_id.state == "rejected":
                 move.stablecoin_payment_status = "rejected"
             elif transfers.filtered(
                 lambda t: (
@@ -524,11 +472,17 @@ class AccountMove(models.Model):
         )
         return "data:image/png;base64," + base64.b64encode(png).decode()
 
+    def _stablecoin_current_request(self):
+        """The request that asks for what this invoice has due now; empty when none does."""
+        self.ensure_one()
+        request = self.stablecoin_request_id
+        return request if request._is_current_for(self) else request.browse()
+
     def _stablecoin_amount_due(self):
         """The amount due in tokens, as text: the currency's decimals, more only if needed."""
         self.ensure_one()
         token = self.stablecoin_request_id.token_id or self.stablecoin_token_id
-        units = int(self.stablecoin_amount_due_units or 0)
+        units = int(self._stablecoin_current_request().amount_units or 0)
         return format_units(units, token.decimals, token.currency_id.decimal_places)
 
     def _stablecoin_credit_lines(self):
@@ -616,7 +570,6 @@ class AccountMove(models.Model):
             move._stablecoin_check_postable()
         posted = super()._post(soft=soft)
         for move in stablecoin & posted:
-            self.env["stablecoin.payment.request"]._address_for(move, move.stablecoin_token_id)
             move._stablecoin_refresh_request()
         return posted
 
@@ -661,14 +614,21 @@ class AccountMove(models.Model):
             or self.stablecoin_transfer_ids
         ):
             raise UserError(self.env._("An invoice with payments cannot be rejected."))
-        self.sudo().stablecoin_reject_reason = reason[:2000]
-        self.env["stablecoin.payment.request"]._cancel_for(self)
+        # The caller checked the payer's access (the portal's token): from here on, the code
+        # writes what the payer may not (requests, chatter, the issuer's activity).
+        invoice_sudo = self.sudo()
+        request = invoice_sudo.stablecoin_request_id
+        if not request:
+            raise UserError(self.env._("This invoice takes no stablecoin payment."))
+        (invoice_sudo.stablecoin_request_ids - request)._cancel()
+        if not request._reject(reason[:2000]):
+            raise UserError(self.env._("This invoice takes no payment now: it cannot be rejected."))
         self._stablecoin_event("invoice.rejected")
-        self.sudo().message_post(
+        invoice_sudo.message_post(
             body=self.env._("The customer rejected this invoice: %s", reason[:2000]),
             author_id=self.commercial_partner_id.id,
         )
-        self.sudo().activity_schedule(
+        invoice_sudo.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=self.env._("Invoice rejected by the customer"),
             note=reason[:2000],
@@ -726,6 +686,5 @@ class AccountMove(models.Model):
 
     def button_draft(self):
         res = super().button_draft()
-        self.filtered("stablecoin_reject_reason").sudo().stablecoin_reject_reason = False
         self.env["stablecoin.payment.request"]._cancel_for(self)
         return res

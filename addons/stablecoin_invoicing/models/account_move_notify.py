@@ -180,7 +180,7 @@ class AccountMove(models.Model):
                 "amount_residual": self.amount_residual,
                 "payment_state": self.payment_state,
                 "status": self.stablecoin_payment_status or None,
-                "amount_due_units": self.stablecoin_amount_due_units or None,
+                "amount_due_units": self._stablecoin_current_request().amount_units or None,
                 "token": self.stablecoin_token_id.symbol or None,
                 "invoice_date": fields.Date.to_string(self.invoice_date),
                 "due_date": fields.Date.to_string(self.invoice_date_due),

@@ -107,7 +107,7 @@ class StablecoinPaymentClaim(models.Model):
             )
         if invoice.state != "posted" or not invoice.stablecoin_request_ids:
             raise UserError(self.env._("This invoice takes no stablecoin payment."))
-        if invoice.stablecoin_reject_reason:
+        if invoice.stablecoin_request_id.state == "rejected":
             raise UserError(self.env._("You rejected this invoice: it takes no payment."))
         addresses = {a.address: a for a in invoice.stablecoin_request_ids.address_id}
         tokens = invoice._stablecoin_tokens() | invoice.stablecoin_request_ids.token_id

@@ -19,6 +19,7 @@ REQUEST_STATES = [
     ("expired", "Expired"),
     ("superseded", "Superseded"),
     ("cancelled", "Cancelled"),
+    ("rejected", "Rejected"),
 ]
 # A request in these states keeps its exact amount reserved on its address: a transfer of that
 # amount there pays its invoice (late if the request expired or was superseded).
@@ -33,7 +34,9 @@ TRANSITIONS = {
     "superseded": ("awaiting", "seen", "expired"),
     "partial": RESERVING_STATES,
     "paid": RESERVING_STATES,
-    "cancelled": RESERVING_STATES,
+    "cancelled": (*RESERVING_STATES, "rejected"),
+    # The payer rejects an invoice nothing was paid on: its current request says why.
+    "rejected": ("awaiting", "expired"),
 }
 
 
@@ -144,6 +147,27 @@ class StablecoinPaymentRequest(models.Model):
     evidence_ids = fields.One2many(
         "stablecoin.payment.evidence", "request_id", string="Expected Transfers", readonly=True
     )
+    reject_reason = fields.Text(
+        string="Rejection Reason",
+        readonly=True,
+        help="Why the payer rejected the invoice (portal), when this request was rejected.",
+    )
+    paid_late = fields.Boolean(
+        readonly=True,
+        help="A transfer paid this request after its converted amount stopped holding (it had "
+        "expired or was superseded): booked at the invoice's amount, flagged for a look.",
+    )
+    wallet_link = fields.Char(
+        compute="_compute_wallet_link",
+        string="Wallet App Link",
+        help="Where the chain family has one (Tron mainnet: Trust Wallet's send link), the "
+        "wallet app's link filled with this request's token, address and amount.",
+    )
+    payment_qr = fields.Binary(
+        compute="_compute_payment_qr",
+        string="Payment QR Code",
+        help="The payment URI as a QR code, as the customer sees it on the invoice and the page.",
+    )
     payment_uri = fields.Char(
         compute="_compute_payment_uri",
         store=True,
@@ -213,6 +237,31 @@ class StablecoinPaymentRequest(models.Model):
                 else False
             )
 
+    def _asks_now(self):
+        """This request still asks the payer for its amount: an old one's QR code could pay
+        another invoice now asking the same amount on a shared address."""
+        self.ensure_one()
+        return self.direction == "out" or self.state in ("awaiting", "seen", "partial")
+
+    @api.depends("payment_uri", "address_id.address", "state")
+    def _compute_wallet_link(self):
+        for request in self:
+            token = request.token_id
+            link = False
+            if request.direction == "in" and request.payment_uri and request._asks_now():
+                amount = format_units(int(request.amount_units), token.decimals, 0)
+                link = token._family().wallet_link(
+                    token.contract_address, token.chain_id, request.address_id.address, amount
+                )
+            request.wallet_link = link or False
+
+    @api.depends("payment_uri", "state")
+    def _compute_payment_qr(self):
+        Move = self.env["account.move"]
+        for request in self:
+            uri = request._asks_now() and request.payment_uri
+            request.payment_qr = Move._stablecoin_qr_for(uri).split(",", 1)[1] if uri else False
+
     @api.constrains("direction", "address_id", "recipient")
     def _check_direction(self):
         for request in self:
@@ -257,9 +306,10 @@ class StablecoinPaymentRequest(models.Model):
             if invoice.payment_state in ("paid", "in_payment", "reversed") or not (
                 invoice.amount_residual
             ):
-                invoice.stablecoin_request_ids._cancel()
+                # A rejection stands until the invoice is reset to draft (`_cancel_for`).
+                invoice.stablecoin_request_ids.filtered(lambda r: r.state != "rejected")._cancel()
                 continue
-            if invoice.stablecoin_reject_reason:
+            if invoice.stablecoin_request_id.state == "rejected":
                 continue
             requests_sudo._for_invoice(invoice, invoice.stablecoin_token_id)
 
@@ -334,8 +384,8 @@ class StablecoinPaymentRequest(models.Model):
         invoice_sudo = invoice.sudo()
         invoice_sudo.ensure_one()
         wallet = invoice_sudo.stablecoin_wallet_id
-        own = invoice_sudo.stablecoin_address_id
-        if wallet and token in wallet.token_ids and own.active:
+        own = invoice_sudo.stablecoin_request_id.address_id
+        if wallet and token in wallet.token_ids and own.wallet_id == wallet and own.active:
             return own
         wallet = self._wallet_for(invoice_sudo, token)
         # Back to a wallet this invoice already had an address of (the payer switching
@@ -343,10 +393,11 @@ class StablecoinPaymentRequest(models.Model):
         earlier = invoice_sudo.stablecoin_request_ids.address_id.filtered(
             lambda a: a.wallet_id == wallet and a.active
         )[:1]
-        address = earlier if wallet.kind == "xpub" and earlier else wallet._new_receiving_address()
+        per_invoice = wallet.kind in ("xpub", "deposit")
+        address = earlier if per_invoice and earlier else wallet._new_receiving_address()
         if not address:
             raise UserError(self.env._("Wallet %s has no receiving address.", wallet.name))
-        invoice_sudo.write({"stablecoin_wallet_id": wallet.id, "stablecoin_address_id": address.id})
+        invoice_sudo.stablecoin_wallet_id = wallet
         return address
 
     @api.model
@@ -477,6 +528,19 @@ class StablecoinPaymentRequest(models.Model):
         """The invoice takes no more payments through these (draft, cancelled, rejected,
         paid): their amounts are free for other invoices."""
         return self._set_state("cancelled")
+
+    def _reject(self, reason):
+        """The payer rejects the invoice of this (current) request: it asks no more, and says
+        why. Returns whether it could (only a request nothing was paid on)."""
+        self.ensure_one()
+        rejected = self._set_state("rejected")
+        if rejected:
+            rejected.sudo().reject_reason = reason
+        return bool(rejected)
+
+    def _mark_paid_late(self):
+        """A transfer paid these requests after their quote stopped holding."""
+        self.sudo().paid_late = True
 
     def _mark_seen(self):
         return self._set_state("seen")

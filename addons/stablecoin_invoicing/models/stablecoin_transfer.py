@@ -587,7 +587,7 @@ class StablecoinTransfer(models.Model):
             }
         )
         if late:
-            invoice.sudo().stablecoin_paid_late = True
+            request._mark_paid_late()
         # A logged note (no followers to notify, no subscription): a third of message_post's
         # cost, on every receipt.
         invoice._message_log(

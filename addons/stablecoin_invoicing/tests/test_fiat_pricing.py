@@ -270,7 +270,9 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
                 )
                 invoice = self.invoice_as(clerk, float(due), wallet=self.hd_wallet)
                 asked_units = int(Decimal(due).scaleb(6))
-                self.assertEqual(invoice.stablecoin_amount_due_units, str(asked_units))
+                self.assertEqual(
+                    invoice._stablecoin_current_request().amount_units, str(asked_units)
+                )
                 paid_units = asked_units - int(Decimal(short).scaleb(6))
                 self.pay(paid_units, to=invoice.stablecoin_address)
                 self.settle()
@@ -334,6 +336,8 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
         self.settle()
         self.assertEqual(invoice.payment_state, "paid")
         self.assertEqual(invoice.stablecoin_payment_status, "paid_late")
+        self.assertTrue(old.paid_late, "the request the old QR code asked is the one paid late")
+        self.assertFalse(invoice.stablecoin_request_id.paid_late)
         self.assertIn("after the quote expired", " ".join(invoice.message_ids.mapped("body")))
 
     def test_payment_long_after_the_quote_expired_settles_at_the_day_rate(self):

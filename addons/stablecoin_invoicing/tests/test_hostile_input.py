@@ -55,7 +55,9 @@ class TestHostilePortalInput(StablecoinInvoiceMixin, HttpCase):
             data={"csrf_token": self.csrf(), "reason": reason, "access_token": access_token},
         )
         self.assertLess(response.status_code, 500)
-        self.assertFalse(self.other.stablecoin_reject_reason, "rejected without its token")
+        self.assertFalse(
+            self.other.stablecoin_request_id.reject_reason, "rejected without its token"
+        )
 
     @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
     @given(access_token=junk, report_type=st.sampled_from(["", "html", "pdf", "text"]))
@@ -100,7 +102,7 @@ class TestHostilePortalInput(StablecoinInvoiceMixin, HttpCase):
             data={"csrf_token": self.csrf(), "reason": "not mine"},
         )
         self.assertLess(response.status_code, 500)
-        self.assertFalse(self.other.stablecoin_reject_reason)
+        self.assertFalse(self.other.stablecoin_request_id.reject_reason)
 
     def test_balance_route_without_token_changes_nothing(self):
         response = self.url_open(
@@ -116,7 +118,7 @@ class TestHostilePortalInput(StablecoinInvoiceMixin, HttpCase):
             data={"reason": "no csrf", "access_token": self.invoice.access_token},
         )
         self.assertEqual(response.status_code, 400)
-        self.assertFalse(self.invoice.stablecoin_reject_reason)
+        self.assertFalse(self.invoice.stablecoin_request_id.reject_reason)
 
     @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
     @given(

@@ -27,7 +27,7 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
     def test_payment_request_on_posting(self):
         invoice = self.make_invoice(125.5)
         self.assertEqual(invoice.stablecoin_address, self.merchant)
-        self.assertEqual(invoice.stablecoin_amount_due_units, "125500000")
+        self.assertEqual(invoice._stablecoin_current_request().amount_units, "125500000")
         request = parse_erc20_transfer_uri(invoice.stablecoin_payment_uri)
         self.assertEqual(
             (request.token, request.chain_id, request.recipient, request.amount),
@@ -60,7 +60,9 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
         first = self.make_invoice(50.0)
         second = self.make_invoice(50.0)
         third = self.make_invoice(50.0)
-        units = [int(inv.stablecoin_amount_due_units) for inv in (first, second, third)]
+        units = [
+            int(inv._stablecoin_current_request().amount_units) for inv in (first, second, third)
+        ]
         self.assertEqual(units, [50_000_000, 50_000_001, 50_000_002], "a unique tag each")
         self.assertEqual(
             [inv.stablecoin_request_id.tag_units for inv in (first, second, third)], [0, 1, 2]
@@ -84,7 +86,7 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
             uri = parse_erc20_transfer_uri(invoice.stablecoin_payment_uri)
             self.assertEqual(
                 (uri.recipient, uri.amount),
-                (self.merchant, int(invoice.stablecoin_amount_due_units)),
+                (self.merchant, int(invoice._stablecoin_current_request().amount_units)),
             )
         # The customers of the third and the second pay what their pages ask, in that order.
         third_tx = self.pay(50_000_002)
@@ -99,7 +101,7 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
             self.assertEqual(invoice.stablecoin_request_id.state, "paid")
         # Paid requests free their amounts: the next invoice of 50 may take the second's.
         fourth = self.make_invoice(50.0)
-        self.assertEqual(fourth.stablecoin_amount_due_units, "50000001")
+        self.assertEqual(fourth._stablecoin_current_request().amount_units, "50000001")
 
     def test_unknown_amount_goes_to_the_unmatched_queue(self):
         invoice = self.make_invoice(50.0)
@@ -142,11 +144,11 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
 
     def test_per_invoice_address_partial_then_full_then_over(self):
         invoice = self.make_invoice(100.0, wallet=self.hd_wallet)
-        self.assertEqual(invoice.stablecoin_address_id.derivation_index, 20)
+        self.assertEqual(invoice.stablecoin_request_id.address_id.derivation_index, 20)
         address = invoice.stablecoin_address
         self.assertNotEqual(address, self.merchant)
         second = self.make_invoice(10.0, wallet=self.hd_wallet)
-        self.assertEqual(second.stablecoin_address_id.derivation_index, 21)
+        self.assertEqual(second.stablecoin_request_id.address_id.derivation_index, 21)
 
         first_tx = self.pay(40_000_000, to=address)
         self.run_crons()
@@ -155,7 +157,7 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(invoice.payment_state, "partial")
         self.assertEqual(invoice.amount_residual, 60.0)
         self.assertEqual(invoice.stablecoin_payment_status, "partial")
-        self.assertEqual(invoice.stablecoin_amount_due_units, "60000000")
+        self.assertEqual(invoice._stablecoin_current_request().amount_units, "60000000")
         self.assertIn("uint256=60000000", invoice.stablecoin_payment_uri)
         self.assertEqual(invoice.stablecoin_transfer_ids.bound_by, "address")
 

@@ -172,7 +172,9 @@ class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         others = self.make_invoice(40.0, post=False)
         others.partner_id = stranger
         others.action_post()
-        paid_tx = self.pay(int(others.stablecoin_amount_due_units))  # pays the stranger's
+        paid_tx = self.pay(
+            int(others._stablecoin_current_request().amount_units)
+        )  # pays the stranger's
         other_company = self.env["res.company"].create({"name": "Company B"})
         self.env["stablecoin.wallet"].create(
             {

@@ -59,7 +59,10 @@ class TestPaymentIdentity(StablecoinInvoiceMixin, TransactionCase):
         first = self.clerk_invoice(120.0)
         second = self.clerk_invoice(120.0)
         self.assertEqual(
-            [first.stablecoin_amount_due_units, second.stablecoin_amount_due_units],
+            [
+                first._stablecoin_current_request().amount_units,
+                second._stablecoin_current_request().amount_units,
+            ],
             ["120000000", "120000001"],
         )
         self.assertEqual(second.with_user(self.clerk).stablecoin_request_id.tag_units, 1)
@@ -155,7 +158,7 @@ class TestPaymentIdentity(StablecoinInvoiceMixin, TransactionCase):
     def test_cancelled_invoice_frees_its_amount_and_its_receipt_waits(self):
         first = self.make_invoice(25.0)
         second = self.make_invoice(25.0)
-        self.assertEqual(second.stablecoin_amount_due_units, "25000001")
+        self.assertEqual(second._stablecoin_current_request().amount_units, "25000001")
         self.pay(25_000_001)
         self.run_crons()  # seen: bound to the second invoice
         second.button_draft()
@@ -168,7 +171,9 @@ class TestPaymentIdentity(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(receipt.state, "unmatched")
         self.assertEqual(first.payment_state, "not_paid")
         self.assertEqual(third.payment_state, "not_paid")
-        self.assertEqual(self.make_invoice(25.0).stablecoin_amount_due_units, "25000001")
+        self.assertEqual(
+            self.make_invoice(25.0)._stablecoin_current_request().amount_units, "25000001"
+        )
 
     def test_request_history_and_states(self):
         invoice = self.make_invoice(90.0, wallet=self.hd_wallet)

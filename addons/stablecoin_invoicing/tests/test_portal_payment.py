@@ -11,6 +11,7 @@ from PIL import Image
 from werkzeug.urls import url_encode
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
@@ -146,15 +147,60 @@ class TestPortalActions(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         invoice = self.make_invoice(15.0)
         page = self.post_form(invoice, "o_stablecoin_reject", reason="Wrong quantity, we ordered 2")
         self.assertEqual(invoice.stablecoin_payment_status, "rejected")
-        self.assertEqual(invoice.stablecoin_reject_reason, "Wrong quantity, we ordered 2")
+        self.assertEqual(
+            invoice.stablecoin_request_id.reject_reason, "Wrong quantity, we ordered 2"
+        )
         self.assertIn(
             "Wrong quantity", page.xpath("string(//div[@id='stablecoin_portal_payment'])")
         )
         self.assertFalse(page.xpath("//a[hasclass('o_stablecoin_uri')]"), "no QR once rejected")
         self.assertTrue(invoice.activity_ids, "the issuer gets an activity")
-        # The issuer can still reset to draft (and fix the invoice).
+        # The issuer can still reset to draft (and fix the invoice): posted again, it asks
+        # for payment anew, the rejection kept on the old request only.
+        rejected = invoice.stablecoin_request_id
         invoice.button_draft()
-        self.assertFalse(invoice.stablecoin_reject_reason)
+        self.assertEqual(rejected.state, "cancelled")
+        self.assertEqual(rejected.reject_reason, "Wrong quantity, we ordered 2")
+        invoice.action_post()
+        self.assertEqual(invoice.stablecoin_payment_status, "awaiting")
+        self.assertNotEqual(invoice.stablecoin_request_id, rejected)
+        self.assertFalse(invoice.stablecoin_request_id.reject_reason)
+        self.assertTrue(invoice.stablecoin_payment_uri)
+
+    def test_rejection_stands_through_a_payment_cancelled(self):
+        """An accountant registers a payment on a rejected invoice by mistake, then cancels
+        it: the invoice is rejected again, with no QR code, and its request keeps the
+        reason (the backend form of the request shows none either)."""
+        invoice = self.make_invoice(15.0)
+        self.post_form(invoice, "o_stablecoin_reject", reason="Duplicate of last week's")
+        rejected = invoice.stablecoin_request_id
+        accountant = self.company_user(
+            "scoin_reject_accountant", "account.group_account_user", [self.env.company]
+        )
+        wizard = (
+            self.env["account.payment.register"]
+            .with_user(accountant)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({})
+        )
+        payment = wizard._create_payments()
+        self.assertEqual(invoice.stablecoin_payment_status, "paid")
+        self.assertEqual(rejected.state, "rejected", "a payment does not undo a rejection")
+        payment.with_user(accountant).action_draft()
+        payment.with_user(accountant).action_cancel()
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(invoice.stablecoin_payment_status, "rejected")
+        self.assertEqual(invoice.stablecoin_request_id, rejected)
+        self.assertFalse(invoice.stablecoin_payment_uri)
+        self.assertFalse(rejected.payment_qr, "no QR code of an amount no longer asked")
+        self.assertFalse(rejected.wallet_link)
+
+    def test_an_invoice_without_a_request_cannot_be_rejected_but_says_why(self):
+        invoice = self.make_invoice(15.0)
+        invoice.stablecoin_request_ids._cancel()
+        invoice.sudo().stablecoin_request_id = False
+        with self.assertRaisesRegex(UserError, "takes no stablecoin payment"):
+            invoice._stablecoin_reject("Not ours")
 
     def test_a_link_cannot_write_on_the_payment_card(self):
         invoice = self.make_invoice(15.0)
@@ -242,7 +288,7 @@ class TestPortalActions(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         self.assertTrue(page.xpath("//*[hasclass('o_stablecoin_quote_expiry')]"))
         # The expiry in UTC for the page script (shown in the payer's zone, with a countdown).
         expires = page.xpath("//*[hasclass('o_stablecoin_expires')]/@data-expires")
-        self.assertEqual(expires, [invoice.stablecoin_request_expires_at.isoformat() + "Z"])
+        self.assertEqual(expires, [invoice.stablecoin_request_id.expires_at.isoformat() + "Z"])
         self.assertTrue(page.xpath("//*[hasclass('o_stablecoin_countdown')]"))
         self.assertEqual(
             page.xpath(

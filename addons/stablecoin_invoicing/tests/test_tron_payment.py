@@ -87,7 +87,7 @@ class TestTronPayment(TronChainMixin, StablecoinInvoiceMixin, HttpCase):
         request = invoice.stablecoin_request_id
         self.assertEqual(request.network_id, self.tron_network)
         self.assertEqual(request.address_id.address, self.tron_merchant, "0x inside")
-        self.assertEqual(invoice.stablecoin_address_display, self.tron_merchant_t)
+        self.assertEqual(invoice.stablecoin_request_id.address, self.tron_merchant_t)
         self.assertEqual(invoice.stablecoin_payment_uri, self.tron_merchant_t, "bare T-address")
 
         card = self.card(invoice)
@@ -152,7 +152,7 @@ class TestTronPayment(TronChainMixin, StablecoinInvoiceMixin, HttpCase):
 
     def test_xpub_invoice_gets_its_own_t_address_and_is_paid(self):
         invoice = self.clerk_invoice(45.5, wallet=self.tron_hd_wallet)
-        address = invoice.stablecoin_address_id
+        address = invoice.stablecoin_request_id.address_id
         self.assertEqual(address.derivation_index, 20)
         self.assertTrue(address.display_address.startswith("T"))
         self.assertEqual(to_tron_address(address.address), address.display_address)
@@ -197,7 +197,7 @@ class TestTronPayment(TronChainMixin, StablecoinInvoiceMixin, HttpCase):
         self.assertEqual(credit_note.stablecoin_refund_address, self.tron_payer)
         credit_note.action_post()
         credit_note.action_stablecoin_confirm_refund_address()
-        self.assertEqual(credit_note.stablecoin_refund_uri, self.tron_payer_t)
+        self.assertEqual(credit_note.stablecoin_refund_request_id.payment_uri, self.tron_payer_t)
         # Given in T-form with its token when the credit note is created (XML-RPC): kept as 0x.
         by_api = self.env["account.move"].create(
             {

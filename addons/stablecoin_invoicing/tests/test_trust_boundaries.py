@@ -78,7 +78,7 @@ class TestTrustBoundaries(StablecoinInvoiceMixin, TransactionCase):
             with self.assertRaises(AccessError), mute_logger("odoo.models"):
                 self.invoice.stablecoin_request_id.with_user(user).write({"amount_units": "1"})
             with self.assertRaises(AccessError), mute_logger("odoo.models"):
-                self.invoice.stablecoin_address_id.with_user(user).write(
+                self.invoice.stablecoin_request_id.address_id.with_user(user).write(
                     {"address": "0x" + "7" * 40}
                 )
 
@@ -194,11 +194,13 @@ class TestTrustBoundaries(StablecoinInvoiceMixin, TransactionCase):
     def test_switching_tokens_to_and_fro_derives_no_new_addresses(self):
         self.wallet.token_ids = self.token_usdt  # the shop wallet: USDT; the HD wallet: USDC
         invoice = self.make_invoice(9.0, wallet=self.hd_wallet)
-        derived = invoice.stablecoin_address_id
+        derived = invoice.stablecoin_request_id.address_id
         used = self.hd_wallet.next_index
         for token in (self.token_usdt, self.token_usdc, self.token_usdt, self.token_usdc):
             invoice._stablecoin_select_token(token)
-        self.assertEqual(invoice.stablecoin_address_id, derived, "back to its own address")
+        self.assertEqual(
+            invoice.stablecoin_request_id.address_id, derived, "back to its own address"
+        )
         self.assertEqual(self.hd_wallet.next_index, used, "no child derived for nothing")
 
     def test_a_closed_invoice_takes_no_token_switch(self):

@@ -163,7 +163,9 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
         bait = self.env["stablecoin.transfer"].search([("sender", "=", stranger)])
         self.assertEqual(bait.state, "unmatched", "an accountant decides, not the matcher")
         credit_note.action_stablecoin_confirm_refund_address()
-        self.assertIn(f"address={self.customer}", credit_note.stablecoin_refund_uri)
+        self.assertIn(
+            f"address={self.customer}", credit_note.stablecoin_refund_request_id.payment_uri
+        )
 
     def test_refund_end_to_end(self):
         invoice = self.make_invoice(30.0)
@@ -172,9 +174,12 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(invoice.payment_state, "paid")
         credit_note = self.post_credit_note(invoice)
         self.assertEqual(credit_note.stablecoin_refund_address, self.customer)
-        self.assertFalse(credit_note.stablecoin_refund_uri, "not before the address is confirmed")
+        self.assertFalse(
+            credit_note.stablecoin_refund_request_id.payment_uri,
+            "not before the address is confirmed",
+        )
         credit_note.action_stablecoin_confirm_refund_address()
-        request = parse_erc20_transfer_uri(credit_note.stablecoin_refund_uri)
+        request = parse_erc20_transfer_uri(credit_note.stablecoin_refund_request_id.payment_uri)
         self.assertEqual(
             (request.token, request.recipient, request.amount),
             (self.usdc, self.customer, 30_000_000),

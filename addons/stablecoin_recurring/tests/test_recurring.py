@@ -151,7 +151,7 @@ class TestRecurringSchedule(RecurringMixin, TransactionCase):
         requests = invoices.stablecoin_request_id
         self.assertEqual(len(requests), 12)
         self.assertEqual(requests.move_id, invoices)
-        self.assertEqual(len(set(invoices.mapped("stablecoin_amount_due_units"))), 12)
+        self.assertEqual(len({i._stablecoin_current_request().amount_units for i in invoices}), 12)
         self.assertEqual(invoices.stablecoin_wallet_id, self.wallet)
         self.assertEqual(invoices.stablecoin_token_id, self.token_usdc)
 
@@ -465,7 +465,9 @@ class TestRecurringPaid(RecurringMixin, TransactionCase):
         for invoice in invoices:
             request = parse_erc20_transfer_uri(invoice.stablecoin_payment_uri)
             self.assertEqual(request.recipient.lower(), self.merchant.lower())
-            self.assertEqual(str(request.amount), invoice.stablecoin_amount_due_units)
+            self.assertEqual(
+                str(request.amount), invoice._stablecoin_current_request().amount_units
+            )
             asked[invoice] = request
         self.assertEqual(len({r.amount for r in asked.values()}), 12, "each its own amount")
         hashes = {}

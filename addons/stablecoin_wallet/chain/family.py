@@ -47,6 +47,8 @@ class ChainFamily:
     has_payment_uri: bool = True  # a payment URI standard (EIP-681) for QR codes and links
     supports_browser_wallet: bool = True  # EIP-1193 "Pay with browser wallet"
     supports_onramp: bool = True  # the on-ramps (bank wire, card) deliver to this family
+    # Deposit addresses (chain/deposit.py: CREATE2 forwarders that can only pay the merchant).
+    supports_deposit_addresses: bool = True
     # The tickers OFAC lists this family's addresses under; None: any ticker.
     listed_tickers: frozenset | None = None
 
@@ -158,6 +160,8 @@ TRON = TronFamily(
     has_payment_uri=False,
     supports_browser_wallet=False,
     supports_onramp=False,
+    # TVM has CREATE2 too (with 0x41 for 0xff); not built yet: Tron keeps fixed and xpub.
+    supports_deposit_addresses=False,
     listed_tickers=frozenset({"USDT", "TRX"}),
 )
 

@@ -26,7 +26,13 @@ class StablecoinAddress(models.Model):
     company_id = fields.Many2one(related="wallet_id.company_id", store=True)
     derivation_index = fields.Integer(
         readonly=True,
-        help="Child 0/index of the wallet's extended public key; -1 for a fixed address.",
+        help="Child 0/index of the wallet's extended public key, or the number of a deposit "
+        "address; -1 for a fixed address.",
+    )
+    deposit_salt = fields.Char(
+        readonly=True,
+        help="Deposit addresses: the CREATE2 salt (hex) of this address at the deposit factory; "
+        "with the wallet's address it is all a sweep needs.",
     )
     active = fields.Boolean(default=True)
 

@@ -3,14 +3,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..chain import InvalidAddress
+from ..chain import InvalidAddress, deposit
 from ..chain.family import DEFAULT_KIND, family, family_of_address, kind_selection
 from ..chain.xpub import InvalidExtendedKey, derive_address, validate_xpub
 
 
 class StablecoinWallet(models.Model):
-    """A watch-only receiving wallet: a fixed address, or an xpub deriving one address per
-    invoice. No private key is ever asked for or stored."""
+    """A watch-only receiving wallet: a fixed address, an xpub deriving one address per
+    invoice, or deposit addresses (one per invoice, computed from the wallet's address: funds
+    there can only ever be swept to it). No private key is ever asked for or stored."""
 
     _name = "stablecoin.wallet"
     _description = "Stablecoin Receiving Wallet"
@@ -24,7 +25,11 @@ class StablecoinWallet(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     kind = fields.Selection(
-        [("address", "Fixed address"), ("xpub", "Extended public key (one address per invoice)")],
+        [
+            ("address", "Fixed address"),
+            ("xpub", "Extended public key (one address per invoice)"),
+            ("deposit", "Deposit addresses (one per invoice, forwarded to the address)"),
+        ],
         required=True,
         default="address",
         tracking=True,
@@ -117,6 +122,22 @@ class StablecoinWallet(models.Model):
                 raise ValidationError(
                     self.env._("Wallet %s: enter the receiving address.", wallet.name)
                 )
+            if wallet.kind == "deposit" and not wallet.address:
+                raise ValidationError(
+                    self.env._(
+                        "Wallet %s: enter the address the deposit addresses forward to.",
+                        wallet.name,
+                    )
+                )
+            if wallet.kind == "deposit" and not wallet._family().supports_deposit_addresses:
+                raise ValidationError(
+                    self.env._(
+                        "Kind: %(network)s networks have no deposit addresses yet; use a fixed "
+                        "address or an extended public key for wallet %(wallet)s.",
+                        network=wallet._family().label,
+                        wallet=wallet.name,
+                    )
+                )
             if wallet.kind == "xpub" and not wallet.sudo().xpub:
                 raise ValidationError(
                     self.env._("Wallet %s: enter the extended public key (xpub).", wallet.name)
@@ -164,6 +185,26 @@ class StablecoinWallet(models.Model):
                         "addresses were read as such). Create a new wallet for the other type."
                     )
                 )
+        if "address" in vals or "kind" in vals:
+            issued = self.filtered(
+                lambda w: (
+                    w.kind == "deposit"
+                    and (
+                        w.address != vals.get("address", w.address)
+                        or vals.get("kind", "deposit") != "deposit"
+                    )
+                    and w.address_ids.filtered("deposit_salt")
+                )
+            )
+            if issued:
+                raise ValidationError(
+                    self.env._(
+                        "Receiving Address: wallet %s has handed out deposit addresses that "
+                        "forward to its address; they can only ever pay that one. Create a new "
+                        "wallet for another address.",
+                        issued[0].name,
+                    )
+                )
         res = super().write(vals)
         if {"address", "kind", "xpub"} & set(vals):
             self._sync_addresses()
@@ -192,10 +233,12 @@ class StablecoinWallet(models.Model):
 
     def _sync_addresses(self):
         Address = self.env["stablecoin.address"].sudo()
-        for wallet in self.filtered(lambda w: w.kind == "address" and w.address):
+        # A fixed address is watched; so is a deposit wallet's own address, where its sweeps
+        # arrive (internal: between the company's own addresses) and the balance is attested.
+        for wallet in self.filtered(lambda w: w.kind in ("address", "deposit") and w.address):
             fixed = wallet.address_ids.filtered(lambda a: a.derivation_index == -1)
             if fixed.address != wallet.address:
-                fixed.sudo().active = False
+                fixed.sudo().active = False  # archived: its receipts keep their history
                 Address.create(
                     {"wallet_id": wallet.id, "address": wallet.address, "derivation_index": -1}
                 )
@@ -242,27 +285,53 @@ class StablecoinWallet(models.Model):
             lambda j: j.stablecoin_token_id == token and j.company_id == self.company_id
         )[:1]
 
+    def _lock_next_index(self):
+        """The wallet's next index, its row locked: two invoices posted at once never share
+        one."""
+        self.flush_recordset(["next_index"])
+        self.env.cr.execute(
+            "SELECT next_index FROM stablecoin_wallet WHERE id = %s FOR UPDATE", [self.id]
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _new_deposit_address(self):
+        """A new deposit address: the factory's CREATE2 address for the wallet's address and
+        a salt of its own (database, wallet, index). Computed, not deployed: the customer pays
+        it like any address; a sweep later sends what it holds to the wallet's address."""
+        index = self._lock_next_index()
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        salt = deposit.request_salt(f"{uuid}:{self.id}:{index}")
+        wallet_sudo = self.sudo()
+        wallet_sudo.next_index = index + 1
+        return (
+            self.env["stablecoin.address"]
+            .sudo()
+            .create(
+                {
+                    "wallet_id": self.id,
+                    "address": deposit.deposit_address(self.address, salt),
+                    "derivation_index": index,
+                    "deposit_salt": "0x" + salt.hex(),
+                }
+            )
+        )
+
     def _new_receiving_address(self):
         """The address for one new payment request: derived (xpub) or the fixed one."""
         self.ensure_one()
         if self.kind == "address":
             return self.address_ids.filtered(lambda a: a.active and a.derivation_index == -1)[:1]
-        # Lock the wallet row: two invoices posted at once never share an index.
-        self.flush_recordset(["next_index"])
-        self.env.cr.execute(
-            "SELECT next_index FROM stablecoin_wallet WHERE id = %s FOR UPDATE", [self.id]
-        )
-        index = self.env.cr.fetchone()[0]
+        if self.kind == "deposit":
+            return self._new_deposit_address()
+        index = self._lock_next_index()
+        # The key and the index are the system's (users read neither): one sudo for both.
+        wallet_sudo = self.sudo()
         Address = self.env["stablecoin.address"].sudo()
-        address = derive_address(self.sudo().xpub, index)
+        address = derive_address(wallet_sudo.xpub, index)
         # Never hand out an address another wallet already watches (the same key imported
         # twice, or a fixed address of this key): its receipts would belong to that wallet.
         while Address.search_count([("address", "=", address), ("active", "=", True)], limit=1):
             index += 1
-            address = derive_address(self.sudo().xpub, index)
-        self.sudo().next_index = index + 1
-        return (
-            self.env["stablecoin.address"]
-            .sudo()
-            .create({"wallet_id": self.id, "address": address, "derivation_index": index})
-        )
+            address = derive_address(wallet_sudo.xpub, index)
+        wallet_sudo.next_index = index + 1
+        return Address.create({"wallet_id": self.id, "address": address, "derivation_index": index})

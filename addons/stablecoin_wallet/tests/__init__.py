@@ -11,3 +11,4 @@ from . import test_chain_rpc
 from . import test_chain_tron_address
 from . import test_chain_units
 from . import test_chain_watch
+from . import test_chain_deposit

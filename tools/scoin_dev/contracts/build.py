@@ -1,10 +1,15 @@
-"""Compile the test token with solc-js and write (or check) its committed artifact.
+"""Compile our contracts with solc-js and write (or check) their committed artifacts.
 
 Usage: python tools/scoin_dev/contracts/build.py [--check]
 (SOLCJS_BIN points at setup/node_modules/.bin/solcjs)
 
-The artifact is what the demo and the tests deploy on anvil; a test recompiles the source and
-compares, so the committed bytecode always matches the committed Solidity.
+* the test token (here): what the demo and the tests deploy on anvil;
+* the deposit-address factory and forwarder (in the wallet addon, ``chain/contracts``): the
+  addon computes deposit addresses from the forwarder's creation code and deploys the factory
+  from this artifact.
+
+A test recompiles each source and compares, so the committed bytecode always matches the
+committed Solidity.
 """
 
 import json
@@ -18,6 +23,10 @@ HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "TestStablecoin.sol"
 ARTIFACT = HERE / "TestStablecoin.json"
 CONTRACT = "TestStablecoin"
+DEPOSIT_DIR = HERE.parents[2] / "addons" / "stablecoin_wallet" / "chain" / "contracts"
+DEPOSIT_SOURCE = DEPOSIT_DIR / "DepositForwarder.sol"
+DEPOSIT_ARTIFACT = DEPOSIT_DIR / "deposit.json"
+DEPOSIT_CONTRACTS = ("DepositForwarder", "DepositFactory")
 _logger = logging.getLogger(__name__)
 SETTINGS = {
     "evmVersion": "cancun",  # what anvil runs with --hardfork cancun
@@ -43,11 +52,11 @@ def solcjs_bin():
     return str(candidate)
 
 
-def compile_artifact():
-    """Return the artifact dict compiled from the committed source."""
+def _compile(source):
+    """solc-js's output for ``source`` and the compiler's version."""
     request = {
         "language": "Solidity",
-        "sources": {SOURCE.name: {"content": SOURCE.read_text()}},
+        "sources": {source.name: {"content": source.read_text()}},
         "settings": SETTINGS,
     }
     proc = subprocess.run(
@@ -65,7 +74,6 @@ def compile_artifact():
     errors = [e for e in out.get("errors", []) if e.get("severity") == "error"]
     if errors:
         raise RuntimeError("\n".join(e["formattedMessage"] for e in errors))
-    contract = out["contracts"][SOURCE.name][CONTRACT]
     version = subprocess.run(
         without_memory_limit([solcjs_bin(), "--version"]),
         capture_output=True,
@@ -73,6 +81,13 @@ def compile_artifact():
         check=True,
         timeout=60,
     ).stdout.strip()
+    return out["contracts"][source.name], version
+
+
+def compile_artifact():
+    """Return the test token's artifact dict compiled from the committed source."""
+    contracts, version = _compile(SOURCE)
+    contract = contracts[CONTRACT]
     return {
         "contractName": CONTRACT,
         "compiler": "solc-js " + version,
@@ -82,21 +97,46 @@ def compile_artifact():
     }
 
 
+def compile_deposit_artifact():
+    """Return the deposit contracts' artifact dict compiled from the committed source."""
+    contracts, version = _compile(DEPOSIT_SOURCE)
+    return {
+        "compiler": "solc-js " + version,
+        "settings": {k: v for k, v in SETTINGS.items() if k != "outputSelection"},
+        "contracts": {
+            name: {
+                "abi": contracts[name]["abi"],
+                "bytecode": "0x" + contracts[name]["evm"]["bytecode"]["object"],
+            }
+            for name in DEPOSIT_CONTRACTS
+        },
+    }
+
+
 def load_artifact():
     return json.loads(ARTIFACT.read_text())
 
 
+def load_deposit_artifact():
+    return json.loads(DEPOSIT_ARTIFACT.read_text())
+
+
 def main(argv):
-    artifact = compile_artifact()
-    if "--check" in argv:
-        if artifact != load_artifact():
-            _logger.warning("%s is stale: run build.py", ARTIFACT.name)
-            return 1
-        _logger.info("%s matches %s", ARTIFACT.name, SOURCE.name)
-        return 0
-    ARTIFACT.write_text(json.dumps(artifact, indent=1, sort_keys=True) + "\n")
-    _logger.info("wrote %s", ARTIFACT)
-    return 0
+    stale = 0
+    for path, artifact, source in (
+        (ARTIFACT, compile_artifact(), SOURCE),
+        (DEPOSIT_ARTIFACT, compile_deposit_artifact(), DEPOSIT_SOURCE),
+    ):
+        if "--check" in argv:
+            if not path.exists() or artifact != json.loads(path.read_text()):
+                _logger.warning("%s is stale: run build.py", path.name)
+                stale = 1
+            else:
+                _logger.info("%s matches %s", path.name, source.name)
+            continue
+        path.write_text(json.dumps(artifact, indent=1, sort_keys=True) + "\n")
+        _logger.info("wrote %s", path)
+    return stale
 
 
 if __name__ == "__main__":

@@ -1,0 +1,128 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
+from odoo.exceptions import ValidationError
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.stablecoin_wallet.chain import deposit
+from odoo.addons.stablecoin_wallet.tests.common import AnvilChainMixin
+
+from .common import ClerkInvoicesMixin, StablecoinInvoiceMixin
+
+
+class DepositWalletMixin(ClerkInvoicesMixin, StablecoinInvoiceMixin):
+    """A wallet of deposit addresses forwarding to ``cls.owner``; invoices by a billing clerk."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The business's own address for this wallet (the shop wallet watches another).
+        cls.owner = cls.chain.accounts[8]
+        cls.deposit_wallet = cls.env["stablecoin.wallet"].create(
+            {
+                "name": "Deposit addresses",
+                "kind": "deposit",
+                "address": cls.owner,
+                "token_ids": [Command.set(cls.token_usdc.ids)],
+            }
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestDepositAddresses(DepositWalletMixin, TransactionCase):
+    """A wallet of deposit addresses: each invoice a billing clerk posts gets an address of its
+    own, computed from the wallet's address (funds there can only be swept to it). Whatever the
+    customer sends there, in any amount and any number of parts, pays that invoice: no unique
+    amount, no claim, no accountant."""
+
+    def test_each_invoice_has_its_own_address_that_pays_only_the_merchant(self):
+        first = self.make_invoice(50.0, wallet=self.deposit_wallet)
+        second = self.make_invoice(50.0, wallet=self.deposit_wallet)
+        addresses = (first | second).stablecoin_request_id.address_id
+        self.assertEqual(len(addresses), 2, "two invoices of one amount, two addresses")
+        for address in addresses:
+            salt = bytes.fromhex(address.deposit_salt[2:])
+            self.assertEqual(address.address, deposit.deposit_address(self.owner, salt))
+            self.assertNotEqual(address.address, self.owner)
+        # The amounts are the invoices' own: no tag to tell them apart.
+        self.assertEqual(first._stablecoin_current_request().amount_units, "50000000")
+        self.assertEqual(second._stablecoin_current_request().amount_units, "50000000")
+        self.assertIn(f"address={first.stablecoin_address}", first.stablecoin_payment_uri)
+
+    def test_instalments_of_any_amount_pay_the_invoice_by_address(self):
+        invoice = self.make_invoice(100.0, wallet=self.deposit_wallet)
+        other = self.make_invoice(100.0, wallet=self.deposit_wallet)
+        address = invoice.stablecoin_address
+        self.pay(60_000_000, to=address)  # 60 %, the page closed
+        self.settle()
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertEqual(invoice.amount_residual, 40.0)
+        self.assertEqual(invoice.stablecoin_transfer_ids.bound_by, "address")
+        # The remainder is asked at the same address (the customer's saved QR code works).
+        self.assertEqual(invoice.stablecoin_address, address)
+        self.assertEqual(invoice._stablecoin_current_request().amount_units, "40000000")
+        self.pay(39_999_999, to=address)  # an exchange's withdrawal, a unit short
+        self.pay(1, to=address)
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(set(invoice.stablecoin_transfer_ids.mapped("bound_by")), {"address"})
+        self.assertEqual(other.payment_state, "not_paid", "the same amount elsewhere: untouched")
+
+    def test_switching_tokens_keeps_the_invoices_address(self):
+        self.deposit_wallet.token_ids = [Command.set((self.token_usdc | self.token_usdt).ids)]
+        self.env.company.stablecoin_token_ids = [
+            Command.set((self.token_usdc | self.token_usdt).ids)
+        ]
+        invoice = self.make_invoice(20.0, wallet=self.deposit_wallet)
+        address = invoice.stablecoin_request_id.address_id
+        invoice._stablecoin_select_token(self.token_usdt)
+        self.assertEqual(invoice.stablecoin_request_id.address_id, address)
+        self.assertEqual(self.deposit_wallet.next_index, 1, "no second address handed out")
+
+    def test_wallet_checks_name_the_field(self):
+        Wallet = self.env["stablecoin.wallet"]
+        with self.assertRaisesRegex(ValidationError, "forward to"):
+            Wallet.create({"name": "No address", "kind": "deposit"})
+        with self.assertRaisesRegex(ValidationError, "^Kind: Tron"):
+            Wallet.create(
+                {
+                    "name": "Tron deposits",
+                    "kind": "deposit",
+                    "network_kind": "tron",
+                    "address": "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8",
+                }
+            )
+        self.make_invoice(10.0, wallet=self.deposit_wallet)
+        with self.assertRaisesRegex(ValidationError, "^Receiving Address: .* deposit addresses"):
+            self.deposit_wallet.address = self.customer
+        with self.assertRaisesRegex(ValidationError, "^Receiving Address"):
+            self.deposit_wallet.kind = "address"
+
+
+@tagged("post_install", "-at_install", "stablecoin_node")
+class TestDepositSweep(AnvilChainMixin, DepositWalletMixin, TransactionCase):
+    """The sweep runs the factory's and the forwarder's code: on anvil."""
+
+    def test_a_sweep_moves_money_between_own_addresses_and_books_nothing(self):
+        invoice = self.make_invoice(30.0, wallet=self.deposit_wallet)
+        self.pay(30_000_000, to=invoice.stablecoin_address)
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        payments = self.env["account.payment"].search_count([])
+        # Anyone sweeps (here the customer): the factory on this chain as on any, through the
+        # CREATE2 deployer.
+        factory = deposit.factory_address()
+        if self.chain.rpc("eth_getCode", factory, "latest") == "0x":
+            self.chain.send(self.customer, *deposit.factory_deployment())
+        salt = bytes.fromhex(invoice.stablecoin_request_id.address_id.deposit_salt[2:])
+        before = self.chain.balance_of(self.usdc, self.owner)
+        tx = self.chain.send(
+            self.customer, factory, deposit.sweep_call(self.owner, [salt], self.usdc)
+        )
+        self.assertEqual(self.chain.balance_of(self.usdc, self.owner) - before, 30_000_000)
+        self.settle()
+        sweep = self.env["stablecoin.transfer"].search([("tx_hash", "=", tx)])
+        self.assertEqual(len(sweep), 1)
+        self.assertEqual((sweep.state, sweep.ignore_reason), ("ignored", "internal"))
+        self.assertEqual(self.env["account.payment"].search_count([]), payments, "no receipt")
+        self.assertEqual(len(invoice.stablecoin_transfer_ids), 1)
