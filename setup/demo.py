@@ -111,16 +111,18 @@ if {create_invoice!r}:
     }})
 bridge = {bridge!r}
 if bridge:
-    # Bank wires through the local Bridge simulator (Bridge's sandbox stands in: test mode).
-    provider = env.ref("stablecoin_payment_provider.payment_provider_stablecoin")
+    # Bank wires and cards through the local Bridge and Stripe onramp simulators (the
+    # on-ramps' sandboxes stand in: test mode).
+    provider = env.ref("stablecoin_onramp.payment_provider_stablecoin_bridge")
     provider.write({{
         "state": "test",
-        "stablecoin_wire_enabled": True,
         "stablecoin_bridge_api_url": bridge["url"],
         "stablecoin_bridge_api_key": bridge["api_key"],
         "stablecoin_bridge_customer_id": "cust_demo_merchant",
         "stablecoin_bridge_webhook_key": bridge["public_key"],
-        "stablecoin_card_enabled": True,
+    }})
+    env.ref("stablecoin_onramp.payment_provider_stablecoin_stripe").write({{
+        "state": "test",
         "stablecoin_stripe_api_url": bridge["stripe_url"],
         "stablecoin_stripe_secret_key": bridge["stripe_key"],
         "stablecoin_stripe_webhook_secret": bridge["stripe_whsec"],

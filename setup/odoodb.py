@@ -35,6 +35,7 @@ OUR_MODULES = (
     "stablecoin_recurring",
     "stablecoin_webhooks",
     "stablecoin_compliance",
+    "stablecoin_onramp",
     "stablecoin_payment_provider",
 )
 DEPS_MODULES = ("account", "payment", "portal", "account_payment")

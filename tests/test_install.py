@@ -18,6 +18,7 @@ CHAIN = {  # addon -> our addons that installing it brings in
     "stablecoin_recurring": {"stablecoin_wallet", "stablecoin_invoicing", "stablecoin_recurring"},
     "stablecoin_webhooks": {"stablecoin_wallet", "stablecoin_invoicing", "stablecoin_webhooks"},
     "stablecoin_compliance": {"stablecoin_wallet", "stablecoin_invoicing", "stablecoin_compliance"},
+    "stablecoin_onramp": {"stablecoin_wallet", "stablecoin_invoicing", "stablecoin_onramp"},
     "stablecoin_payment_provider": set(OURS),
 }
 
@@ -80,10 +81,12 @@ def test_installs_alone_then_uninstalls_cleanly(fresh_db, module, tmp_path):
         dbname=fresh_db,
     )
     assert leftovers == ""
-    if module == "stablecoin_payment_provider":
-        # The provider record belongs to `payment`'s pattern: reset, not deleted.
+    if module in ("stablecoin_payment_provider", "stablecoin_onramp"):
+        # The provider records belong to `payment`'s pattern: reset, not deleted.
         codes = odoodb.psql(
-            "SELECT DISTINCT code FROM payment_provider WHERE name->>'en_US' = 'Stablecoin'",
+            "SELECT DISTINCT code FROM payment_provider WHERE name->>'en_US' IN ("
+            "'Stablecoin', 'Bank Wire into Stablecoins (Bridge)', "
+            "'Card into Stablecoins (Stripe Onramp)')",
             dbname=fresh_db,
         )
-        assert "stablecoin" not in codes.split()
+        assert not {"stablecoin", "stablecoin_bridge", "stablecoin_stripe"} & set(codes.split())

@@ -15,6 +15,7 @@ ADDONS = (
     "stablecoin_recurring",
     "stablecoin_webhooks",
     "stablecoin_compliance",
+    "stablecoin_onramp",
     "stablecoin_payment_provider",
 )
 
@@ -119,6 +120,27 @@ def test_compliance_wheel_depends_on_invoicing_and_the_provider_on_it(wheels):
     for addon, needs in (
         ("stablecoin_compliance", "stablecoin_invoicing"),
         ("stablecoin_payment_provider", "stablecoin_compliance"),
+    ):
+        with zipfile.ZipFile(wheels[f"odoo_addon_{addon}"]) as archive:
+            metadata = archive.read(
+                next(n for n in archive.namelist() if n.endswith("METADATA"))
+            ).decode()
+        assert f"Requires-Dist: odoo-addon-{needs}==18.0.*" in metadata
+
+
+def test_onramp_wheel_ships_its_clients_and_the_provider_depends_on_it(wheels):
+    with zipfile.ZipFile(wheels["odoo_addon_stablecoin_onramp"]) as archive:
+        names = archive.namelist()
+    base = "odoo/addons/stablecoin_onramp/"
+    assert {
+        base + "onramp/bridge.py",
+        base + "onramp/stripe_onramp.py",
+        base + "data/neutralize.sql",
+        base + "data/payment_provider_data.xml",
+    } <= set(names)
+    for addon, needs in (
+        ("stablecoin_onramp", "stablecoin_invoicing"),
+        ("stablecoin_payment_provider", "stablecoin_onramp"),
     ):
         with zipfile.ZipFile(wheels[f"odoo_addon_{addon}"]) as archive:
             metadata = archive.read(

@@ -26,6 +26,7 @@
     "assets": {
         "web.assets_frontend": [
             "stablecoin_invoicing/static/src/js/payment_status.js",
+            "stablecoin_invoicing/static/src/js/claim_sign.js",
             "stablecoin_invoicing/static/src/scss/payment_card.scss",
         ],
     },

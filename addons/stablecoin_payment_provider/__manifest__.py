@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Payment Provider: Stablecoin",
-    "summary": "Let customers pay invoices from the portal in USDC/USDT by wallet, card or wire",
+    "summary": "Let customers pay invoices from the portal in USDC/USDT from their wallet",
     "version": "18.0.2.0.0",
     "category": "Accounting/Payment Providers",
     "sequence": 350,
@@ -14,14 +14,11 @@
         "stablecoin_recurring",
         "stablecoin_webhooks",
         "stablecoin_compliance",
+        "stablecoin_onramp",
         "payment",
         "account_payment",
     ],
     "data": [
-        "security/ir.model.access.csv",
-        "security/stablecoin_payment_provider_security.xml",
-        "views/payment_provider_views.xml",
-        "views/stablecoin_onramp_transfer_views.xml",
         "views/payment_stablecoin_templates.xml",
         "data/payment_method_data.xml",
         "data/payment_provider_data.xml",  # Depends on payment_method_stablecoin.

@@ -9,7 +9,9 @@
     "author": "Stablecoin Invoicing contributors",
     "license": "LGPL-3",
     "depends": ["account"],
-    "external_dependencies": {"python": ["eth_abi", "eth_utils", "bip_utils", "requests"]},
+    "external_dependencies": {
+        "python": ["eth_abi", "eth_account", "eth_utils", "bip_utils", "requests"]
+    },
     "data": [
         "security/ir.model.access.csv",
         "security/stablecoin_wallet_security.xml",
@@ -21,6 +23,13 @@
         "views/stablecoin_wallet_views.xml",
         "views/stablecoin_transfer_views.xml",
         "views/stablecoin_wallet_menus.xml",
+        "wizard/stablecoin_sweep_wizard_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "stablecoin_wallet/static/src/js/send_transaction_field.js",
+            "stablecoin_wallet/static/src/xml/send_transaction_field.xml",
+        ],
+    },
     "demo": ["demo/stablecoin_network_demo.xml"],
 }

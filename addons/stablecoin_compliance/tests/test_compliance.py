@@ -338,7 +338,8 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         invoice = self.clerk_invoice(80.0)
         # 79.99 typed by hand: only the claim can tell which invoice it pays.
         tx_hash = self.pay(79_990_000, sender=self.listed_eth)
-        claim = self.env["stablecoin.payment.claim"]._submit(invoice, tx_hash)
+        signature = self.claim_signature(invoice, tx_hash, self.listed_eth)
+        claim = self.env["stablecoin.payment.claim"]._submit(invoice, tx_hash, signature=signature)
         self.assertEqual(claim.state, "held")
         self.assertIn("under review", claim.message)
         self.assertNotIn("OFAC", claim.message, "the payer is not told why")

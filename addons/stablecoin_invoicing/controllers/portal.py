@@ -33,7 +33,7 @@ class StablecoinPortal(PortalAccount):
         # a crafted link cannot put words of its own ("send to 0x... instead") on the card.
         values["stablecoin_error"] = request.session.pop("stablecoin_error", None)
         notice = request.session.pop("stablecoin_notice", None)
-        values["stablecoin_notice"] = notice if notice in ("claimed",) else None
+        values["stablecoin_notice"] = notice if notice in ("claimed", "suggested") else None
         return values
 
     def _stablecoin_invoice(self, invoice_id, access_token):
@@ -68,13 +68,17 @@ class StablecoinPortal(PortalAccount):
         return hashlib.sha256(remote.encode()).hexdigest()[:32]
 
     @staticmethod
-    def _stablecoin_claim(invoice, tx_hash):
-        claim = (
+    def _stablecoin_claim(invoice, tx_hash, signature=None):
+        return (
             request.env["stablecoin.payment.claim"]
             .sudo()
-            ._submit(invoice.sudo(), tx_hash, StablecoinPortal._stablecoin_client_key())
+            ._submit(
+                invoice.sudo(),
+                tx_hash,
+                StablecoinPortal._stablecoin_client_key(),
+                signature=signature or None,
+            )
         )
-        return claim.message
 
     def _stablecoin_json(self, payload, status=200):
         return request.make_response(
@@ -89,26 +93,30 @@ class StablecoinPortal(PortalAccount):
         auth="public",
         methods=["POST"],
     )
-    def stablecoin_claim(self, invoice_id, tx_hash=None, access_token=None, **kw):
-        """The payer gives the hash of the transaction that paid this invoice (a form post, or
-        the browser-wallet button's fetch with ``Accept: application/json``)."""
+    def stablecoin_claim(self, invoice_id, tx_hash=None, access_token=None, signature=None, **kw):
+        """The payer gives the hash of the transaction that paid this invoice, with the
+        sending wallet's signature of the claim when they can (a form post, or the
+        browser-wallet button's fetch with ``Accept: application/json``)."""
         wants_json = "application/json" in (request.httprequest.headers.get("Accept") or "")
         if not wants_json:
-            return self._stablecoin_action(
-                invoice_id,
-                access_token,
-                lambda invoice: self._stablecoin_claim(invoice, tx_hash) and "claimed",
-            )
+
+            def claim(invoice):
+                submitted = self._stablecoin_claim(invoice, tx_hash, signature)
+                return "claimed" if submitted.state == "bound" else "suggested"
+
+            return self._stablecoin_action(invoice_id, access_token, claim)
         try:
             invoice = self._stablecoin_invoice(invoice_id, access_token)
         except (AccessError, MissingError, TypeError, ValueError):
             return self._stablecoin_json({"ok": False, "message": "Not found."}, status=404)
         try:
-            message = self._stablecoin_claim(invoice, tx_hash)
+            claim = self._stablecoin_claim(invoice, tx_hash, signature)
         except UserError as exc:
             retry = isinstance(exc, ClaimNotMinedYet)
             return self._stablecoin_json({"ok": False, "retry": retry, "message": str(exc)})
-        return self._stablecoin_json({"ok": True, "message": message})
+        return self._stablecoin_json(
+            {"ok": True, "bound": claim.state == "bound", "message": claim.message}
+        )
 
     @http.route(
         "/my/invoices/<int:invoice_id>/stablecoin/status",

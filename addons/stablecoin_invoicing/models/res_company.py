@@ -25,6 +25,15 @@ class ResCompany(models.Model):
         help="A payment of an expired quote's amount mined within this time after the expiry "
         "settles at the quoted rate; later, at the rate of its day, any difference left open.",
     )
+    stablecoin_watch_days = fields.Integer(
+        string="Watch Paid Invoices' Addresses (days)",
+        default=90,
+        help="An invoice's own address (extended public key or deposit addresses) is watched "
+        "while the invoice is open, and this many days after it was paid or cancelled, so that "
+        "a late or second payment is seen. Afterwards it is no longer scanned: a payment there "
+        "is still found by the customer's claim of its transaction (which watches the address "
+        "again), and deposit addresses can only ever pay the wallet's address.",
+    )
     stablecoin_tolerance_percent = fields.Float(
         string="Underpayment Tolerance (%)",
         help="An underpayment up to this share of the amount due is written off and the invoice "
@@ -55,6 +64,7 @@ class ResCompany(models.Model):
         "stablecoin_quote_grace_minutes",
         "stablecoin_tolerance_percent",
         "stablecoin_tolerance_amount",
+        "stablecoin_watch_days",
     )
     def _check_stablecoin_settings(self):
         for company in self:
@@ -65,6 +75,13 @@ class ResCompany(models.Model):
             if not 0 <= company.stablecoin_tolerance_percent <= 100:
                 raise ValidationError(
                     self.env._("The underpayment tolerance must be between 0 and 100%.")
+                )
+            if company.stablecoin_watch_days < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Watch Paid Invoices' Addresses: at least 1 day (a payment made as the "
+                        "invoice was paid must still be seen)."
+                    )
                 )
             if company.stablecoin_tolerance_amount < 0:
                 raise ValidationError(self.env._("The underpayment tolerance cannot be negative."))

@@ -15,6 +15,9 @@ class ResConfigSettings(models.TransientModel):
     stablecoin_quote_grace_minutes = fields.Integer(
         related="company_id.stablecoin_quote_grace_minutes", readonly=False
     )
+    stablecoin_watch_days = fields.Integer(
+        related="company_id.stablecoin_watch_days", readonly=False
+    )
     stablecoin_tolerance_percent = fields.Float(
         related="company_id.stablecoin_tolerance_percent", readonly=False
     )

@@ -562,6 +562,35 @@ class StablecoinPaymentRequest(models.Model):
             + [("expires_at", "<", fields.Datetime.now())]
         )._set_state("expired")
 
+    @api.model
+    def _cron_retire_addresses(self):
+        """Scheduled (daily): stop scanning an invoice's own addresses (extended public key,
+        deposit addresses) once no request on them asks anything and the last one ended more
+        than the company's watch days ago. Shared addresses are always watched."""
+        Address = self.env["stablecoin.address"].sudo()
+        candidates = Address.search(
+            [
+                ("active", "=", True),
+                ("derivation_index", ">=", 0),
+                ("wallet_id.kind", "!=", "address"),
+            ]
+        )
+        requests = self.sudo().search([("address_id", "in", candidates.ids)])
+        now = fields.Datetime.now()
+        by_address = {}
+        for request in requests:
+            by_address.setdefault(request.address_id, self.sudo().browse())
+            by_address[request.address_id] |= request
+        retired = Address
+        for address, asked in by_address.items():
+            if any(r.state in OPEN_STATES for r in asked):
+                continue
+            days = address.company_id.stablecoin_watch_days or 90
+            if max(asked.mapped("write_date")) < now - timedelta(days=days):
+                retired |= address
+        retired.write({"active": False})
+        return retired
+
     def _is_expired(self, at=None):
         self.ensure_one()
         return bool(self.expires_at) and (at or fields.Datetime.now()) > self.expires_at

@@ -55,6 +55,14 @@ class StablecoinTransfer(models.Model):
         "exact amount asked on a shared address, a transaction an on-ramp reported sending, "
         "or the payer's claim.",
     )
+    suggested_move_id = fields.Many2one(
+        "account.move",
+        string="Claimed For",
+        readonly=True,
+        copy=False,
+        help="Someone with this invoice's link said this receipt pays it, without proving they "
+        "sent it (a transaction hash is public): the accountant decides.",
+    )
     partner_id = fields.Many2one(related="move_id.partner_id", store=True)
     payment_id = fields.Many2one("account.payment", readonly=True, copy=False)
     unmatched_reason = fields.Char(

@@ -1,5 +1,8 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from eth_account import Account
+from eth_account.messages import encode_defunct
+
 from odoo import Command
 from odoo.tests import new_test_user
 
@@ -93,6 +96,24 @@ class StablecoinInvoiceMixin(StablecoinChainMixin):
         if post:
             invoice.action_post()
         return invoice
+
+    def claim_signature(self, invoice, tx_hash, sender=None):
+        """What the payer's browser wallet returns for ``personal_sign`` of the claim of
+        ``tx_hash`` for ``invoice``: signed with the key of ``sender`` (an account of anvil's
+        public test mnemonic; default: the customer)."""
+        sender = (sender or self.customer).lower()
+        Account.enable_unaudited_hdwallet_features()
+        for index in range(20):
+            account = Account.from_mnemonic(
+                "test test test test test test test test test test test junk",
+                account_path=f"m/44'/60'/0'/0/{index}",
+            )
+            if account.address.lower() == sender:
+                break
+        else:
+            raise AssertionError(f"{sender} is no account of the test mnemonic")
+        message = self.env["stablecoin.payment.claim"]._message_for(invoice, tx_hash)
+        return "0x" + account.sign_message(encode_defunct(text=message)).signature.hex()
 
     def run_crons(self):
         """What the scheduled actions do: scan, then match."""

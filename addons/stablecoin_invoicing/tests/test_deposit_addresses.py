@@ -1,8 +1,9 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command
-from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.stablecoin_wallet.chain import deposit
 from odoo.addons.stablecoin_wallet.tests.common import AnvilChainMixin
@@ -68,6 +69,36 @@ class TestDepositAddresses(DepositWalletMixin, TransactionCase):
         self.assertEqual(set(invoice.stablecoin_transfer_ids.mapped("bound_by")), {"address"})
         self.assertEqual(other.payment_state, "not_paid", "the same amount elsewhere: untouched")
 
+    def test_paid_invoices_addresses_are_watched_for_the_companys_days_then_found_by_claim(self):
+        invoice = self.make_invoice(10.0, wallet=self.deposit_wallet)
+        address = invoice.stablecoin_request_id.address_id
+        self.pay(10_000_000, to=address.address)
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        Request = self.env["stablecoin.payment.request"]
+        self.assertFalse(Request._cron_retire_addresses(), "paid today: still watched")
+        self.env.company.stablecoin_watch_days = 30
+        self.env.cr.execute(
+            "UPDATE stablecoin_payment_request SET write_date = now() - interval '31 days' "
+            "WHERE move_id = %s",
+            [invoice.id],
+        )
+        self.env.invalidate_all()
+        self.assertEqual(Request._cron_retire_addresses(), address)
+        self.assertFalse(address.active)
+        self.assertTrue(self.deposit_wallet.address_ids.filtered("active"), "its own address")
+        # Months later the customer pays again there: not scanned, but their claim finds it.
+        late = self.pay(3_000_000, to=address.address)
+        self.settle()
+        self.assertFalse(self.env["stablecoin.transfer"].search([("tx_hash", "=", late)]))
+        claim = self.env["stablecoin.payment.claim"]._submit(invoice, late)
+        self.assertEqual((claim.state, claim.proof), ("bound", "address"))
+        self.assertTrue(address.active)
+        receipt = self.env["stablecoin.transfer"].search([("tx_hash", "=", late)])
+        self.assertEqual(receipt.address_id, address)
+        with self.assertRaisesRegex(ValidationError, "Watch Paid Invoices' Addresses"):
+            self.env.company.stablecoin_watch_days = 0
+
     def test_switching_tokens_keeps_the_invoices_address(self):
         self.deposit_wallet.token_ids = [Command.set((self.token_usdc | self.token_usdt).ids)]
         self.env.company.stablecoin_token_ids = [
@@ -101,7 +132,7 @@ class TestDepositAddresses(DepositWalletMixin, TransactionCase):
 
 @tagged("post_install", "-at_install", "stablecoin_node")
 class TestDepositSweep(AnvilChainMixin, DepositWalletMixin, TransactionCase):
-    """The sweep runs the factory's and the forwarder's code: on anvil."""
+    """Sweeps run the factory's and the forwarders' code: on anvil."""
 
     def test_a_sweep_moves_money_between_own_addresses_and_books_nothing(self):
         invoice = self.make_invoice(30.0, wallet=self.deposit_wallet)
@@ -126,3 +157,47 @@ class TestDepositSweep(AnvilChainMixin, DepositWalletMixin, TransactionCase):
         self.assertEqual((sweep.state, sweep.ignore_reason), ("ignored", "internal"))
         self.assertEqual(self.env["account.payment"].search_count([]), payments, "no receipt")
         self.assertEqual(len(invoice.stablecoin_transfer_ids), 1)
+
+    def test_accountant_sweeps_with_the_transaction_the_wizard_builds(self):
+        first = self.make_invoice(12.0, wallet=self.deposit_wallet)
+        second = self.make_invoice(8.0, wallet=self.deposit_wallet)
+        self.pay(12_000_000, to=first.stablecoin_address)
+        self.pay(8_000_000, to=second.stablecoin_address)
+        self.settle()
+        accountant = self.company_user(
+            "scoin_sweep_accountant", "account.group_account_user", [self.env.company]
+        )
+        action = self.deposit_wallet.with_user(accountant).action_open_sweep_wizard()
+        Wizard = self.env["stablecoin.sweep.wizard"].with_user(accountant)
+
+        def open_wizard():
+            return Form(Wizard.with_context(action["context"])).save()
+
+        wizard = open_wizard()
+        if wizard.factory_missing:
+            # A chain without the factory: the wizard gives its one-time deployment first.
+            self.assertEqual(wizard.tx_to.lower(), deposit.CREATE2_DEPLOYER.lower())
+            self.chain.send(self.customer, wizard.tx_to, wizard.tx_data)
+            wizard = open_wizard()
+        self.assertFalse(wizard.factory_missing)
+        self.assertEqual(wizard.address_count, 2)
+        self.assertEqual(wizard.amount_text, "20.00 USDC")
+        self.assertEqual(wizard.tx_to, deposit.factory_address())
+        # The accountant's browser wallet sends it (any account may: it pays only the fee).
+        before = self.chain.balance_of(self.usdc, self.owner)
+        self.chain.send(self.chain.accounts[4], wizard.tx_to, wizard.tx_data)
+        self.assertEqual(self.chain.balance_of(self.usdc, self.owner) - before, 20_000_000)
+        self.settle()
+        sweeps = self.env["stablecoin.transfer"].search(
+            [("wallet_id", "=", self.deposit_wallet.id), ("ignore_reason", "=", "internal")]
+        )
+        self.assertEqual(len(sweeps), 2, "recorded, booked nothing")
+        wizard = open_wizard()
+        self.assertEqual(wizard.address_count, 0)
+        self.assertFalse(wizard.tx_data)
+        self.assertIn("Nothing to sweep", wizard.note)
+        # A billing clerk sees the wallet but sweeps nothing.
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.env["stablecoin.sweep.wizard"].with_user(self.clerk).create(
+                {"wallet_id": self.deposit_wallet.id, "token_id": self.token_usdc.id}
+            )

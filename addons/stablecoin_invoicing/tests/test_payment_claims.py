@@ -49,12 +49,19 @@ class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         self.assertEqual(len(uri), 1, "one payment link on the page")
         return parse_erc20_transfer_uri(uri[0])
 
-    def claim(self, invoice, tx_hash):
-        """The payer fills in the claim form on the invoice page; returns the page after it."""
+    def claim(self, invoice, tx_hash, signed_by=None):
+        """The payer fills in the claim form on the invoice page, signing the claim with the
+        wallet of ``signed_by`` (as the page's button does) if given; returns the page after
+        it."""
         page = self.page(invoice)
         form = page.xpath("//*[hasclass('o_stablecoin_claim')]//form")[0]
         data = {i.get("name"): i.get("value") for i in form.xpath(".//input[@name]")}
         data["tx_hash"] = tx_hash
+        if signed_by:
+            message = form.xpath(".//*[hasclass('o_stablecoin_claim_sign')]/@data-message")[0]
+            expected = self.env["stablecoin.payment.claim"]._message_for(invoice, tx_hash)
+            self.assertEqual(message.replace("{tx}", tx_hash.lower()), expected)
+            data["signature"] = self.claim_signature(invoice, tx_hash, signed_by)
         response = self.url_open(form.get("action"), data=data)
         self.assertEqual(response.status_code, 200)
         return html.fromstring(response.content)
@@ -84,7 +91,7 @@ class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
                 asked = self.asked(invoice)
                 part = asked.amount * 60 // 100
                 tx_hash = self.pay(part, to=asked.recipient)
-                page = self.claim(invoice, tx_hash)
+                page = self.claim(invoice, tx_hash, signed_by=self.customer)
                 self.assertFalse(self.error_of(page), label)
                 self.assertTrue(page.xpath("//*[hasclass('o_stablecoin_notice')]"))
                 self.settle()
@@ -126,7 +133,7 @@ class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         self.settle()
         receipt = self.env["stablecoin.transfer"].search([("tx_hash", "=", tx_hash)])
         self.assertEqual(receipt.state, "unmatched")
-        self.claim(invoice, tx_hash)
+        self.claim(invoice, tx_hash, signed_by=self.customer)
         self.env["stablecoin.transfer"]._cron_match()
         self.assertEqual(receipt.state, "matched")
         self.assertEqual(receipt.bound_by, "claim")
@@ -134,7 +141,7 @@ class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
 
     def test_the_wallet_button_claims_as_json(self):
         invoice = self.make_invoice(5.0)
-        tx_hash = self.pay(2_000_000)
+        tx_hash = self.pay(5_000_000)  # what the button sends: the amount asked
         page = self.page(invoice)
         button = page.xpath("//*[hasclass('o_stablecoin_wallet_pay')]")[0]
         # The button posts with the page's CSRF token (odoo.csrf_token), the forms' one.
@@ -152,7 +159,7 @@ class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
             headers={"Accept": "application/json"},
         )
         answer = json.loads(response.text)
-        self.assertTrue(answer["ok"], answer)
+        self.assertTrue(answer["ok"] and answer["bound"], answer)
         self.assertEqual(invoice.stablecoin_transfer_ids.tx_hash, tx_hash)
         # Not mined (unknown): the button is told to ask again.
         response = self.url_open(
@@ -225,10 +232,65 @@ class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         self.assertIn(others.payment_state, ("paid", "in_payment"))
         refused = self.env["stablecoin.payment.claim"].search([("move_id", "=", invoice.id)])
         self.assertEqual(set(refused.mapped("state")), {"refused"})
-        # Claims are rate-limited per invoice.
-        for _ in range(20):
+        # Junk is refused before it is read or counted: it cannot use up the limits...
+        for _ in range(40):
             page = self.claim(invoice, "junk")
+            self.assertIn("Transaction hash: expected 0x", self.error_of(page))
+        # ... which count the claims the chain was asked about, per client first.
+        for attempt in range(12):
+            page = self.claim(invoice, "0x" + f"{attempt:02x}" * 32)
+            if "Too many payment claims" in self.error_of(page):
+                break
         self.assertIn("Too many payment claims", self.error_of(page))
+        self.assertLessEqual(attempt, 10)
+
+    def test_a_stranger_with_an_invoice_link_cannot_take_anothers_receipt(self):
+        """A transaction hash is public: naming one proves nothing. The stranger's claim only
+        suggests; the real payer, signing with the wallet that sent it, gets it counted."""
+        mine = self.make_invoice(50.0)
+        stranger = self.env["res.partner"].create({"name": "Stranger"})
+        theirs = self.make_invoice(50.0, post=False)
+        theirs.partner_id = stranger
+        theirs.action_post()
+        tx_hash = self.pay(30_000_000)  # my instalment, an amount nobody asked
+        self.settle()
+        receipt = self.env["stablecoin.transfer"].search([("tx_hash", "=", tx_hash)])
+        self.assertEqual(receipt.state, "unmatched")
+        # The stranger claims it for their invoice, without and then with their own signature.
+        page = self.claim(theirs, tx_hash)
+        self.assertFalse(self.error_of(page))
+        self.assertTrue(page.xpath("//*[hasclass('o_stablecoin_suggested')]"))
+        page = self.claim(theirs, tx_hash, signed_by=self.chain.accounts[7])
+        self.assertTrue(page.xpath("//*[hasclass('o_stablecoin_suggested')]"))
+        self.env["stablecoin.transfer"]._cron_match()
+        self.assertEqual(receipt.state, "unmatched")
+        self.assertEqual(theirs.payment_state, "not_paid")
+        self.assertEqual(receipt.suggested_move_id, theirs, "the accountant sees the claim")
+        claims = self.env["stablecoin.payment.claim"].search([("move_id", "=", theirs.id)])
+        self.assertEqual(set(claims.mapped("state")), {"suggested"})
+        # I sign with the wallet that paid: counted for my invoice at once.
+        page = self.claim(mine, tx_hash, signed_by=self.customer)
+        self.assertTrue(page.xpath("//*[hasclass('o_stablecoin_notice')]"))
+        self.assertFalse(page.xpath("//*[hasclass('o_stablecoin_suggested')]"))
+        self.env["stablecoin.transfer"]._cron_match()
+        self.assertEqual((receipt.state, receipt.move_id), ("matched", mine))
+        claim = self.env["stablecoin.payment.claim"].search([("move_id", "=", mine.id)])
+        self.assertEqual((claim.state, claim.proof), ("bound", "signature"))
+        self.assertEqual(mine.amount_residual, 20.0)
+
+    def test_a_payer_who_paid_this_customer_before_needs_no_signature(self):
+        first = self.make_invoice(25.0)
+        self.pay(25_000_000)  # the exact amount: bound and paid by it
+        self.settle()
+        self.assertIn(first.payment_state, ("paid", "in_payment"))
+        second = self.make_invoice(60.0)
+        tx_hash = self.pay(20_000_000)  # same wallet, an instalment
+        page = self.claim(second, tx_hash)
+        self.assertFalse(page.xpath("//*[hasclass('o_stablecoin_suggested')]"))
+        claim = self.env["stablecoin.payment.claim"].search([("move_id", "=", second.id)])
+        self.assertEqual((claim.state, claim.proof), ("bound", "earlier_payer"))
+        self.settle()
+        self.assertEqual(second.amount_residual, 40.0)
 
     def test_the_cached_instructions_follow_a_renamed_network(self):
         """The payment instructions are rendered once per request (t-cache, keyed on the

@@ -167,11 +167,19 @@ class TestTronPayment(TronChainMixin, StablecoinInvoiceMixin, HttpCase):
 
     def test_payer_claims_a_partial_payment_by_its_tron_transaction_id(self):
         """No memo on TRC-20: an amount other than asked on the shared address is bound to
-        its invoice by the payer's claim (the transaction id as Tron wallets show it)."""
+        its invoice by the payer's claim (the transaction id as Tron wallets show it). Tron
+        wallets sign no claim here: a stranger's claim only suggests; a wallet that already
+        paid this customer is believed."""
         invoice = self.clerk_invoice(80.0)
         tx_hash = self.tron_pay(30_000_000)
         claim = self.env["stablecoin.payment.claim"]._submit(invoice, tx_hash[2:].upper())
-        self.assertEqual(claim.state, "bound", claim.message)
+        self.assertEqual(claim.state, "suggested", claim.message)
+        earlier = self.clerk_invoice(10.0)
+        self.tron_pay(10_000_000)
+        self.settle()
+        self.assert_paid(earlier)
+        claim = self.env["stablecoin.payment.claim"]._submit(invoice, tx_hash[2:].upper())
+        self.assertEqual((claim.state, claim.proof), ("bound", "earlier_payer"), claim.message)
         self.settle()
         self.assertEqual(invoice.payment_state, "partial")
         self.assertEqual(invoice.amount_residual, 50.0)

@@ -15,6 +15,11 @@ class StablecoinMatchWizard(models.TransientModel):
     amount_text = fields.Char(related="transfer_id.amount_text", string="Received")
     sender = fields.Char(related="transfer_id.display_sender", string="From")
     unmatched_reason = fields.Char(related="transfer_id.unmatched_reason")
+    suggested_move_id = fields.Many2one(
+        related="transfer_id.suggested_move_id",
+        help="A claim without proof named this invoice: check with its customer before "
+        "choosing it (anyone can read a transaction hash).",
+    )
     suggested_invoice_ids = fields.Many2many(
         "account.move",
         "stablecoin_match_wizard_suggested_rel",

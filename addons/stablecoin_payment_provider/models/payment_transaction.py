@@ -64,21 +64,7 @@ class PaymentTransaction(models.Model):
         stale._set_canceled(self.env._("No payment arrived within %s days.", days))
         return stale
 
-    def _stablecoin_confirm(self, payment):
-        """The chain confirmed a transfer paying these transactions' invoice with ``payment``."""
-        for tx in self.filtered(lambda t: t.state in ("draft", "pending")):
-            tx.payment_id = payment
-            tx._set_done()
-        self._post_process()
-
-    def _stablecoin_reverse(self, tx_hash):
-        """The transfer that completed these transactions vanished from the chain."""
-        for tx in self:
-            tx._set_error(
-                tx.env._(
-                    "The network no longer has transaction %s (chain reorganisation): the "
-                    "payment was reversed.",
-                    tx_hash,
-                ),
-                extra_allowed_states=("done",),
-            )
+    @api.model
+    def _stablecoin_chain_codes(self):
+        """Override: *Pay now*'s transactions are completed by the chain too."""
+        return super()._stablecoin_chain_codes() | {const.PROVIDER_CODE}

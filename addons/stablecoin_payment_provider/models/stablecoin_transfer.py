@@ -1,79 +1,14 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from decimal import Decimal, InvalidOperation
-
 from odoo import api, models
-
-from .. import const
 
 
 class StablecoinTransfer(models.Model):
     _inherit = "stablecoin.transfer"
-
-    def _why_unmatched(self):
-        """Override: a bank wire the on-ramp turned into these tokens says who sent it and
-        with which memo, for the accountant to find the invoice."""
-        reason = super()._why_unmatched()
-        deposit = (
-            self.env["stablecoin.onramp.transfer"]
-            .sudo()
-            .search([("destination_tx_hash", "=", self.tx_hash)], limit=1)
-        )
-        if not deposit:
-            return reason
-        return self.env._(
-            "Bank wire through Bridge from %(sender)s (bank %(bank)s, memo %(memo)s): no open "
-            "invoice has that reference. %(reason)s",
-            sender=deposit.sender_name or "?",
-            bank=deposit.sender_bank_routing_number or "?",
-            memo=repr(deposit.memo or ""),
-            reason=reason or "",
-        )
-
-    def _fees_withheld(self, invoice, date):
-        """Override: what Bridge's receipt says it withheld (exchange, developer and gas
-        fees) from the stablecoins of this transaction, in the invoice's currency."""
-        onramp = (
-            self.env["stablecoin.onramp.transfer"]
-            .sudo()
-            .search([("destination_tx_hash", "=", self.tx_hash)], limit=1)
-        )
-        account = onramp.provider_id.sudo().stablecoin_onramp_fee_account_id
-        if not onramp or not account:
-            return super()._fees_withheld(invoice, date)
-        try:
-            fee = sum(
-                Decimal(value or "0")
-                for value in (onramp.exchange_fee, onramp.developer_fee, onramp.gas_fee)
-            )
-        except InvalidOperation:
-            return super()._fees_withheld(invoice, date)
-        # Stated in the tokens' terms (USD for USDC/USDT), converted to the invoice's currency.
-        amount = self.currency_id._convert(
-            float(fee), invoice.currency_id, invoice.company_id, date
-        )
-        return amount, account, self.env._("On-ramp fees (Bridge, %s)", onramp.name)
 
     @api.model
     def _cron_match(self):
         """Override: after matching, abandoned checkouts are closed."""
         res = super()._cron_match()
         self.env["payment.transaction"].sudo()._stablecoin_expire_pending()
-        return res
-
-    def _after_reversal(self, invoices, payment):
-        """Override: the portal transaction this payment completed is no longer paid."""
-        res = super()._after_reversal(invoices, payment)
-        txs = (
-            self.env["payment.transaction"]
-            .sudo()
-            .search(
-                [
-                    ("provider_code", "=", const.PROVIDER_CODE),
-                    ("payment_id", "=", payment.id),
-                    ("state", "=", "done"),
-                ]
-            )
-        )
-        txs._stablecoin_reverse(self.tx_hash)
         return res

@@ -3,8 +3,6 @@ from . import test_payment_provider
 from . import test_ui
 from . import test_wallet_checkout
 from . import test_pay_now
-from . import test_onramp_wire
-from . import test_onramp_card
 from . import test_tron_pay_now
 from . import test_settlement_hooks
 from . import test_onramp_bridge

@@ -73,6 +73,23 @@ class TestPayNow(StablecoinCheckoutMixin, HttpCase):
         page = self.url_open(invoice.get_portal_url()).text
         self.assertIn("120.00 USDC", page)
 
+    def test_the_stablecoin_option_offers_the_card_onramp_and_the_onramps_are_no_options(self):
+        """With the card on-ramp ready, the stablecoin option of *Pay Now* offers *Or pay by
+        card* for this invoice; the on-ramp providers are not options of their own (their
+        checkouts start from the invoice's card, for its exact stablecoins)."""
+        card = self.env.ref("stablecoin_onramp.payment_provider_stablecoin_stripe")
+        card.write(
+            {"state": "test", "stablecoin_stripe_secret_key": "sk_test_x", "is_published": True}
+        )
+        invoice = self.make_invoice(35.0)
+        (option,) = self.stablecoin_option(invoice)
+        (form,) = option.xpath(".//form[hasclass('o_stablecoin_card')]")
+        self.assertEqual(form.get("action"), f"/my/invoices/{invoice.id}/stablecoin/card")
+        page = html.fromstring(self.url_open(invoice.get_portal_url()).content)
+        codes = page.xpath("//div[@id='pay_with']//input/@data-provider-code")
+        self.assertIn("stablecoin", codes)
+        self.assertFalse({"stablecoin_bridge", "stablecoin_stripe"} & set(codes))
+
     def test_the_label_lists_only_what_the_invoice_accepts(self):
         invoice = self.make_invoice(30.0)
         (option,) = self.stablecoin_option(invoice)

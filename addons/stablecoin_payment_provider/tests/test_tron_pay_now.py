@@ -45,8 +45,8 @@ class TestTronPayNow(TronChainMixin, StablecoinCheckoutMixin, HttpCase):
     def test_no_onramp_on_tron(self):
         """The on-ramps buy stablecoins to EVM addresses: offered on an EVM invoice, not on a
         Tron one."""
-        self.provider.write(
-            {"stablecoin_card_enabled": True, "stablecoin_stripe_secret_key": "sk_test_x"}
+        self.env.ref("stablecoin_onramp.payment_provider_stablecoin_stripe").write(
+            {"state": "test", "stablecoin_stripe_secret_key": "sk_test_x"}
         )
         self.env.company.stablecoin_token_ids = [
             Command.set((self.tron_token | self.token_usdc).ids)

@@ -31,8 +31,12 @@ class StablecoinWallet(models.Model):
             ("deposit", "Deposit addresses (one per invoice, forwarded to the address)"),
         ],
         required=True,
-        default="address",
+        default="deposit",
         tracking=True,
+        help="Deposit addresses (EVM networks, the default): each invoice gets its own address, "
+        "whatever is paid there can only be swept to the wallet's address. Fixed address: one "
+        "address shared by the invoices, told apart by their exact amounts. Extended public "
+        "key: one derived address per invoice, each moved with its own key.",
     )
     network_kind = fields.Selection(
         kind_selection("wallet_label"),
@@ -79,6 +83,11 @@ class StablecoinWallet(models.Model):
     def _family(self):
         """The chain family of this wallet's network type (:mod:`..chain.family`)."""
         return family(self.network_kind or DEFAULT_KIND)
+
+    @api.onchange("network_kind")
+    def _onchange_network_kind(self):
+        if self.kind == "deposit" and not self._family().supports_deposit_addresses:
+            self.kind = "address"
 
     @api.depends("address", "network_kind")
     def _compute_display_address(self):
@@ -155,6 +164,12 @@ class StablecoinWallet(models.Model):
             if "network_kind" not in vals and written_in and written_in.kind != DEFAULT_KIND:
                 # A T... address is a Tron wallet's (as the API user who gives one expects).
                 vals["network_kind"] = written_in.kind
+            if "kind" not in vals and not vals.get("xpub"):
+                # Deposit addresses where the network type has them; else a fixed address.
+                chain = family(vals.get("network_kind") or DEFAULT_KIND)
+                vals["kind"] = "deposit" if chain.supports_deposit_addresses else "address"
+            elif "kind" not in vals:
+                vals["kind"] = "xpub"
             self._normalize(vals)
         wallets = super().create(vals_list)
         wallets._sync_addresses()
@@ -284,6 +299,15 @@ class StablecoinWallet(models.Model):
         return self.journal_ids.sudo().filtered(
             lambda j: j.stablecoin_token_id == token and j.company_id == self.company_id
         )[:1]
+
+    def action_open_sweep_wizard(self):
+        """Accountants: what the deposit addresses hold, and the transaction that sweeps it."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "stablecoin_wallet.stablecoin_sweep_wizard_action"
+        )
+        action["context"] = {"active_id": self.id}
+        return action
 
     def _lock_next_index(self):
         """The wallet's next index, its row locked: two invoices posted at once never share

@@ -12,7 +12,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from odoo.addons.stablecoin_payment_provider.onramp import bridge
+from odoo.addons.stablecoin_onramp.const import STATUS_MAPPING
+from odoo.addons.stablecoin_onramp.onramp import bridge, stripe_onramp
 
 # Bridge's test data ("Webhook Event Signature Verification", apidocs.bridge.xyz).
 BRIDGE_PUBLIC_KEY = (
@@ -98,3 +99,11 @@ def test_a_changed_signature_byte_is_refused(flip):
     header = f"t={t},v0={base64.b64encode(bytes(changed)).decode()}"
     with pytest.raises(bridge.WebhookRefused, match="does not verify"):
         bridge.verify_webhook(header, BRIDGE_BODY, BRIDGE_PUBLIC_KEY, now_ms=SIGNED_AT)
+
+
+def test_every_onramp_status_maps_to_one_transaction_state_and_none_to_done():
+    mapped = [status for statuses in STATUS_MAPPING.values() for status in statuses]
+    assert sorted(mapped) == sorted(bridge.TRANSFER_STATES)
+    assert set(stripe_onramp.STATES.values()) <= set(mapped)
+    # The stablecoins the chain delivers complete a checkout, never an on-ramp's status.
+    assert "done" not in STATUS_MAPPING

@@ -26,10 +26,15 @@ STATES = [
 class StablecoinOnrampTransfer(models.Model):
     """A payer's bank wire into stablecoins for one invoice, as the on-ramp (Bridge) knows
     it: the deposit instructions the payer follows and the progress Bridge reports. The
-    invoice is paid by the stablecoin transfer the watcher sees, never by this record."""
+    invoice is paid by the stablecoin transfer the watcher sees, never by this record.
+
+    Each one made for an invoice is that invoice's checkout: a ``payment.transaction`` of its
+    provider (``provider_reference``: this record's name) whose state follows this record's
+    (``const.STATUS_MAPPING``)."""
 
     _name = "stablecoin.onramp.transfer"
     _description = "Stablecoin On-ramp Transfer"
+    _inherit = "stablecoin.bank.instructions"
     _order = "id desc"
 
     name = fields.Char(string="On-ramp Transfer", required=True, readonly=True)
@@ -55,16 +60,10 @@ class StablecoinOnrampTransfer(models.Model):
     partner_id = fields.Many2one(related="move_id.partner_id")
     idempotency_key = fields.Char(required=True, readonly=True, copy=False)
     state = fields.Selection(STATES, required=True, default="awaiting_funds", readonly=True)
-    payment_rail = fields.Char(readonly=True)
+    transaction_id = fields.Many2one(
+        "payment.transaction", string="Payment Transaction", readonly=True, index="btree_not_null"
+    )
     amount = fields.Char(string="Amount to Send", readonly=True)
-    currency = fields.Char(readonly=True)
-    bank_name = fields.Char(readonly=True)
-    bank_account_number = fields.Char(readonly=True)
-    bank_routing_number = fields.Char(readonly=True)
-    iban = fields.Char(string="IBAN", readonly=True)
-    bic = fields.Char(string="BIC", readonly=True)
-    bank_beneficiary_name = fields.Char(string="Beneficiary", readonly=True)
-    bank_beneficiary_address = fields.Char(string="Beneficiary Address", readonly=True)
     deposit_message = fields.Char(
         string="Reference",
         readonly=True,
@@ -75,7 +74,9 @@ class StablecoinOnrampTransfer(models.Model):
     exchange_fee = fields.Char(readonly=True)
     developer_fee = fields.Char(readonly=True)
     gas_fee = fields.Char(readonly=True)
-    destination_tx_hash = fields.Char(string="Stablecoin Transaction", readonly=True)
+    destination_tx_hash = fields.Char(
+        string="Stablecoin Transaction", readonly=True, index="btree_not_null"
+    )
     last_event_at = fields.Char(
         readonly=True,
         help="When Bridge made the newest event applied (events may arrive out "
@@ -98,10 +99,15 @@ class StablecoinOnrampTransfer(models.Model):
         if not request or not invoice.stablecoin_payment_uri:
             raise UserError(self.env._("This invoice asks for no payment now."))
         existing = self.search(
-            [("request_id", "=", request.id), ("provider_id", "=", provider.id)], limit=1
+            [
+                ("request_id", "=", request.id),
+                ("provider_id", "=", provider.id),
+                ("kind", "=", "transfer"),
+            ],
+            limit=1,
         )
         if existing:
-            return existing
+            return existing._checkout()
         sudo_provider = provider.sudo()
         network = request.token_id.network_id
         rail = bridge.PAYMENT_RAILS.get(network.chain_id)
@@ -144,7 +150,7 @@ class StablecoinOnrampTransfer(models.Model):
                 "state": answer.get("state") if answer.get("state") in dict(STATES) else "error",
                 **self._instruction_vals(answer),
             }
-        )
+        )._checkout()
 
     @api.model
     def _card_session(self, invoice, provider):
@@ -164,7 +170,7 @@ class StablecoinOnrampTransfer(models.Model):
             limit=1,
         )
         if existing:
-            return existing
+            return existing._checkout()
         network = request.token_id.network_id
         rail = stripe_onramp.NETWORKS.get(network.chain_id) or (
             "ethereum" if provider.state == "test" else None
@@ -200,12 +206,74 @@ class StablecoinOnrampTransfer(models.Model):
                 "payment_rail": "card",
                 "redirect_url": session.get("redirect_url") or "",
             }
+        )._checkout()
+
+    def _checkout(self):
+        """This transfer as its invoice's checkout: a payment.transaction of its provider for
+        the invoice (``provider_reference``: the on-ramp's id), in the state this transfer's
+        status maps to. Returns the transfer."""
+        for onramp in self.filtered(lambda o: o.move_id and not o.transaction_id):
+            invoice, provider = onramp.move_id, onramp.provider_id
+            Transaction = self.env["payment.transaction"].sudo()
+            method = provider.with_context(active_test=False).payment_method_ids[:1]
+            onramp.transaction_id = Transaction.create(
+                {
+                    "provider_id": provider.id,
+                    "payment_method_id": method.id,
+                    "reference": Transaction._compute_reference(
+                        provider.code, invoice_ids=[(6, 0, invoice.ids)]
+                    ),
+                    "provider_reference": onramp.name,
+                    "amount": invoice.amount_residual,
+                    "currency_id": invoice.currency_id.id,
+                    "partner_id": invoice.partner_id.id,
+                    "invoice_ids": [(6, 0, invoice.ids)],
+                    "operation": "online_redirect",
+                }
+            )
+            onramp._follow()
+        return self
+
+    def _follow(self):
+        """The checkout's transaction takes the state this transfer's status maps to (the
+        status the on-ramp reported in a verified, newest event: not the webhook's body)."""
+        for onramp in self.filtered("transaction_id"):
+            self.env["payment.transaction"].sudo()._handle_notification_data(
+                onramp.provider_id.code,
+                {"provider_reference": onramp.name, "onramp_status": onramp.state},
+            )
+
+    @api.model
+    def _from_bridge(self, event, provider):
+        """A Bridge event: a deposit into the business's bank account
+        (``virtual_account.activity``) or a step of a transfer made for an invoice. Returns
+        the transfer it is about (empty when this database did not make it) and whether the
+        event was applied."""
+        if event.get("event_category") == "virtual_account.activity":
+            applied = self._from_activity(event, provider)
+            deposit_id = (event.get("event_object") or {}).get("deposit_id")
+            deposit = self.search(
+                [("provider_id", "=", provider.id), ("name", "=", f"deposit {deposit_id}")],
+                limit=1,
+            )
+            return deposit, applied
+        transfer = self.search(
+            [("provider_id", "=", provider.id), ("name", "=", str(event.get("event_object_id")))],
+            limit=1,
         )
+        if not transfer:
+            return transfer, False
+        # One event at a time per transfer (Bridge retries, several workers).
+        self.env.cr.execute(
+            "SELECT id FROM stablecoin_onramp_transfer WHERE id = %s FOR UPDATE", [transfer.id]
+        )
+        return transfer, transfer._apply(event)
 
     @api.model
     def _from_stripe(self, event, provider):
         """A ``crypto.onramp_session_updated`` event: the session's state and, once delivered,
-        its transaction. Returns None for a session this database did not make."""
+        its transaction. Returns the transfer it is about (empty for a session this database
+        did not make) and whether the event was applied."""
         session = ((event.get("data") or {}).get("object")) or {}
         details = stripe_onramp.session_details(session)
         card = self.search(
@@ -217,7 +285,7 @@ class StablecoinOnrampTransfer(models.Model):
             limit=1,
         )
         if not card:
-            return None
+            return card, False
         receipt = {name: details[name] for name in ("final_amount", "exchange_fee", "gas_fee")}
         if details["destination_tx_hash"]:
             receipt["destination_tx_hash"] = details["destination_tx_hash"]
@@ -259,6 +327,7 @@ class StablecoinOnrampTransfer(models.Model):
         if isinstance(tx_hash, str) and tx_hash:
             vals["destination_tx_hash"] = tx_hash.lower()
         self.write(vals)
+        self._follow()
         if self.destination_tx_hash:
             self._bind_destination()
         return True
@@ -291,7 +360,7 @@ class StablecoinOnrampTransfer(models.Model):
                     "currency": (event.get("event_object") or {}).get("currency", "").upper(),
                     "payment_rail": details["payment_rail"],
                 }
-            )
+            )._checkout()
         state = details["type"] if details["type"] in dict(STATES) else None
         receipt = {
             name: details[name]

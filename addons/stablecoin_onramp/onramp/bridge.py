@@ -11,7 +11,6 @@ does, when the watcher sees the stablecoins arrive.
 import base64
 import binascii
 import hashlib
-import json
 import time
 
 from cryptography.exceptions import InvalidSignature
@@ -19,6 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from .http import call
+from .webhook import WebhookRefused, parse_event
 
 LIVE_URL = "https://api.bridge.xyz"
 SANDBOX_URL = "https://api.sandbox.bridge.xyz"
@@ -48,10 +48,6 @@ class BridgeError(Exception):
 
 class InvalidKey(ValueError):
     """A webhook public key that is not Bridge's kind (an RSA public key in PEM)."""
-
-
-class WebhookRefused(Exception):
-    """A webhook delivery that is not Bridge's, or not now: answered 400 (Bridge retries)."""
 
 
 def parse_signature_header(header):
@@ -98,13 +94,18 @@ def verify_webhook(header, raw_body, public_key_pem, now_ms=None):
         )
     except (InvalidSignature, ValueError) as exc:
         raise WebhookRefused("The webhook signature does not verify.") from exc
-    try:
-        event = json.loads(raw_body)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise WebhookRefused("The webhook body is not JSON.") from exc
-    if not isinstance(event, dict) or not isinstance(event.get("event_id"), str):
-        raise WebhookRefused("The webhook body is not a Bridge event.")
-    return event
+    return parse_event(raw_body, "event_id", "Bridge")
+
+
+def event_summary(event):
+    """What the event ledger keeps of a verified event: its id, type, the status it reports
+    and when Bridge made it."""
+    return {
+        "name": event["event_id"],
+        "event_type": str(event.get("event_type") or "")[:100],
+        "status": str(event.get("event_object_status") or "")[:50],
+        "event_created_at": str(event.get("event_created_at") or "")[:40],
+    }
 
 
 def sign_webhook(private_key, raw_body, timestamp_ms):

@@ -14,21 +14,13 @@ class StablecoinOnrampAccount(models.Model):
 
     _name = "stablecoin.onramp.account"
     _description = "Stablecoin On-ramp Bank Account"
+    _inherit = "stablecoin.bank.instructions"
 
     name = fields.Char(string="Virtual Account", required=True, readonly=True)
     provider_id = fields.Many2one("payment.provider", required=True, readonly=True)
     company_id = fields.Many2one(related="provider_id.company_id", store=True)
     token_id = fields.Many2one("stablecoin.token", required=True, readonly=True)
     address = fields.Char(string="Receiving Address", required=True, readonly=True)
-    currency = fields.Char(readonly=True)
-    payment_rail = fields.Char(string="Rails", readonly=True)
-    bank_name = fields.Char(readonly=True)
-    bank_account_number = fields.Char(readonly=True)
-    bank_routing_number = fields.Char(readonly=True)
-    iban = fields.Char(string="IBAN", readonly=True)
-    bic = fields.Char(string="BIC", readonly=True)
-    bank_beneficiary_name = fields.Char(string="Beneficiary", readonly=True)
-    bank_beneficiary_address = fields.Char(string="Beneficiary Address", readonly=True)
 
     def _create_for(self, provider):
         """A virtual account of ``provider``'s company at Bridge (idempotent per provider)

@@ -23,31 +23,31 @@ from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.stablecoin_payment_provider.onramp import bridge
+from odoo.addons.stablecoin_invoicing.tests.common import StablecoinInvoiceMixin
+from odoo.addons.stablecoin_onramp.onramp import bridge
 from odoo.addons.stablecoin_wallet.tests.common import AnvilChainMixin
 
-from .common import StablecoinCheckoutMixin
+from .common import onramp_provider
 
 WEBHOOK = "/payment/stablecoin/bridge/webhook"
 
 
 @tagged("post_install", "-at_install", "stablecoin_node")
-class TestOnrampWire(AnvilChainMixin, StablecoinCheckoutMixin, HttpCase):
+class TestOnrampWire(AnvilChainMixin, StablecoinInvoiceMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         hot_wallet = cls.chain.accounts[8]
         cls.sim = BridgeSimulator(cls.chain, {"usdc": cls.usdc}, hot_wallet).start()
         cls.addClassCleanup(cls.sim.stop)
-        cls.provider.write(
-            {
-                "state": "test",  # Bridge's sandbox; the local chain stands for Ethereum
-                "stablecoin_wire_enabled": True,
-                "stablecoin_bridge_api_url": cls.sim.url,
-                "stablecoin_bridge_api_key": cls.sim.api_key,
-                "stablecoin_bridge_customer_id": "cust_simulated_merchant",
-                "stablecoin_bridge_webhook_key": cls.sim.public_key_pem,
-            }
+        # Test mode: Bridge's sandbox; the local chain stands for Ethereum.
+        cls.provider = onramp_provider(
+            cls.env,
+            "stablecoin_bridge",
+            stablecoin_bridge_api_url=cls.sim.url,
+            stablecoin_bridge_api_key=cls.sim.api_key,
+            stablecoin_bridge_customer_id="cust_simulated_merchant",
+            stablecoin_bridge_webhook_key=cls.sim.public_key_pem,
         )
 
     def setUp(self):
@@ -198,7 +198,7 @@ class TestOnrampWire(AnvilChainMixin, StablecoinCheckoutMixin, HttpCase):
         fees = self.env["account.account"].create(
             {"name": "Bank and on-ramp fees", "code": "627100", "account_type": "expense"}
         )
-        self.provider.stablecoin_onramp_fee_account_id = fees
+        self.provider.stablecoin_bridge_fee_account_id = fees
         self.sim.fee_bps = 50  # Bridge keeps 0.5 %: 1.50 of a 300.00 wire
         self.addCleanup(setattr, self.sim, "fee_bps", 0)
         invoice = self.make_invoice(300.0)
@@ -213,7 +213,7 @@ class TestOnrampWire(AnvilChainMixin, StablecoinCheckoutMixin, HttpCase):
         self.assertEqual(fee_line.amount_currency, 1.50)
         self.assertIn(onramp.name, fee_line.name)
         # Without a fees account the difference stays due on the invoice.
-        self.provider.stablecoin_onramp_fee_account_id = False
+        self.provider.stablecoin_bridge_fee_account_id = False
         other = self.make_invoice(100.0)
         self.ask_for_wire(other)
         onramp = self.env["stablecoin.onramp.transfer"].search([("move_id", "=", other.id)])
@@ -380,7 +380,7 @@ class TestOnrampWire(AnvilChainMixin, StablecoinCheckoutMixin, HttpCase):
             ("garbage", "t=abc,v0=%%%", b"\x00\xff"),
         ]
         forger.server.server_close()
-        with mute_logger("odoo.addons.stablecoin_payment_provider.controllers.main"):
+        with mute_logger("odoo.addons.stablecoin_onramp.controllers.main"):
             for name, header, data in cases:
                 response = self.url_open(
                     WEBHOOK,
@@ -395,3 +395,94 @@ class TestOnrampWire(AnvilChainMixin, StablecoinCheckoutMixin, HttpCase):
         # The genuine delivery, signed now, is taken.
         self.assertEqual(self.deliver(received), [200])
         self.assertEqual(onramp.state, "funds_received")
+
+    def test_the_checkout_is_a_bridge_transaction_following_bridges_events(self):
+        invoice = self.make_invoice(70.0)
+        self.ask_for_wire(invoice)
+        onramp = self.env["stablecoin.onramp.transfer"].search([("move_id", "=", invoice.id)])
+        tx = onramp.transaction_id
+        self.assertEqual(
+            (tx.provider_id, tx.provider_code, tx.provider_reference, tx.invoice_ids),
+            (self.provider, "stablecoin_bridge", onramp.name, invoice),
+        )
+        self.assertEqual((tx.amount, tx.currency_id), (70.0, invoice.currency_id))
+        # Instructions given, nothing wired yet: a checkout not started.
+        self.assertEqual(tx.state, "draft")
+        received, submitted, processed = self.sim.deposit(memo=onramp.deposit_message, send=False)
+        self.deliver(received)
+        self.assertEqual(tx.state, "pending", "the money is at Bridge")
+        self.deliver(processed, submitted)
+        self.assertEqual(onramp.state, "payment_processed")
+        self.assertEqual(tx.state, "pending", "Bridge's word completes nothing")
+        self.settle()
+        receipt = invoice.stablecoin_transfer_ids
+        self.assertEqual(tx.state, "done", "the chain does")
+        self.assertEqual(tx.payment_id, receipt.payment_id)
+        self.assertEqual(len(invoice.transaction_ids), 1)
+
+    def test_a_returned_wire_cancels_its_transaction(self):
+        invoice = self.make_invoice(65.0)
+        self.ask_for_wire(invoice)
+        onramp = self.env["stablecoin.onramp.transfer"].search([("move_id", "=", invoice.id)])
+        received, review = self.sim.deposit(
+            memo=onramp.deposit_message, outcome="in_review", send=False
+        )
+        self.deliver(received, review)
+        self.assertEqual(onramp.transaction_id.state, "pending")
+        self.deliver(self.sim._move(self.sim.transfers[onramp.name], "returned"))
+        self.assertEqual(onramp.transaction_id.state, "cancel")
+        self.assertFalse(onramp.transaction_id.payment_id)
+
+    def test_events_are_applied_by_the_code_of_the_provider_that_verified_them(self):
+        """A body shaped like Stripe's onramp event, signed with Bridge's key, is Bridge's:
+        nothing in the payload hands it to the card on-ramp."""
+        stripe_provider = onramp_provider(
+            self.env,
+            "stablecoin_stripe",
+            stablecoin_stripe_secret_key="sk_test_dispatch",
+            stablecoin_stripe_webhook_secret="whsec_dispatch",
+        )
+        invoice = self.make_invoice(20.0)
+        card = self.env["stablecoin.onramp.transfer"].create(
+            {
+                "name": "cos_dispatch",
+                "kind": "card",
+                "provider_id": stripe_provider.id,
+                "move_id": invoice.id,
+                "request_id": invoice.stablecoin_request_id.id,
+                "idempotency_key": "test-cos_dispatch",
+            }
+        )
+        event = {
+            "event_id": "wh_shaped_like_stripe",
+            "id": "evt_shaped_like_stripe",
+            "object": "event",
+            "type": "crypto.onramp_session_updated",
+            "created": int(time.time()),
+            "data": {
+                "object": {
+                    "id": "cos_dispatch",
+                    "status": "fulfillment_complete",
+                    "transaction_details": {"transaction_id": "0x" + "ab" * 32},
+                }
+            },
+        }
+        self.assertEqual(self.deliver(event), [200])
+        recorded = self.env["stablecoin.onramp.event"].search(
+            [("name", "=", "wh_shaped_like_stripe")]
+        )
+        self.assertEqual((recorded.outcome, recorded.transfer_id), ("unknown", card.browse()))
+        # Read as Bridge reads its events (no ``event_type``, no status): not as Stripe's.
+        self.assertEqual((recorded.event_type, recorded.status), ("", ""))
+        self.assertEqual((card.state, card.destination_tx_hash), ("awaiting_funds", False))
+        # Bridge's signature on Stripe's endpoint: refused there.
+        body = json.dumps(dict(event, event_id="wh_other")).encode()
+        header = bridge.sign_webhook(self.sim.private_key, body, int(time.time() * 1000))
+        with mute_logger("odoo.addons.stablecoin_onramp.controllers.main"):
+            response = self.url_open(
+                "/payment/stablecoin/stripe/webhook",
+                data=body,
+                headers={"X-Webhook-Signature": header, "Stripe-Signature": header},
+            )
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(card.event_ids)

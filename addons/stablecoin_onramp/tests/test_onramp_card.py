@@ -21,30 +21,29 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.stablecoin_payment_provider.onramp import bridge, stripe_onramp
+from odoo.addons.stablecoin_invoicing.tests.common import StablecoinInvoiceMixin
+from odoo.addons.stablecoin_onramp.onramp import bridge, stripe_onramp
 from odoo.addons.stablecoin_wallet.tests.common import AnvilChainMixin
 
-from .common import StablecoinCheckoutMixin
+from .common import onramp_provider
 
 WEBHOOK = "/payment/stablecoin/stripe/webhook"
 
 
 @tagged("post_install", "-at_install", "stablecoin_node")
-class TestOnrampCard(AnvilChainMixin, StablecoinCheckoutMixin, HttpCase):
+class TestOnrampCard(AnvilChainMixin, StablecoinInvoiceMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.sim = StripeOnrampSimulator(cls.chain, {"usdc": cls.usdc}, cls.chain.accounts[6])
         cls.sim.start()
         cls.addClassCleanup(cls.sim.stop)
-        cls.provider.write(
-            {
-                "state": "test",
-                "stablecoin_card_enabled": True,
-                "stablecoin_stripe_api_url": cls.sim.url,
-                "stablecoin_stripe_secret_key": cls.sim.secret_key,
-                "stablecoin_stripe_webhook_secret": cls.sim.webhook_secret,
-            }
+        cls.provider = onramp_provider(
+            cls.env,
+            "stablecoin_stripe",
+            stablecoin_stripe_api_url=cls.sim.url,
+            stablecoin_stripe_secret_key=cls.sim.secret_key,
+            stablecoin_stripe_webhook_secret=cls.sim.webhook_secret,
         )
 
     def setUp(self):
@@ -52,11 +51,13 @@ class TestOnrampCard(AnvilChainMixin, StablecoinCheckoutMixin, HttpCase):
         self.sim.webhook_url = self.base_url() + WEBHOOK
 
     def pay_by_card(self, invoice):
-        """The payer, with the invoice's link, opens *Pay Now* and, under the stablecoin
-        option, clicks *Or pay by card*: off to the onramp."""
+        """The payer, with the invoice's link, clicks *Pay by card* under the invoice's payment
+        card: off to the onramp."""
         self.authenticate(None, None)
         page = html.fromstring(self.url_open(invoice.get_portal_url()).content)
-        (form,) = page.xpath("//div[@id='pay_with']//form[hasclass('o_stablecoin_card')]")
+        (form,) = page.xpath(
+            "//form[hasclass('o_stablecoin_card')][.//button[hasclass('o_stablecoin_card_button')]]"
+        )
         fields = {i.get("name"): i.get("value") for i in form.xpath(".//input")}
         response = self.url_open(form.get("action"), data=fields, allow_redirects=False)
         self.env.invalidate_all()
@@ -119,7 +120,7 @@ class TestOnrampCard(AnvilChainMixin, StablecoinCheckoutMixin, HttpCase):
             with self.assertRaises(bridge.WebhookRefused):
                 stripe_onramp.verify_webhook(bad_header, bad_body, self.sim.webhook_secret, now)
         # Over HTTP: a forged delivery is refused with 400 and changes nothing.
-        with mute_logger("odoo.addons.stablecoin_payment_provider.controllers.main"):
+        with mute_logger("odoo.addons.stablecoin_onramp.controllers.main"):
             response = self.url_open(
                 WEBHOOK,
                 data=body,
@@ -131,22 +132,22 @@ class TestOnrampCard(AnvilChainMixin, StablecoinCheckoutMixin, HttpCase):
     def test_a_copied_database_forgets_the_onramp_credentials(self):
         from odoo.modules.neutralize import get_neutralization_queries
 
-        self.provider.write(
-            {
-                "stablecoin_bridge_api_key": "sk-live-bridge",
-                "stablecoin_bridge_webhook_key": self.provider.stablecoin_bridge_webhook_key,
-                "stablecoin_wire_enabled": True,
-            }
+        wire = onramp_provider(
+            self.env,
+            "stablecoin_bridge",
+            stablecoin_bridge_api_key="sk-live-bridge",
+            stablecoin_bridge_customer_id="cust_live",
         )
         self.env.flush_all()
-        for query in get_neutralization_queries(["stablecoin_payment_provider"]):
+        for query in get_neutralization_queries(["stablecoin_onramp"]):
             self.env.cr.execute(query)
         self.env.invalidate_all()
-        provider = self.provider.sudo()
+        provider, wire = self.provider.sudo(), wire.sudo()
         self.assertFalse(provider.stablecoin_stripe_secret_key)
         self.assertFalse(provider.stablecoin_stripe_webhook_secret)
-        self.assertFalse(provider.stablecoin_bridge_api_key)
-        self.assertFalse(provider.stablecoin_card_enabled or provider.stablecoin_wire_enabled)
+        self.assertFalse(wire.stablecoin_bridge_api_key)
+        # Neither on-ramp takes payments any more.
+        self.assertEqual((provider.state, wire.state), ("disabled", "disabled"))
 
     def test_credentials_are_for_system_administrators_only(self):
         accountant = self.env["res.users"].create(
@@ -161,3 +162,24 @@ class TestOnrampCard(AnvilChainMixin, StablecoinCheckoutMixin, HttpCase):
             provider.read(["stablecoin_stripe_secret_key"])
         with self.assertRaises(AccessError):
             provider.read(["stablecoin_bridge_api_key"])
+
+    def test_the_checkout_is_a_stripe_transaction_done_by_the_chain(self):
+        invoice = self.make_invoice(45.0)
+        self.pay_by_card(invoice)
+        card = self.env["stablecoin.onramp.transfer"].search([("move_id", "=", invoice.id)])
+        tx = card.transaction_id
+        self.assertEqual(
+            (tx.provider_id, tx.provider_code, tx.provider_reference, tx.invoice_ids, tx.state),
+            (self.provider, "stablecoin_stripe", card.name, invoice, "draft"),
+        )
+        first, processing, complete = self.sim.pay(card.name, send=False)
+        self.sim.deliver(first)
+        self.env.invalidate_all()
+        self.assertEqual(tx.state, "draft", "the payer is on Stripe's page: nothing paid")
+        self.sim.deliver(processing)
+        self.sim.deliver(complete)
+        self.env.invalidate_all()
+        self.assertEqual((card.state, tx.state), ("payment_processed", "pending"))
+        self.settle()
+        self.assertEqual(tx.state, "done")
+        self.assertEqual(tx.payment_id, invoice.stablecoin_transfer_ids.payment_id)

@@ -11,11 +11,10 @@ when the watcher sees it, never the event.
 
 import hashlib
 import hmac
-import json
 import time
 
-from .bridge import WebhookRefused
 from .http import call
+from .webhook import WebhookRefused, parse_event
 
 API_URL = "https://api.stripe.com"
 # Stripe's own libraries refuse events signed more than 5 minutes ago.
@@ -56,13 +55,7 @@ def verify_webhook(header, raw_body, secret, now=None):
     ).hexdigest()
     if not secret or not any(hmac.compare_digest(expected, s) for s in signatures):
         raise WebhookRefused("The webhook signature does not verify.")
-    try:
-        event = json.loads(raw_body)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise WebhookRefused("The webhook body is not JSON.") from exc
-    if not isinstance(event, dict) or not isinstance(event.get("id"), str):
-        raise WebhookRefused("The webhook body is not a Stripe event.")
-    return event
+    return parse_event(raw_body, "id", "Stripe")
 
 
 def session_details(session):
@@ -76,6 +69,18 @@ def session_details(session):
         "exchange_fee": str(fees.get("transaction_fee_monetary") or "0"),
         "gas_fee": str(fees.get("network_fee_monetary") or "0"),
         "destination_tx_hash": str(details.get("transaction_id") or "").lower(),
+    }
+
+
+def event_summary(event):
+    """What the event ledger keeps of a verified event: its id, type, the session's status
+    (as the on-ramp transfer's state) and when Stripe made it."""
+    session = (event.get("data") or {}).get("object") or {}
+    return {
+        "name": event["id"],
+        "event_type": str(event.get("type") or "")[:100],
+        "status": STATES.get(session.get("status"), "") if isinstance(session, dict) else "",
+        "event_created_at": str(event.get("created") or "")[:40],
     }
 
 

@@ -1,0 +1,1 @@
+from . import stablecoin_sweep_wizard
