@@ -50,6 +50,9 @@ def fresh_start(chain):
     """New database from the addons template, token deployed and minted on the new chain."""
     odoodb.copy(odoodb.addons_template(), DB)
     token = chain.deploy_token("USD Coin (demo)", "USDC")
+    # The deposit-address factory, where every network has it: the demo wallet's deposit
+    # addresses are swept through it (Invoicing > Stablecoins > Deposit Wallets > Sweep).
+    chain.deploy_deposit_factory()
     for account in chain.accounts[2:]:
         chain.mint(token, account, FAUCET_AMOUNT)
     info = {"token": token, "addons_key": odoodb.addons_key(), "chain_id": chain.chain_id}
@@ -273,10 +276,11 @@ def main(argv):
  Local chain    {chain.url}   (anvil, chain id {chain.chain_id}, a block every 2 s)
  Demo USDC      {token}   (6 decimals, open mint)
  Invoice to pay {url + invoice_url if invoice_url else "(none)"}
-   (1,250 USDC to the demo wallet: scan its QR code, or "Pay with browser wallet").
-   With its page open, the invoice shows the payment a few seconds after it is final
-   (otherwise the scheduled actions see it within a minute). Paid another amount, or
-   part of it? Give the transaction hash under "Already paid?" on the page.
+   (1,250 USDC to the invoice's own deposit address: scan its QR code, or "Pay with
+   browser wallet"). With its page open, the invoice shows the payment a few seconds after
+   it is final (otherwise the scheduled actions see it within a minute). Any amount, in
+   any number of parts, sent there pays this invoice. Accountants sweep what deposit
+   addresses hold to the demo wallet's address (0x7099...79C8): the wallet's "Sweep".
 
  Demo tokens to pay with:
    anvil's dev accounts 2..9 hold {balance} USDC each, for example

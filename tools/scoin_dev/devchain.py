@@ -26,7 +26,7 @@ from eth_abi import decode, encode
 from eth_utils import keccak
 from eth_utils import to_checksum_address as _checksum
 
-from .contracts.build import without_memory_limit
+from .contracts.build import DEPOSIT_ARTIFACT, without_memory_limit
 
 ARTIFACT = Path(__file__).resolve().parent / "contracts" / "TestStablecoin.json"
 
@@ -224,6 +224,15 @@ class DevChain:
 
     def call(self, to, data, block="latest"):
         return self.rpc("eth_call", {"to": to, "data": data}, block)
+
+    # -- the deposit factory ----------------------------------------------------------------------
+    def deploy_deposit_factory(self, sender=None):
+        """Deploy the deposit-address factory through the CREATE2 deployer anvil has built in,
+        with salt zero, as on a real network (at the address the wallet addon computes)."""
+        artifact = json.loads(DEPOSIT_ARTIFACT.read_text())
+        code = artifact["contracts"]["DepositFactory"]["bytecode"][2:]
+        deployer = "0x4e59b44847b379578588920CA78FbF26c0B4956C"
+        return self.send(sender or self.accounts[0], deployer, "0x" + "00" * 32 + code)
 
     # -- the test token ------------------------------------------------------------------------
     def deploy_token(self, name="USD Coin (test)", symbol="USDC", deployer=None):

@@ -24,12 +24,19 @@ class StablecoinOnrampAccount(models.Model):
 
     def _create_for(self, provider):
         """A virtual account of ``provider``'s company at Bridge (idempotent per provider)
-        into the company's fixed receiving address for its first token Bridge serves."""
+        into the company's receiving address (a fixed address's, or the address a deposit wallet
+        sweeps to; both are watched) for its first token Bridge serves."""
         provider = provider.sudo()
         wallets = (
             self.env["stablecoin.wallet"]
             .sudo()
-            .search([("company_id", "=", provider.company_id.id), ("kind", "=", "address")])
+            .search(
+                [
+                    ("company_id", "=", provider.company_id.id),
+                    ("kind", "in", ("address", "deposit")),
+                    ("address", "!=", False),
+                ]
+            )
         )
         choice = next(
             (
@@ -43,8 +50,8 @@ class StablecoinOnrampAccount(models.Model):
         if not choice:
             raise UserError(
                 self.env._(
-                    "A bank account at Bridge needs a fixed-address receiving wallet of %s "
-                    "for a token on a network Bridge serves.",
+                    "A bank account at Bridge needs a receiving wallet of %s with an address "
+                    "(fixed, or deposit addresses) for a token on a network Bridge serves.",
                     provider.company_id.name,
                 )
             )

@@ -119,7 +119,9 @@ class StablecoinSweepWizard(models.TransientModel):
             wizard.update(
                 {
                     "address_count": len(holding),
-                    "amount_text": f"{format_units(total, token.decimals)} {token.symbol}",
+                    "amount_text": (
+                        f"{format_units(total, token.decimals, grouping=True)} {token.symbol}"
+                    ),
                     "note": self.env._(
                         "Nothing to sweep: no deposit address holds %s.", token.symbol
                     )

@@ -26,6 +26,15 @@ export class SendTransactionField extends Component {
         return Boolean(window.ethereum);
     }
 
+    async copy() {
+        try {
+            await navigator.clipboard.writeText(this.data);
+            this.notification.add(_t("Copied"), { type: "info" });
+        } catch {
+            this.notification.add(_t("Select the data and copy it"), { type: "warning" });
+        }
+    }
+
     async send() {
         const record = this.props.record.data;
         const provider = window.ethereum;
