@@ -171,7 +171,7 @@ class TestDepositSweep(AnvilChainMixin, DepositWalletMixin, TransactionCase):
         Wizard = self.env["stablecoin.sweep.wizard"].with_user(accountant)
 
         def open_wizard():
-            return Form(Wizard.with_context(action["context"])).save()
+            return Form(Wizard.with_context(**action["context"])).save()
 
         wizard = open_wizard()
         if wizard.factory_missing:
