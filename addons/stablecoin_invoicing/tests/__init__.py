@@ -12,3 +12,4 @@ from . import test_paid_events
 from . import test_token_change
 from . import test_binding
 from . import test_deposit_addresses
+from . import test_settlement

@@ -6,16 +6,13 @@ from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.stablecoin_wallet.chain import deposit
+from odoo.addons.stablecoin_wallet.tests.common import AnvilChainMixin
 
 from .common import ClerkInvoicesMixin, StablecoinInvoiceMixin
 
 
-@tagged("post_install", "-at_install")
-class TestDepositAddresses(ClerkInvoicesMixin, StablecoinInvoiceMixin, TransactionCase):
-    """A wallet of deposit addresses: each invoice a billing clerk posts gets an address of its
-    own, computed from the wallet's address (funds there can only be swept to it). Whatever the
-    customer sends there, in any amount and any number of parts, pays that invoice: no unique
-    amount, no claim, no accountant."""
+class DepositWalletMixin(ClerkInvoicesMixin, StablecoinInvoiceMixin):
+    """A wallet of deposit addresses forwarding to ``cls.owner``; invoices by a billing clerk."""
 
     @classmethod
     def setUpClass(cls):
@@ -30,6 +27,14 @@ class TestDepositAddresses(ClerkInvoicesMixin, StablecoinInvoiceMixin, Transacti
                 "token_ids": [Command.set(cls.token_usdc.ids)],
             }
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDepositAddresses(DepositWalletMixin, TransactionCase):
+    """A wallet of deposit addresses: each invoice a billing clerk posts gets an address of its
+    own, computed from the wallet's address (funds there can only be swept to it). Whatever the
+    customer sends there, in any amount and any number of parts, pays that invoice: no unique
+    amount, no claim, no accountant."""
 
     def test_each_invoice_has_its_own_address_that_pays_only_the_merchant(self):
         first = self.make_invoice(50.0, wallet=self.deposit_wallet)
@@ -63,6 +68,71 @@ class TestDepositAddresses(ClerkInvoicesMixin, StablecoinInvoiceMixin, Transacti
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(set(invoice.stablecoin_transfer_ids.mapped("bound_by")), {"address"})
         self.assertEqual(other.payment_state, "not_paid", "the same amount elsewhere: untouched")
+
+    def test_paid_invoices_addresses_are_watched_for_the_companys_days_then_found_by_claim(self):
+        invoice = self.make_invoice(10.0, wallet=self.deposit_wallet)
+        address = invoice.stablecoin_request_id.address_id
+        self.pay(10_000_000, to=address.address)
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        Request = self.env["stablecoin.payment.request"]
+        self.assertFalse(Request._cron_retire_addresses(), "paid today: still watched")
+        self.env.company.stablecoin_watch_days = 30
+        self.env.cr.execute(
+            "UPDATE stablecoin_payment_request SET write_date = now() - interval '31 days' "
+            "WHERE move_id = %s",
+            [invoice.id],
+        )
+        self.env.invalidate_all()
+        self.assertEqual(Request._cron_retire_addresses(), address)
+        self.assertFalse(address.active)
+        self.assertTrue(self.deposit_wallet.address_ids.filtered("active"), "its own address")
+        # Months later the customer pays again there: not scanned, but their claim finds it.
+        late = self.pay(3_000_000, to=address.address)
+        self.settle()
+        self.assertFalse(self.env["stablecoin.transfer"].search([("tx_hash", "=", late)]))
+        claim = self.env["stablecoin.payment.claim"]._submit(invoice, late)
+        self.assertEqual((claim.state, claim.proof), ("bound", "address"))
+        self.assertTrue(address.active)
+        receipt = self.env["stablecoin.transfer"].search([("tx_hash", "=", late)])
+        self.assertEqual(receipt.address_id, address)
+        with self.assertRaisesRegex(ValidationError, "Watch Paid Invoices' Addresses"):
+            self.env.company.stablecoin_watch_days = 0
+
+    def test_switching_tokens_keeps_the_invoices_address(self):
+        self.deposit_wallet.token_ids = [Command.set((self.token_usdc | self.token_usdt).ids)]
+        self.env.company.stablecoin_token_ids = [
+            Command.set((self.token_usdc | self.token_usdt).ids)
+        ]
+        invoice = self.make_invoice(20.0, wallet=self.deposit_wallet)
+        address = invoice.stablecoin_request_id.address_id
+        invoice._stablecoin_select_token(self.token_usdt)
+        self.assertEqual(invoice.stablecoin_request_id.address_id, address)
+        self.assertEqual(self.deposit_wallet.next_index, 1, "no second address handed out")
+
+    def test_wallet_checks_name_the_field(self):
+        Wallet = self.env["stablecoin.wallet"]
+        with self.assertRaisesRegex(ValidationError, "forward to"):
+            Wallet.create({"name": "No address", "kind": "deposit"})
+        with self.assertRaisesRegex(ValidationError, "^Kind: Tron"):
+            Wallet.create(
+                {
+                    "name": "Tron deposits",
+                    "kind": "deposit",
+                    "network_kind": "tron",
+                    "address": "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8",
+                }
+            )
+        self.make_invoice(10.0, wallet=self.deposit_wallet)
+        with self.assertRaisesRegex(ValidationError, "^Receiving Address: .* deposit addresses"):
+            self.deposit_wallet.address = self.customer
+        with self.assertRaisesRegex(ValidationError, "^Receiving Address"):
+            self.deposit_wallet.kind = "address"
+
+
+@tagged("post_install", "-at_install", "stablecoin_node")
+class TestDepositSweep(AnvilChainMixin, DepositWalletMixin, TransactionCase):
+    """Sweeps run the factory's and the forwarders' code: on anvil."""
 
     def test_a_sweep_moves_money_between_own_addresses_and_books_nothing(self):
         invoice = self.make_invoice(30.0, wallet=self.deposit_wallet)
@@ -131,63 +201,3 @@ class TestDepositAddresses(ClerkInvoicesMixin, StablecoinInvoiceMixin, Transacti
             self.env["stablecoin.sweep.wizard"].with_user(self.clerk).create(
                 {"wallet_id": self.deposit_wallet.id, "token_id": self.token_usdc.id}
             )
-
-    def test_paid_invoices_addresses_are_watched_for_the_companys_days_then_found_by_claim(self):
-        invoice = self.make_invoice(10.0, wallet=self.deposit_wallet)
-        address = invoice.stablecoin_request_id.address_id
-        self.pay(10_000_000, to=address.address)
-        self.settle()
-        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
-        Request = self.env["stablecoin.payment.request"]
-        self.assertFalse(Request._cron_retire_addresses(), "paid today: still watched")
-        self.env.company.stablecoin_watch_days = 30
-        self.env.cr.execute(
-            "UPDATE stablecoin_payment_request SET write_date = now() - interval '31 days' "
-            "WHERE move_id = %s",
-            [invoice.id],
-        )
-        self.env.invalidate_all()
-        self.assertEqual(Request._cron_retire_addresses(), address)
-        self.assertFalse(address.active)
-        self.assertTrue(self.deposit_wallet.address_ids.filtered("active"), "its own address")
-        # Months later the customer pays again there: not scanned, but their claim finds it.
-        late = self.pay(3_000_000, to=address.address)
-        self.settle()
-        self.assertFalse(self.env["stablecoin.transfer"].search([("tx_hash", "=", late)]))
-        claim = self.env["stablecoin.payment.claim"]._submit(invoice, late)
-        self.assertEqual((claim.state, claim.proof), ("bound", "address"))
-        self.assertTrue(address.active)
-        receipt = self.env["stablecoin.transfer"].search([("tx_hash", "=", late)])
-        self.assertEqual(receipt.address_id, address)
-        with self.assertRaisesRegex(ValidationError, "Watch Paid Invoices' Addresses"):
-            self.env.company.stablecoin_watch_days = 0
-
-    def test_switching_tokens_keeps_the_invoices_address(self):
-        self.deposit_wallet.token_ids = [Command.set((self.token_usdc | self.token_usdt).ids)]
-        self.env.company.stablecoin_token_ids = [
-            Command.set((self.token_usdc | self.token_usdt).ids)
-        ]
-        invoice = self.make_invoice(20.0, wallet=self.deposit_wallet)
-        address = invoice.stablecoin_request_id.address_id
-        invoice._stablecoin_select_token(self.token_usdt)
-        self.assertEqual(invoice.stablecoin_request_id.address_id, address)
-        self.assertEqual(self.deposit_wallet.next_index, 1, "no second address handed out")
-
-    def test_wallet_checks_name_the_field(self):
-        Wallet = self.env["stablecoin.wallet"]
-        with self.assertRaisesRegex(ValidationError, "forward to"):
-            Wallet.create({"name": "No address", "kind": "deposit"})
-        with self.assertRaisesRegex(ValidationError, "^Kind: Tron"):
-            Wallet.create(
-                {
-                    "name": "Tron deposits",
-                    "kind": "deposit",
-                    "network_kind": "tron",
-                    "address": "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8",
-                }
-            )
-        self.make_invoice(10.0, wallet=self.deposit_wallet)
-        with self.assertRaisesRegex(ValidationError, "^Receiving Address: .* deposit addresses"):
-            self.deposit_wallet.address = self.customer
-        with self.assertRaisesRegex(ValidationError, "^Receiving Address"):
-            self.deposit_wallet.kind = "address"

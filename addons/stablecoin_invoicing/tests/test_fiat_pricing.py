@@ -3,8 +3,6 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from scoin_dev.devchain import DevChain
-
 from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
@@ -45,8 +43,8 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
                 "company_id": company.id,
             }
         )
-        # USDT lives on a second network (its own anvil) in these tests.
-        cls.chain2 = DevChain(chain_id=31338).start()
+        # USDT lives on a second network (its own chain) in these tests.
+        cls.chain2 = cls._new_chain(31338)
         cls.addClassCleanup(cls.chain2.stop)
         cls.usdt2 = cls.chain2.deploy_token("Tether USD (test)", "USDT")
         cls.network2 = cls.env["stablecoin.network"].create(

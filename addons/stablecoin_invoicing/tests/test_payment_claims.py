@@ -7,13 +7,13 @@ import json
 from datetime import timedelta
 
 from lxml import html
-from scoin_dev.devchain import DevChain, encode_call
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.stablecoin_invoicing.models import account_move
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
+from odoo.addons.stablecoin_wallet.chain.abi import encode_call
 
 from .common import ClerkInvoicesMixin, StablecoinInvoiceMixin
 
@@ -208,10 +208,11 @@ class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         )
         self.chain.wait_receipt(failed)
         # A transaction on another chain.
-        with DevChain(chain_id=31339) as elsewhere:
-            token = elsewhere.deploy_token()
-            elsewhere.mint(token, elsewhere.accounts[2], 40_000_000)
-            foreign = elsewhere.transfer(token, elsewhere.accounts[2], self.merchant, 40_000_000)
+        elsewhere = self._new_chain(31339)
+        self.addCleanup(elsewhere.stop)
+        token = elsewhere.deploy_token()
+        elsewhere.mint(token, elsewhere.accounts[2], 40_000_000)
+        foreign = elsewhere.transfer(token, elsewhere.accounts[2], self.merchant, 40_000_000)
         self.settle()
         cases = [
             ("not a hash", "Transaction hash: expected 0x"),

@@ -4,11 +4,10 @@
 amount, several transfers in one transaction, and invoices posted by a billing clerk in a
 database with a second company."""
 
-from scoin_dev.devchain import encode_call
-
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from odoo.addons.stablecoin_wallet.chain.abi import encode_call
 from odoo.addons.stablecoin_wallet.tests.rpc_proxy import RpcProxy
 
 from .common import StablecoinInvoiceMixin

@@ -6,6 +6,8 @@ from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.stablecoin_wallet.tests.common import AnvilChainMixin
+
 from .common import StablecoinCheckoutMixin
 
 SHOTS = os.environ.get("SCOIN_SCREENSHOTS")
@@ -82,8 +84,8 @@ PAY_AND_WATCH_THE_CARD = """
 """
 
 
-@tagged("post_install", "-at_install")
-class TestWalletCheckout(StablecoinCheckoutMixin, HttpCase):
+@tagged("post_install", "-at_install", "stablecoin_node")
+class TestWalletCheckout(AnvilChainMixin, StablecoinCheckoutMixin, HttpCase):
     def test_browser_wallet_pays_the_invoice(self):
         invoice = self.make_invoice(321.09)
         tx = self.create_pending_tx(invoice)
@@ -234,8 +236,8 @@ COPY_BUTTONS = """
 """
 
 
-@tagged("post_install", "-at_install")
-class TestPortalCardInChromium(StablecoinCheckoutMixin, HttpCase):
+@tagged("post_install", "-at_install", "stablecoin_node")
+class TestPortalCardInChromium(AnvilChainMixin, StablecoinCheckoutMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

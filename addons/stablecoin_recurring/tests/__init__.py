@@ -1,1 +1,2 @@
 from . import test_recurring
+from . import test_recurrence_pure

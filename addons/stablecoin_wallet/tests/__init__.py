@@ -3,3 +3,12 @@ from . import test_chain_watcher
 from . import test_stablecoin_wallet
 from . import test_rpc_faults
 from . import test_tron
+from . import test_chain_address
+from . import test_chain_eip681
+from . import test_chain_family
+from . import test_chain_logs
+from . import test_chain_rpc
+from . import test_chain_tron_address
+from . import test_chain_units
+from . import test_chain_watch
+from . import test_chain_deposit

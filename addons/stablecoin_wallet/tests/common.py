@@ -1,46 +1,81 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Test helpers: a real local chain (anvil) shared by every test of the run.
+"""Test helpers: the chain the tests pay on, shared by every test of the run.
 
-One anvil process per test run (it starts in ~0.1 s, but deploying tokens per class adds up),
-with two test tokens deployed. Each test class and each test runs between an ``evm_snapshot``
-and an ``evm_revert``, so chain state never leaks between tests, like Odoo's savepoints do for
-the database.
+Two tiers (README.md, "Tests"):
+
+* **node-free** (the default): the chain is a :class:`~.fakenode.FakeNode`, a JSON-RPC node
+  faked at the HTTP boundary in this process. A customer's payment is a ``Transfer`` log the
+  fake adds in a new block; the addons talk HTTP to it as to a node. Needs nothing but the
+  addons and Odoo's requirements: ``odoo-bin --test-enable`` runs these tests.
+* **integration** (:class:`AnvilChainMixin`, mixed in first, and the ``stablecoin_node``
+  tag): a real local chain, anvil, with the test token deployed from ``tools/scoin_dev``; a
+  payment is a real transaction. ``setup/test.sh`` runs both tiers.
+
+Either way one chain per run (the fake starts in microseconds, anvil in ~0.1 s, but
+deploying tokens per class adds up) with two test tokens; each test class and each test runs
+between an ``evm_snapshot`` and an ``evm_revert``, so chain state never leaks between tests,
+like Odoo's savepoints do for the database.
 """
 
-from scoin_dev.devchain import DevChain
-
 from ..chain.tron import from_tron_address, to_tron_address
+from .fakenode import FakeNode
 
-_CHAIN = None
+# The tag of the integration tier: exclude it with ``--test-tags`` to run without a node.
+NODE_TAG = "stablecoin_node"
+
+_CHAINS = {}
+
+
+def _with_test_tokens(chain):
+    chain.tokens = {
+        "USDC": chain.deploy_token("USD Coin (test)", "USDC"),
+        "USDT": chain.deploy_token("Tether USD (test)", "USDT"),
+    }
+    return chain
 
 
 def shared_devchain():
     """The run's anvil, started (and its tokens deployed) on first use."""
-    global _CHAIN
-    if _CHAIN is None or _CHAIN.proc is None or _CHAIN.proc.poll() is not None:
+    from scoin_dev.devchain import DevChain
+
+    chain = _CHAINS.get("anvil")
+    if chain is None or chain.proc is None or chain.proc.poll() is not None:
         # Historical states for the whole run: evm_revert goes back in height, and anvil_reorg
         # and eth_call at a past block need the states of those blocks.
-        chain = DevChain(prune_history=4096).start()
-        chain.tokens = {
-            "USDC": chain.deploy_token("USD Coin (test)", "USDC"),
-            "USDT": chain.deploy_token("Tether USD (test)", "USDT"),
-        }
-        _CHAIN = chain
-    return _CHAIN
+        chain = _CHAINS["anvil"] = _with_test_tokens(DevChain(prune_history=4096).start())
+    return chain
+
+
+def shared_fakenode():
+    """The run's fake node, started (and its tokens registered) on first use."""
+    chain = _CHAINS.get("fake")
+    if chain is None or chain.poll() is not None:
+        chain = _CHAINS["fake"] = _with_test_tokens(FakeNode().start())
+    return chain
 
 
 class DevChainMixin:
     """Mix into an Odoo test case (before it): ``class T(DevChainMixin, TransactionCase)``.
 
-    Gives ``cls.chain`` (a :class:`DevChain`), ``cls.usdc``/``cls.usdt`` (token addresses),
-    ``cls.merchant`` (anvil account 1) and ``cls.customer`` (anvil account 2).
+    Gives ``cls.chain`` (the fake node, or anvil with :class:`AnvilChainMixin`: the same
+    methods), ``cls.usdc``/``cls.usdt`` (token addresses), ``cls.merchant`` (dev account 1)
+    and ``cls.customer`` (dev account 2).
     """
+
+    @classmethod
+    def _shared_chain(cls):
+        return shared_fakenode()
+
+    @classmethod
+    def _new_chain(cls, chain_id):
+        """A chain of its own for a class (another network); ``finalized`` is head - 2."""
+        return FakeNode(chain_id=chain_id, safe_behind=1, finalized_behind=2).start()
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.chain = shared_devchain()
+        cls.chain = cls._shared_chain()
         cls.addClassCleanup(cls.chain.revert, cls.chain.snapshot())
         cls.usdc = cls.chain.tokens["USDC"]
         cls.usdt = cls.chain.tokens["USDT"]
@@ -50,6 +85,38 @@ class DevChainMixin:
     def setUp(self):
         super().setUp()
         self.addCleanup(self.chain.revert, self.chain.snapshot())
+
+
+class AnvilChainMixin:
+    """Mix in first, and tag the class ``stablecoin_node``: the tests' chains are anvil, a
+    real node (contract code, signatures, re-inclusion, browser wallets), started with
+    ``tools/scoin_dev`` (``setup/test.sh`` puts it on the path).
+
+    ``@tagged("post_install", "-at_install", "stablecoin_node")``
+    ``class T(AnvilChainMixin, StablecoinInvoiceMixin, HttpCase)``
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        if NODE_TAG not in getattr(cls, "test_tags", ()):
+            raise TypeError(
+                f"{cls.__name__} runs on anvil: tag it {NODE_TAG!r} so that a run without a "
+                "node can leave it out (--test-tags)."
+            )
+        super().setUpClass()
+
+    @classmethod
+    def _shared_chain(cls):
+        return shared_devchain()
+
+    @classmethod
+    def _new_chain(cls, chain_id):
+        from scoin_dev.devchain import DevChain
+
+        # --slots-in-an-epoch 1: finalized = head - 2, as the fake's.
+        return DevChain(
+            chain_id=chain_id, prune_history=4096, extra_args=["--slots-in-an-epoch", "1"]
+        ).start()
 
 
 # The account-level xpub (m/44'/60'/0') of anvil's public test mnemonic: child 0/i is anvil's
@@ -152,7 +219,8 @@ TRON_TEST_XPUB = (
 
 
 class TronChainMixin:
-    """A second anvil, started with Tron mainnet's chain id, stands in for TronGrid's /jsonrpc
+    """A second chain (a fake node, or anvil with :class:`AnvilChainMixin`) with Tron
+    mainnet's chain id stands in for TronGrid's /jsonrpc
     (the same eth_getLogs, eth_blockNumber and eth_getBlockByNumber, the same Transfer log
     shape), with the test token deployed as USDT. The data's Tron network is pointed at it.
 
@@ -169,9 +237,7 @@ class TronChainMixin:
     def setUpClass(cls):
         super().setUpClass()
         # finalized = head - 2: the network's "solidified block" in the plain tests.
-        chain = DevChain(
-            chain_id=TRON_CHAIN_ID, prune_history=4096, extra_args=["--slots-in-an-epoch", "1"]
-        ).start()
+        chain = cls._new_chain(TRON_CHAIN_ID)
         cls.addClassCleanup(chain.stop)
         cls.tron_chain = chain
         cls.tron_usdt = chain.deploy_token("Tether USD (test)", "USDT")
