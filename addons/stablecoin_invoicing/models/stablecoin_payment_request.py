@@ -652,7 +652,7 @@ class StablecoinPaymentRequest(models.Model):
         found = {}
         expected = self._expected_by(receipts)
         for transfer in receipts:
-            key = (transfer.tx_hash, transfer.address_id.id)
+            key = (transfer.tx_hash, transfer.address_id.wallet_id.id)
             if key in expected:
                 found[transfer] = (expected[key], "tx_hash")
         waiting = receipts.filtered(lambda t: t not in found)
@@ -686,8 +686,9 @@ class StablecoinPaymentRequest(models.Model):
 
     @api.model
     def _expected_by(self, receipts):
-        """{(transaction hash, address id): request} of the open requests expecting these
-        receipts' transactions on their own address."""
+        """{(transaction hash, wallet id): request} of the open requests expecting these
+        receipts' transactions in their own wallet: at the request's address, or (a deposit
+        wallet) at the wallet's own address, where a bank account at an on-ramp delivers."""
         evidence = (
             self.env["stablecoin.payment.evidence"]
             .sudo()
@@ -699,13 +700,13 @@ class StablecoinPaymentRequest(models.Model):
                 ]
             )
         )
-        return {(e.value, e.request_id.address_id.id): e.request_id for e in evidence}
+        return {(e.value, e.request_id.address_id.wallet_id.id): e.request_id for e in evidence}
 
     def _expect(self, tx_hash, origin):
         """``origin`` (an on-ramp) reports sending this request's payment in transaction
-        ``tx_hash``: its receipts to this request's address pay this request's invoice,
-        whatever their amount; those the watcher already recorded are bound now (the matcher
-        pays them once final). Returns them."""
+        ``tx_hash``: its receipts to this request's wallet (its address, or a deposit wallet's
+        own address) pay this request's invoice, whatever their amount; those the watcher
+        already recorded are bound now (the matcher pays them once final). Returns them."""
         self.ensure_one()
         tx_hash = tx_hash.strip().lower()
         Evidence = self.env["stablecoin.payment.evidence"].sudo()
@@ -721,7 +722,7 @@ class StablecoinPaymentRequest(models.Model):
                 [
                     ("tx_hash", "=", tx_hash),
                     ("direction", "=", "in"),
-                    ("address_id", "=", self.address_id.id),
+                    ("address_id.wallet_id", "=", self.address_id.wallet_id.id),
                     ("request_id", "=", False),
                     ("state", "in", ("seen", "confirmed", "unmatched")),
                 ]

@@ -99,6 +99,22 @@ class TestDepositAddresses(DepositWalletMixin, TransactionCase):
         with self.assertRaisesRegex(ValidationError, "Watch Paid Invoices' Addresses"):
             self.env.company.stablecoin_watch_days = 0
 
+    def test_an_onramp_delivery_to_the_wallets_own_address_pays_the_invoice(self):
+        """A bank account at an on-ramp delivers to the deposit wallet's own address (one
+        account per business, not per invoice): the transaction the on-ramp reports for the
+        invoice's request pays it there, and only in this wallet."""
+        invoice = self.make_invoice(70.0, wallet=self.deposit_wallet)
+        other = self.make_invoice(70.0)  # the shop wallet's shared address
+        tx_hash = self.pay(69_500_000, to=self.owner)  # net of the on-ramp's fee
+        self.settle()
+        receipt = self.env["stablecoin.transfer"].search([("tx_hash", "=", tx_hash)])
+        self.assertEqual(receipt.state, "unmatched", "the wallet's own address names nobody")
+        self.assertFalse(other.stablecoin_request_id._expect(tx_hash, "Bridge"), "other wallet")
+        self.assertEqual(invoice.stablecoin_request_id._expect(tx_hash, "Bridge"), receipt)
+        self.env["stablecoin.transfer"]._cron_match()
+        self.assertEqual((receipt.move_id, receipt.bound_by), (invoice, "tx_hash"))
+        self.assertEqual(invoice.amount_residual, 0.5)
+
     def test_switching_tokens_keeps_the_invoices_address(self):
         self.deposit_wallet.token_ids = [Command.set((self.token_usdc | self.token_usdt).ids)]
         self.env.company.stablecoin_token_ids = [
