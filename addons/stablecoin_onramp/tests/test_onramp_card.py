@@ -97,6 +97,30 @@ class TestOnrampCard(AnvilChainMixin, StablecoinInvoiceMixin, HttpCase):
         self.assertEqual(invoice.stablecoin_transfer_ids.tx_hash, card.destination_tx_hash)
         self.assertEqual(len(invoice.stablecoin_transfer_ids.payment_id), 1, "paid once")
 
+    def test_card_payment_to_a_deposit_address(self):
+        """A wallet of deposit addresses (the default): the session delivers to the invoice's
+        own deposit address, and the chain pays the invoice there."""
+        wallet = self.env["stablecoin.wallet"].create(
+            {
+                "name": "Deposit addresses",
+                "kind": "deposit",
+                "address": self.chain.accounts[8],
+                "token_ids": [(6, 0, self.token_usdc.ids)],
+            }
+        )
+        invoice = self.make_invoice(45.0, wallet=wallet)
+        address = invoice.stablecoin_request_id.address_id
+        self.assertTrue(address.deposit_salt)
+        self.pay_by_card(invoice)
+        card = self.env["stablecoin.onramp.transfer"].search([("move_id", "=", invoice.id)])
+        details = self.sim.sessions[card.name]["transaction_details"]
+        self.assertEqual(details["wallet_address"].lower(), address.address.lower())
+        for event in self.sim.pay(card.name, send=False):
+            self.assertEqual(self.sim.deliver(event), 200)
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(invoice.stablecoin_transfer_ids.address_id, address)
+
     def test_signatures_agree_with_stripes_library_and_forgeries_are_refused(self):
         body = json.dumps({"id": "evt_1", "object": "event", "type": "x"}).encode()
         now = int(time.time())
