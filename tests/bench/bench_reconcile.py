@@ -5,8 +5,8 @@ Run by setup/bench.sh inside `odoo shell` on a throwaway copy of the test databa
 Creates 2*N identical open USDC invoices; N are paid by N confirmed receipts through our
 scheduled matcher (matched, posted, reconciled), the other N by Odoo's "Register payment"
 wizard in batch (one payment per invoice, same journal). Prints both times, the ratio, the
-CPU time of the Odoo process and its PostgreSQL backend (which a shared machine's load does
-not inflate as it does the wall time), the SQL queries per receipt, and where those go: per
+CPU time of the Odoo process and its PostgreSQL backend (less inflated by a shared machine's
+load than the wall time), the SQL queries per receipt, and where those go: per
 receipt / payment, the queries by kind (SQL verb and main table) and by origin (the innermost
 function of our addons that issued them and the function it called; ``odoo``: none of ours on
 the stack), both sides counted in the same run. Our matcher commits every 100 receipts, as
