@@ -2,22 +2,34 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Settlement arithmetic of a token receipt paying an invoice: pure Python, no Odoo.
 
-The rules :meth:`stablecoin.transfer._settlement` books a receipt by (it turns the ORM's
-floats into exact decimals and calls these): the invoice-currency amount a receipt settles,
-the shortfall and whether it is tolerated, and the company-currency write-off lines
-(tolerated shortfall, exchange difference) of the payment when the invoice is in another
-currency than the token. Also the small "tag" that makes an amount asked on a shared address
-unique (:func:`unique_tag_room`, :func:`pick_tag`).
+:func:`plan` is the one entry point :meth:`stablecoin.transfer._settlement` books a receipt
+by: it takes every input (the amounts due, the tokens paid and asked, the company's
+underpayment tolerance, fees an intermediary withheld) and returns the booking
+:class:`Plan`: the invoice-currency amount the receipt settles, the shortfall and whether it
+is written off, the tokens paid over, and the payment's write-off lines (tolerated shortfall
+or fees, exchange difference) as plain data, which the model only turns into journal item
+values. The rules it applies are the functions below it (:func:`split_payment`,
+:func:`is_tolerated`, :func:`cross_currency_lines`, :func:`company_share`), tested on their
+own. Also the small "tag" that makes an amount asked on a shared address unique
+(:func:`unique_tag_room`, :func:`pick_tag`).
 
 Only ``int`` and :class:`~decimal.Decimal` go in (a ``float`` is refused) and every result is
 exact: sums and products are computed without rounding, and a quotient is rounded once, half
 away from zero ("half-up", as Odoo's ``res.currency.round``) to the currency's decimals. A
 currency's rounding is taken to be ``10 ** -decimals``. Converting between currencies at a
-rate stays in the ORM: the caller passes amounts already converted (``_convert`` rounds them to
-the target currency).
+rate stays in the ORM: :func:`plan` asks its caller's ``convert`` (Odoo's ``_convert``, which
+rounds to the target currency) for each amount it needs in another currency.
 
 Invariants (checked by ``tests/test_settlement.py``):
 
+* :func:`plan`: ``settled + shortfall == due`` (``due`` taken as 0 when negative) and
+  ``0 <= settled <= due``; ``extra_units > 0`` only when nothing is short; ``tolerated``
+  only when something is short, and then exactly one ``tolerance`` or ``fee`` line, none
+  otherwise (``fee`` when the fees withheld cover the shortfall, else only when
+  :func:`is_tolerated` says so); in one currency no exchange line, the shortfall's line in
+  the token's currency is the shortfall itself; across currencies the payment's entry
+  balances (below), an exchange line is never zero, a loss is a debit and a gain a credit.
+  Paying more never settles less.
 * :func:`split_payment`: ``settled + shortfall == due`` and ``0 <= settled <= due``; both have
   at most the invoice currency's decimals; ``extra_units > 0`` only when nothing is short.
 * :func:`cross_currency_lines`: the payment's journal entry balances, exactly (to
@@ -36,7 +48,13 @@ Invariants (checked by ``tests/test_settlement.py``):
 """
 
 import decimal
+from dataclasses import dataclass
 from decimal import Decimal
+
+# The currencies :func:`plan` asks its ``convert`` to convert between.
+INVOICE, TOKEN, COMPANY = "invoice", "token", "company"
+# The kinds of write-off lines of a plan.
+TOLERANCE, FEE, EXCHANGE_LOSS, EXCHANGE_GAIN = "tolerance", "fee", "exchange_loss", "exchange_gain"
 
 # The allowance on the tolerated percentage: ``shortfall / due * 100 <= percent + 1e-9``. The
 # comparison is exact and needs none: it is the epsilon of the float rule this one replaced,
@@ -260,3 +278,156 @@ def pick_tag(base_units, taken, room):
         if base_units + tag not in taken:
             return tag
     return None
+
+
+# -- the booking plan --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Tolerance:
+    """A company's underpayment tolerance: a shortfall up to ``percent`` of the amount due, or
+    up to ``amount`` of the company's currency, is written off (see :func:`is_tolerated`)."""
+
+    percent: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class WriteOff:
+    """One write-off line of the payment: ``kind`` (:data:`TOLERANCE`, :data:`FEE`,
+    :data:`EXCHANGE_LOSS`, :data:`EXCHANGE_GAIN`), ``balance`` in the company's currency
+    (positive: a debit) and ``amount_currency`` in the token's currency."""
+
+    kind: str
+    balance: Decimal
+    amount_currency: Decimal
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a receipt is booked on an invoice: the ``due`` it was weighed against (invoice
+    currency, at least 0) and the ``requested_units`` asked for it (:func:`requested_now`),
+    ``settled`` and ``shortfall`` (``settled + shortfall == due``), the ``extra_units`` paid
+    over (token units), whether the shortfall is ``tolerated`` (written off: a
+    :data:`TOLERANCE` or :data:`FEE` line) and the payment's ``write_offs``."""
+
+    due: Decimal
+    requested_units: int | None
+    settled: Decimal
+    shortfall: Decimal
+    extra_units: int
+    tolerated: bool
+    write_offs: tuple[WriteOff, ...]
+
+
+def requested_now(requested_units, requested_for, due, inv_decimals):
+    """The token units a request asks for what is ``due`` now: ``requested_units`` priced
+    ``requested_for`` (invoice currency; ``None``: priced ``due`` itself); when that differs
+    from ``due`` (paid in part since), the same rate applied to ``due``, rounded down:
+    ``requested_units * due // requested_for`` (0 when ``requested_for <= 0``). ``None``
+    without a request."""
+    if requested_units is None:
+        return None
+    requested_units = _int(requested_units, "requested_units")
+    if requested_for is None:
+        return requested_units
+    due_minor = _minor(_dec(due, "due"), inv_decimals, "due")
+    for_minor = _minor(_dec(requested_for, "requested_for"), inv_decimals, "requested_for")
+    if for_minor == due_minor:
+        return requested_units
+    return requested_units * due_minor // for_minor if for_minor > 0 else 0
+
+
+def plan(
+    *,
+    due,
+    due_company,
+    paid_units,
+    token_decimals,
+    requested_units,
+    same_currency,
+    inv_decimals,
+    comp_decimals,
+    convert,
+    requested_for=None,
+    tolerance=None,
+    fee=None,
+):
+    """The booking :class:`Plan` of a receipt of ``paid_units`` (token units, the token has
+    ``token_decimals``) paying an invoice.
+
+    ``due`` / ``due_company``: what is open on the invoice, in its currency (at most
+    ``inv_decimals`` places; taken as 0 when negative) and in the company's (at most
+    ``comp_decimals``), as Odoo's receivable lines say. ``requested_units``: what the
+    invoice's request asks, priced ``requested_for`` (see :func:`requested_now`); ``None``:
+    no request, the receipt settles what is due. ``same_currency``: the token's currency is
+    the invoice's (Odoo then books the exchange difference itself; the lines here carry only
+    the written-off shortfall). ``tolerance``: the company's :class:`Tolerance` (``None``:
+    nothing is tolerated, the company has no write-off account). ``fee``: what an
+    intermediary withheld from the receipt, in the invoice's currency (``None``: nothing to
+    book it to); a shortfall it covers is booked as the fee, tolerance or not.
+
+    ``convert(amount, source, target)``: ``amount`` (a Decimal) of currency ``source``
+    (:data:`INVOICE`, :data:`TOKEN`, :data:`COMPANY`) in ``target``, rounded to it, as a
+    Decimal: Odoo's ``_convert`` at the booking date. Called only for the amounts needed.
+    """
+    due = max(_dec(due, "due"), Decimal(0))
+    due_company = _dec(due_company, "due_company")
+    inv_decimals = _decimals(inv_decimals, "inv_decimals")
+    comp_decimals = _decimals(comp_decimals, "comp_decimals")
+    token_decimals = _decimals(token_decimals, "token_decimals")
+    requested = requested_now(requested_units, requested_for, due, inv_decimals)
+    settled, shortfall, extra_units = split_payment(paid_units, requested, due, inv_decimals)
+    fee_covered = fee is not None and 0 < shortfall <= _dec(fee, "fee")
+    # The shortfall in the company's currency: the tolerance's amount is stated in it, and in
+    # one currency it is the written-off line's balance.
+    short_company = None
+    if shortfall > 0 and (tolerance is not None or (same_currency and fee_covered)):
+        short_company = _dec(convert(shortfall, INVOICE, COMPANY), "converted shortfall")
+    tolerated = fee_covered or (
+        tolerance is not None
+        and is_tolerated(
+            shortfall,
+            due,
+            tolerance.percent,
+            tolerance.amount,
+            shortfall_in_amount_currency=short_company,
+        )
+    )
+    kind = FEE if fee_covered else TOLERANCE
+    lines = []
+    if same_currency:
+        if tolerated:
+            lines.append(WriteOff(kind, short_company, shortfall))
+    else:
+        paid_company = _dec(
+            convert(_from_minor(paid_units, token_decimals), TOKEN, COMPANY), "converted paid"
+        )
+        extra_company = (
+            _dec(convert(_from_minor(extra_units, token_decimals), TOKEN, COMPANY), "extra")
+            if extra_units
+            else _from_minor(0, comp_decimals)
+        )
+        tolerance_company, exchange = cross_currency_lines(
+            due_company,
+            due,
+            settled,
+            shortfall,
+            tolerated,
+            paid_company,
+            extra_company,
+            comp_decimals,
+        )
+        if tolerated:
+            back = _dec(convert(tolerance_company, COMPANY, TOKEN), "converted write-off")
+            lines.append(WriteOff(kind, tolerance_company, back))
+        if exchange:
+            back = _dec(convert(exchange, COMPANY, TOKEN), "converted exchange")
+            lines.append(WriteOff(EXCHANGE_LOSS if exchange > 0 else EXCHANGE_GAIN, exchange, back))
+    return Plan(
+        due=due,
+        requested_units=requested,
+        settled=settled,
+        shortfall=shortfall,
+        extra_units=extra_units,
+        tolerated=tolerated,
+        write_offs=tuple(lines),
+    )

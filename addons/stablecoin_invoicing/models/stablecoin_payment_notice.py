@@ -46,8 +46,12 @@ class StablecoinPaymentNotice(models.Model):
                 "notice": notice or move._stablecoin_notice_values(transfer),
             }
         )
-        # One wake-up of the sending job per transaction, however many receipts it pays.
-        data = self.env.cr.precommit.data
+        # One wake-up of the sending job per transaction, however many receipts it pays: the
+        # mark is kept with what runs after commit (cleared by a commit or a rollback; the
+        # pre-commit data is cleared at every flush, which each receipt's savepoint makes).
+        # A savepoint rolled back after the wake-up leaves later notices of the transaction
+        # to the job's next run.
+        data = self.env.cr.postcommit.data
         if not data.get("stablecoin_notice_triggered"):
             data["stablecoin_notice_triggered"] = True
             cron = self.env.ref("stablecoin_invoicing.ir_cron_stablecoin_notices", False)

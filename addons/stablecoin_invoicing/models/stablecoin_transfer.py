@@ -10,7 +10,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, mute_logger, split_every
 
-from odoo.addons.stablecoin_wallet.chain import from_units
 from odoo.addons.stablecoin_wallet.jobs import run_batches
 from odoo.addons.stablecoin_wallet.locking import try_lock_row
 
@@ -366,125 +365,81 @@ class StablecoinTransfer(models.Model):
         return invoice, request
 
     def _settlement(self, invoice, request):
-        """What this transfer settles on ``invoice``: invoice-currency amounts and the
-        payment's write-off lines (tolerated shortfall, exchange difference)."""
+        """What this transfer settles on ``invoice``: the booking plan of
+        :func:`..settlement.plan` on what Odoo knows (the open receivable, the request's
+        quote, the company's tolerance, fees withheld; conversions by Odoo's ``_convert`` at
+        the booking date), its write-offs as the payment's lines."""
         token, company = self.token_id, invoice.company_id
-        inv_cur, tok_cur, comp_cur = invoice.currency_id, token.currency_id, company.currency_id
+        inv_cur, comp_cur = invoice.currency_id, company.currency_id
+        currencies = {
+            arithmetic.INVOICE: inv_cur,
+            arithmetic.TOKEN: token.currency_id,
+            arithmetic.COMPANY: comp_cur,
+        }
         date = self._booking_date()
-        paid_units = int(self.amount_units)
-        quoted_units = int(request.amount_units) if request else paid_units
         receivable = self._open_receivable(invoice)
         due = sum(receivable.mapped("amount_residual_currency"))
-        due_company = sum(receivable.mapped("amount_residual"))
-        if request and request.expires_at and self.block_time:
-            grace = timedelta(minutes=company.stablecoin_quote_grace_minutes)
-            if self.block_time > request.expires_at + grace:
-                # Long after the quote expired: the tokens are worth what they are worth on
-                # their day, not what an old quote promised; any difference stays open.
-                quoted_units = request._units_for(invoice, due, token, date)
-                request = request.browse()
-        if request and inv_cur.compare_amounts(request.amount_due, due) != 0:
-            # The request priced another amount due (paid in part since): what it asks for
-            # what is due now, at its rate.
-            quoted_units = (
-                int(quoted_units * Decimal(str(due)) / Decimal(str(request.amount_due)))
-                if request.amount_due > 0
-                else 0
-            )
-        due_exact = _exact(due, inv_cur)
-        settled, shortfall, extra_units = arithmetic.split_payment(
-            paid_units, quoted_units, max(due_exact, Decimal(0)), inv_cur.decimal_places
-        )
-        # Decided exactly: the percentage as typed (its float's shortest decimal); the amount
-        # in the company's currency, the shortfall converted and rounded to it.
-        tolerated = (
-            shortfall > 0
-            and bool(company.stablecoin_writeoff_account_id)
-            and arithmetic.is_tolerated(
-                shortfall,
-                due_exact,
+        asked = int(request.amount_units) if request else None
+        asked_for = _exact(request.amount_due, inv_cur) if request else None
+        grace = timedelta(minutes=company.stablecoin_quote_grace_minutes)
+        if request.expires_at and self.block_time and self.block_time > request.expires_at + grace:
+            # Long after the quote expired: the tokens are worth what they are worth on
+            # their day, not what an old quote promised; any difference stays open.
+            asked, asked_for = request._units_for(invoice, due, token, date), None
+        fee, fee_account, fee_label = self._fees_withheld(invoice, date)
+        plan = arithmetic.plan(
+            due=_exact(due, inv_cur),
+            due_company=_exact(sum(receivable.mapped("amount_residual")), comp_cur),
+            paid_units=int(self.amount_units),
+            token_decimals=token.decimals,
+            requested_units=asked,
+            requested_for=asked_for,
+            same_currency=inv_cur == token.currency_id,
+            inv_decimals=inv_cur.decimal_places,
+            comp_decimals=comp_cur.decimal_places,
+            # The percentage as typed (its float's shortest decimal), the amount exact.
+            tolerance=arithmetic.Tolerance(
                 Decimal(repr(company.stablecoin_tolerance_percent)),
                 _exact(company.stablecoin_tolerance_amount, comp_cur),
-                shortfall_in_amount_currency=_exact(
-                    inv_cur._convert(float(shortfall), comp_cur, company, date), comp_cur
-                ),
             )
+            if company.stablecoin_writeoff_account_id
+            else None,
+            fee=_exact(fee, inv_cur) if fee_account else None,
+            convert=lambda amount, source, target: _exact(
+                currencies[source]._convert(float(amount), currencies[target], company, date),
+                currencies[target],
+            ),
         )
-        settled, shortfall = float(settled), float(shortfall)
-        # Fees an intermediary withheld (an on-ramp turning a wire into these tokens) are the
-        # business's cost, not the customer's debt: a shortfall they cover is booked to them.
-        fee, fee_account, fee_label = self._fees_withheld(invoice, date)
-        fee_covered = (
-            shortfall > 0 and bool(fee_account) and inv_cur.compare_amounts(shortfall, fee) <= 0
-        )
-        tolerated = tolerated or fee_covered
-        tolerance_account = fee_account if fee_covered else company.stablecoin_writeoff_account_id
-        write_offs = []
+        return {
+            "date": date,
+            "write_offs": self._write_off_vals(invoice, plan, fee_account, fee_label),
+            "receivable": receivable,
+        }
 
-        def line(account, balance, amount_currency, label):
-            return {
-                "name": label,
-                "account_id": account.id,
+    def _write_off_vals(self, invoice, plan, fee_account, fee_label):
+        """The payment's write-off lines (``write_off_line_vals``) of a settlement ``plan``."""
+        company = invoice.company_id
+        exchange = self.env._("Exchange difference")
+        accounts = {
+            arithmetic.TOLERANCE: (
+                company.stablecoin_writeoff_account_id,
+                self.env._("Tolerated underpayment"),
+            ),
+            arithmetic.FEE: (fee_account, fee_label),
+            arithmetic.EXCHANGE_LOSS: (company.expense_currency_exchange_account_id, exchange),
+            arithmetic.EXCHANGE_GAIN: (company.income_currency_exchange_account_id, exchange),
+        }
+        return [
+            {
+                "name": accounts[line.kind][1],
+                "account_id": accounts[line.kind][0].id,
                 "partner_id": invoice.commercial_partner_id.id,
-                "currency_id": tok_cur.id,
-                "amount_currency": amount_currency,
-                "balance": balance,
+                "currency_id": self.token_id.currency_id.id,
+                "amount_currency": float(line.amount_currency),
+                "balance": float(line.balance),
             }
-
-        tolerance_label = fee_label if fee_covered else self.env._("Tolerated underpayment")
-        if inv_cur == tok_cur:
-            # Same currency: Odoo reconciles in it and books its own exchange differences.
-            if tolerated:
-                write_offs.append(
-                    line(
-                        tolerance_account,
-                        tok_cur._convert(shortfall, comp_cur, company, date),
-                        shortfall,
-                        tolerance_label,
-                    )
-                )
-        else:
-            extra_company = tok_cur._convert(
-                float(from_units(extra_units, token.decimals)), comp_cur, company, date
-            )
-            paid_company = tok_cur._convert(
-                float(from_units(paid_units, token.decimals)), comp_cur, company, date
-            )
-            tolerance_company, exchange = arithmetic.cross_currency_lines(
-                _exact(due_company, comp_cur),
-                max(due_exact, Decimal(0)),
-                _exact(settled, inv_cur),
-                _exact(shortfall, inv_cur),
-                tolerated,
-                _exact(paid_company, comp_cur),
-                _exact(extra_company, comp_cur),
-                comp_cur.decimal_places,
-            )
-            tolerance_company, exchange = float(tolerance_company), float(exchange)
-            if tolerated:
-                write_offs.append(
-                    line(
-                        tolerance_account,
-                        tolerance_company,
-                        comp_cur._convert(tolerance_company, tok_cur, company, date),
-                        tolerance_label,
-                    )
-                )
-            if not comp_cur.is_zero(exchange):
-                account = (
-                    company.expense_currency_exchange_account_id
-                    if exchange > 0
-                    else company.income_currency_exchange_account_id
-                )
-                write_offs.append(
-                    line(
-                        account,
-                        exchange,
-                        comp_cur._convert(exchange, tok_cur, company, date),
-                        self.env._("Exchange difference"),
-                    )
-                )
-        return {"date": date, "write_offs": write_offs, "receivable": receivable}
+            for line in plan.write_offs
+        ]
 
     def _fees_withheld(self, invoice, date):
         """Fees an intermediary withheld from this receipt before it reached the wallet, in

@@ -113,6 +113,20 @@ class TestPaidEvents(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         self.assertEqual(hooks, ["invoice.paid"])
         self.assertEqual(notices.count("invoice.paid"), 1)
 
+    def test_one_run_wakes_the_notices_job_once(self):
+        """Three receipts paid in one run of the watcher and the matcher: a notice owed for
+        each, one wake-up of the job that sends them (not one per receipt)."""
+        cron = self.env.ref("stablecoin_invoicing.ir_cron_stablecoin_notices")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        invoices = [self.make_invoice(amount, wallet=self.hd_wallet) for amount in (5, 6, 7)]
+        for invoice in invoices:
+            self.pay(int(invoice.amount_total * 10**6), to=invoice.stablecoin_request_id.address)
+        self.settle()
+        for invoice in invoices:
+            self.assertEqual(self.events(invoice)[1][-1:], ["invoice.paid"])
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]) - before, 1)
+
     def test_pay_from_balance_on_the_portal_tells_once(self):
         # Two earlier overpayments: two credit lines, one payment of the invoice from them.
         for amount in (10.0, 10.0):

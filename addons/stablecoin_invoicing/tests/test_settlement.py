@@ -4,12 +4,14 @@ Plain pytest: the module is loaded from its file, so these tests need no Odoo (i
 ``odoo.addons.stablecoin_invoicing.settlement`` would load the addon and its models).
 """
 
+import dataclasses
 import importlib.util
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 _PATH = Path(__file__).resolve().parent.parent / "settlement.py"
@@ -18,6 +20,9 @@ settlement = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(settlement)
 
 MAX_UINT256 = 2**256 - 1
+# No timing checks: the tests share two cores with other jobs, and a slow draw or example
+# there says nothing of the arithmetic.
+untimed = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 decimals = st.integers(min_value=0, max_value=6)
 units = st.integers(min_value=0, max_value=MAX_UINT256)
@@ -87,6 +92,7 @@ def test_split_payment_refuses_invalid_input(args, error):
         settlement.split_payment(*args)
 
 
+@untimed
 @given(units, st.one_of(st.none(), units), minor, decimals)
 def test_split_payment_invariants(paid, requested, due_minor, places):
     due = amount(due_minor, places)
@@ -104,6 +110,7 @@ def test_split_payment_invariants(paid, requested, due_minor, places):
         assert abs(int(settled.scaleb(places)) * asked - exact_minor_times_asked) * 2 <= asked
 
 
+@untimed
 @given(units, units, units, minor, decimals)
 def test_split_payment_pays_more_for_more(paid_a, paid_b, requested, due_minor, places):
     due = amount(due_minor, places)
@@ -153,6 +160,7 @@ def test_is_tolerated_refuses_floats():
         settlement.is_tolerated(Decimal(1), Decimal(100), 1.5, Decimal(0))
 
 
+@untimed
 @given(minor, minor, minor, st.integers(min_value=0, max_value=10_000), minor, decimals)
 def test_a_smaller_shortfall_is_tolerated_too(small, big, due_minor, percent_bp, limit, places):
     small, big = sorted((small + 1, big + 1))
@@ -194,6 +202,7 @@ def test_cross_currency_nothing_due():
     )
 
 
+@untimed
 @given(
     units,
     units,
@@ -264,6 +273,7 @@ def test_unique_tag_room_default_cap():
     assert settlement.unique_tag_room(2, 2) == 0
 
 
+@untimed
 @given(
     st.integers(min_value=0, max_value=24),
     st.integers(min_value=0, max_value=8),
@@ -301,6 +311,7 @@ def test_pick_tag_examples(base, taken, room, tag):
     assert settlement.pick_tag(base, taken, room) == tag
 
 
+@untimed
 @given(
     st.integers(min_value=0, max_value=MAX_UINT256),
     st.sets(st.integers(min_value=0, max_value=40)),
@@ -314,3 +325,310 @@ def test_pick_tag_is_the_smallest_free(base, taken_tags, room):
     else:
         assert 0 <= tag <= room and base + tag not in taken
         assert all(base + t in taken for t in range(tag))
+
+
+# -- plan: the booking of a receipt ------------------------------------------------------------
+INVOICE, TOKEN, COMPANY = settlement.INVOICE, settlement.TOKEN, settlement.COMPANY
+WRITTEN_OFF = (settlement.TOLERANCE, settlement.FEE)
+EXCHANGE = (settlement.EXCHANGE_LOSS, settlement.EXCHANGE_GAIN)
+
+
+def round_fraction(value, places):
+    """``value`` (a Fraction) rounded half away from zero to ``places``, as a Decimal."""
+    scaled = abs(value) * 10**places
+    whole = int(scaled + Fraction(1, 2))
+    return -amount(whole, places) if value < 0 else amount(whole, places)
+
+
+class Converter:
+    """Odoo's ``_convert`` stand-in for the pure tests: ``rates`` (Fractions, per unit of a
+    common reference) and the currencies' ``places``; records its calls."""
+
+    def __init__(self, rates, places):
+        self.rates, self.places, self.calls = rates, places, []
+
+    def __call__(self, amount, source, target):
+        assert isinstance(amount, Decimal)
+        self.calls.append((amount, source, target))
+        value = Fraction(amount) * self.rates[target] / self.rates[source]
+        return round_fraction(value, self.places[target])
+
+
+def plan_args(**overrides):
+    args = {
+        "due": Decimal("100.00"),
+        "due_company": Decimal("100.00"),
+        "paid_units": 100_000_000,
+        "token_decimals": 6,
+        "requested_units": 100_000_000,
+        "same_currency": True,
+        "inv_decimals": 2,
+        "comp_decimals": 2,
+        "convert": Converter(
+            {INVOICE: 1, TOKEN: 1, COMPANY: 1}, dict.fromkeys((INVOICE, TOKEN, COMPANY), 2)
+        ),
+    }
+    args.update(overrides)
+    return args
+
+
+def test_plan_of_an_exact_payment_in_one_currency_converts_nothing():
+    convert = Converter(
+        {INVOICE: 1, TOKEN: 1, COMPANY: 1}, dict.fromkeys((INVOICE, TOKEN, COMPANY), 2)
+    )
+    got = settlement.plan(**plan_args(convert=convert))
+    assert (got.settled, got.shortfall, got.extra_units, got.tolerated) == (
+        Decimal("100.00"),
+        Decimal("0.00"),
+        0,
+        False,
+    )
+    assert got.write_offs == ()
+    assert convert.calls == []  # the matcher's usual receipt asks Odoo for no rate
+
+
+def test_plan_is_immutable():
+    got = settlement.plan(**plan_args())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        got.settled = Decimal(0)
+    assert isinstance(got.write_offs, tuple)
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("due", 100.0),
+        ("due_company", 100.0),
+        ("paid_units", 1e8),
+        ("requested_for", 100.0),
+        ("fee", 1.5),
+    ],
+)
+def test_plan_refuses_floats(name, value):
+    with pytest.raises(TypeError):
+        settlement.plan(**plan_args(**{"paid_units": 60_000_000, name: value}))
+
+
+def test_plan_refuses_a_float_conversion():
+    args = plan_args(
+        paid_units=60_000_000,
+        same_currency=False,
+        convert=lambda amount, source, target: float(amount),
+    )
+    with pytest.raises(TypeError):
+        settlement.plan(**args)
+
+
+def test_plan_tolerates_a_shortfall_within_the_company_amount():
+    # 1.50 short; the company tolerates 2.00 of its currency, worth 1.50 of the invoice's.
+    convert = Converter(
+        {INVOICE: 3, TOKEN: 3, COMPANY: 4}, dict.fromkeys((INVOICE, TOKEN, COMPANY), 2)
+    )
+    tolerance = settlement.Tolerance(Decimal(0), Decimal("2.00"))
+    got = settlement.plan(**plan_args(paid_units=98_500_000, tolerance=tolerance, convert=convert))
+    assert (got.settled, got.shortfall, got.tolerated) == (Decimal("98.50"), Decimal("1.50"), True)
+    assert got.write_offs == (
+        settlement.WriteOff(settlement.TOLERANCE, Decimal("2.00"), Decimal("1.50")),
+    )
+    tight = settlement.Tolerance(Decimal(0), Decimal("1.99"))
+    got = settlement.plan(**plan_args(paid_units=98_500_000, tolerance=tight, convert=convert))
+    assert (got.tolerated, got.write_offs) == (False, ())
+
+
+def test_plan_books_a_shortfall_the_fees_cover_as_the_fee():
+    # Tolerated or not, a shortfall the intermediary's fees cover is their cost.
+    for tolerance in (None, settlement.Tolerance(Decimal(100), Decimal(0))):
+        got = settlement.plan(
+            **plan_args(paid_units=98_500_000, fee=Decimal("1.50"), tolerance=tolerance)
+        )
+        assert got.write_offs == (
+            settlement.WriteOff(settlement.FEE, Decimal("1.50"), Decimal("1.50")),
+        )
+    got = settlement.plan(**plan_args(paid_units=98_499_999, fee=Decimal("1.50")))
+    assert (got.shortfall, got.tolerated, got.write_offs) == (Decimal("1.50"), True, got.write_offs)
+    got = settlement.plan(**plan_args(paid_units=98_490_000, fee=Decimal("1.50")))
+    assert (got.shortfall, got.tolerated, got.write_offs) == (Decimal("1.51"), False, ())
+
+
+def test_plan_across_currencies():
+    # Invoice 100.00 EUR due, 110.00 USD in the books (company USD); 60 % of the quoted tokens
+    # (a USD stablecoin) arrive, worth 65.00 USD today; the 40.00 EUR short is tolerated (50 %).
+    convert = Converter(
+        {INVOICE: Fraction(10), TOKEN: Fraction(11), COMPANY: Fraction(11)},
+        dict.fromkeys((INVOICE, TOKEN, COMPANY), 2),
+    )
+    args = plan_args(
+        due_company=Decimal("110.00"),
+        paid_units=65_000_000,
+        requested_units=108_333_334,
+        same_currency=False,
+        tolerance=settlement.Tolerance(Decimal(50), Decimal(0)),
+        convert=convert,
+    )
+    got = settlement.plan(**args)
+    assert (got.settled, got.shortfall, got.tolerated) == (Decimal("60.00"), Decimal("40.00"), True)
+    assert got.write_offs == (
+        settlement.WriteOff(settlement.TOLERANCE, Decimal("44.00"), Decimal("44.00")),
+        settlement.WriteOff(settlement.EXCHANGE_LOSS, Decimal("1.00"), Decimal("1.00")),
+    )
+
+
+@pytest.mark.parametrize(
+    "requested, requested_for, due, asked",
+    [
+        (100_000_000, None, "100.00", 100_000_000),
+        (100_000_000, "100.00", "100.00", 100_000_000),
+        (100_000_000, "100.00", "60.00", 60_000_000),  # paid in part since: the same rate
+        (100_000_000, "300.00", "100.00", 33_333_333),  # rounded down
+        (100_000_000, "0.00", "100.00", 0),
+        (None, "100.00", "60.00", None),
+    ],
+)
+def test_requested_now(requested, requested_for, due, asked):
+    requested_for = Decimal(requested_for) if requested_for else None
+    assert settlement.requested_now(requested, requested_for, Decimal(due), 2) == asked
+
+
+rates = st.fractions(min_value=Fraction(1, 10**4), max_value=10**4)
+
+
+@untimed
+@given(
+    due_minor=st.integers(min_value=-(10**6), max_value=10**15),
+    due_company_minor=minor,
+    paid=units,
+    requested=st.one_of(st.none(), units),
+    requested_for_minor=st.one_of(st.none(), minor),
+    places=st.tuples(decimals, decimals, decimals),
+    token_decimals=st.integers(min_value=0, max_value=18),
+    same_currency=st.booleans(),
+    currency_rates=st.tuples(rates, rates, rates),
+    tolerance=st.one_of(st.none(), st.tuples(st.integers(min_value=0, max_value=10_000), minor)),
+    fee_minor=st.one_of(st.none(), minor),
+)
+def test_plan_invariants(
+    due_minor,
+    due_company_minor,
+    paid,
+    requested,
+    requested_for_minor,
+    places,
+    token_decimals,
+    same_currency,
+    currency_rates,
+    tolerance,
+    fee_minor,
+):
+    inv_places, comp_places, token_cur_places = places
+    if same_currency:
+        token_cur_places = inv_places
+        currency_rates = (currency_rates[0], currency_rates[0], currency_rates[2])
+    convert = Converter(
+        dict(zip((INVOICE, TOKEN, COMPANY), currency_rates, strict=True)),
+        {INVOICE: inv_places, TOKEN: token_cur_places, COMPANY: comp_places},
+    )
+    due = amount(due_minor, inv_places) if due_minor >= 0 else -amount(-due_minor, inv_places)
+    due_company = amount(due_company_minor, comp_places)
+    if tolerance is not None:
+        tolerance = settlement.Tolerance(amount(tolerance[0], 2), amount(tolerance[1], comp_places))
+    fee = amount(fee_minor, inv_places) if fee_minor is not None else None
+    got = settlement.plan(
+        due=due,
+        due_company=due_company,
+        paid_units=paid,
+        token_decimals=token_decimals,
+        requested_units=requested,
+        requested_for=(
+            amount(requested_for_minor, inv_places) if requested_for_minor is not None else None
+        ),
+        same_currency=same_currency,
+        inv_decimals=inv_places,
+        comp_decimals=comp_places,
+        convert=convert,
+        tolerance=tolerance,
+        fee=fee,
+    )
+    due = max(due, Decimal(0))
+    assert got.due == due
+    # The receipt's split of what is due.
+    assert got.settled + got.shortfall == due
+    assert 0 <= got.settled <= due
+    assert places_of(got.settled) <= inv_places and places_of(got.shortfall) <= inv_places
+    if got.extra_units:
+        assert got.shortfall == 0
+    assert (got.settled, got.shortfall, got.extra_units) == settlement.split_payment(
+        paid, got.requested_units, due, inv_places
+    )
+    # What is written off: one line exactly when tolerated, the fee's when it covers it.
+    written_off = [line for line in got.write_offs if line.kind in WRITTEN_OFF]
+    exchange = [line for line in got.write_offs if line.kind in EXCHANGE]
+    assert len(written_off) + len(exchange) == len(got.write_offs)
+    assert len(written_off) == (1 if got.tolerated else 0)
+    if got.tolerated:
+        assert got.shortfall > 0
+    fee_covers = fee is not None and 0 < got.shortfall <= fee
+    if fee_covers:
+        assert got.tolerated and written_off[0].kind == settlement.FEE
+    elif got.shortfall > 0:
+        expected = tolerance is not None and settlement.is_tolerated(
+            got.shortfall,
+            due,
+            tolerance.percent,
+            tolerance.amount,
+            shortfall_in_amount_currency=convert(got.shortfall, INVOICE, COMPANY),
+        )
+        assert got.tolerated is expected
+        if got.tolerated:
+            assert written_off[0].kind == settlement.TOLERANCE
+    for line in got.write_offs:
+        assert places_of(line.balance) <= comp_places
+        assert places_of(line.amount_currency) <= token_cur_places
+    if same_currency:
+        # Odoo books the exchange difference itself; the shortfall is the written-off line.
+        assert not exchange
+        if got.tolerated:
+            assert written_off[0].amount_currency == got.shortfall
+            assert written_off[0].balance == convert(got.shortfall, INVOICE, COMPANY)
+        return
+    # Across currencies the payment's entry balances, exactly.
+    paid_company = convert(amount(paid, token_decimals), TOKEN, COMPANY)
+    extra_company = (
+        convert(amount(got.extra_units, token_decimals), TOKEN, COMPANY) if got.extra_units else 0
+    )
+    settled_company = settlement.company_share(got.settled, due, due_company, comp_places)
+    tolerance_company = written_off[0].balance if got.tolerated else 0
+    difference = sum(Fraction(line.balance) for line in exchange)
+    # Summed as fractions: a Decimal sum rounds to 28 digits, and a receipt can have 78.
+    debit = Fraction(paid_company) + Fraction(tolerance_company) + difference
+    credit = Fraction(settled_company) + Fraction(tolerance_company) + Fraction(extra_company)
+    assert debit == credit
+    assert len(exchange) <= 1
+    for line in exchange:
+        assert line.balance != 0
+        assert (line.balance > 0) == (line.kind == settlement.EXCHANGE_LOSS)
+    for line in got.write_offs:
+        assert line.amount_currency == convert(line.balance, COMPANY, TOKEN)
+
+
+@untimed
+@given(units, units, st.one_of(st.none(), units), minor, decimals, st.booleans())
+def test_plan_pays_more_for_more(paid_a, paid_b, requested, due_minor, places, same_currency):
+    low, high = sorted((paid_a, paid_b))
+    convert = Converter(
+        {INVOICE: 1, TOKEN: 1, COMPANY: 2}, dict.fromkeys((INVOICE, TOKEN, COMPANY), places)
+    )
+
+    def settled(paid):
+        args = plan_args(
+            due=amount(due_minor, places),
+            due_company=amount(due_minor * 2, places),
+            paid_units=paid,
+            requested_units=requested,
+            same_currency=same_currency,
+            inv_decimals=places,
+            comp_decimals=places,
+            convert=convert,
+        )
+        return settlement.plan(**args).settled
+
+    assert settled(low) <= settled(high)

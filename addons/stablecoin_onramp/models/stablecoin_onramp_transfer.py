@@ -326,6 +326,8 @@ class StablecoinOnrampTransfer(models.Model):
         tx_hash = receipt.get("destination_tx_hash")
         if isinstance(tx_hash, str) and tx_hash:
             vals["destination_tx_hash"] = tx_hash.lower()
+            # The receipts' link to their on-ramp transfer is computed, not stored.
+            self.env["stablecoin.transfer"].invalidate_model(["onramp_transfer_id"])
         self.write(vals)
         self._follow()
         if self.destination_tx_hash:

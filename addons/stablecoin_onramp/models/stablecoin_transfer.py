@@ -2,19 +2,38 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from decimal import Decimal, InvalidOperation
 
-from odoo import models
+from odoo import api, fields, models
 
 
 class StablecoinTransfer(models.Model):
     _inherit = "stablecoin.transfer"
 
+    onramp_transfer_id = fields.Many2one(
+        "stablecoin.onramp.transfer",
+        string="On-ramp Transfer",
+        compute="_compute_onramp_transfer_id",
+        compute_sudo=True,
+        help="The on-ramp transfer (a bank wire or card payment through Bridge) that reported "
+        "sending this receipt's transaction, if any.",
+    )
+
+    @api.depends("tx_hash")
+    def _compute_onramp_transfer_id(self):
+        # One lookup for all the receipts at hand (the matcher's batch), not one per receipt.
+        onramps = {}
+        hashes = [h for h in set(self.mapped("tx_hash")) if h]
+        if hashes:
+            found = self.env["stablecoin.onramp.transfer"].search(
+                [("destination_tx_hash", "in", hashes)]
+            )
+            for onramp in found:  # the newest first
+                onramps.setdefault(onramp.destination_tx_hash, onramp)
+        for transfer in self:
+            transfer.onramp_transfer_id = onramps.get(transfer.tx_hash, False)
+
     def _onramp_transfer(self):
         """The on-ramp transfer that reported sending this receipt's transaction, if any."""
-        return (
-            self.env["stablecoin.onramp.transfer"]
-            .sudo()
-            .search([("destination_tx_hash", "=", self.tx_hash)], limit=1)
-        )
+        return self.onramp_transfer_id
 
     def _why_unmatched(self):
         """Override: a bank wire the on-ramp turned into these tokens says who sent it and
