@@ -84,8 +84,51 @@ PAY_AND_WATCH_THE_CARD = """
 """
 
 
+# "Already paid?" with "Sign and check": the payer types the hash of the transaction they sent
+# and signs the claim with the same wallet (personal_sign); the form is posted as the browser
+# would, and the page after it tells the notice.
+SIGN_AND_CHECK = """
+(async () => {
+    HTMLFormElement.prototype.submit = async function () {
+        const response = await fetch(this.action, {method: 'POST', body: new FormData(this)});
+        const page = await response.text();
+        const signature = this.querySelector('input[name=signature]').value;
+        if (!signature) { console.error('no signature'); return; }
+        if (page.includes('o_stablecoin_suggested') || !page.includes('o_stablecoin_notice')) {
+            console.error('the claim was not counted'); return;
+        }
+        console.log('test successful');
+    };
+    window.dispatchEvent(new Event('ethereum#initialized'));  // the extension announces itself
+    const form = document.querySelector('.o_stablecoin_claim form');
+    form.closest('details').open = true;
+    form.querySelector('input[name=tx_hash]').value = %(tx)s;
+    const button = form.querySelector('.o_stablecoin_claim_sign');
+    if (button.classList.contains('d-none')) { console.error('no sign button'); return; }
+    button.click();
+})();
+"""
+
+
 @tagged("post_install", "-at_install", "stablecoin_node")
 class TestWalletCheckout(AnvilChainMixin, StablecoinCheckoutMixin, HttpCase):
+    def test_sign_and_check_counts_an_instalment_on_a_shared_address(self):
+        invoice = self.make_invoice(50.0)  # the shared address: amounts name invoices
+        tx_hash = self.pay(30_000_000)  # an instalment: no invoice asks this amount
+        code = INJECTED_WALLET % {
+            "rpc": json.dumps(self.chain.url),
+            "account": json.dumps(self.customer),
+        }
+        self.browser_js(
+            invoice.get_portal_url(),
+            code + SIGN_AND_CHECK % {"tx": json.dumps(tx_hash)},
+            ready="!!document.querySelector('.o_stablecoin_claim form[data-ready]')",
+        )
+        claim = self.env["stablecoin.payment.claim"].search([("move_id", "=", invoice.id)])
+        self.assertEqual((claim.state, claim.proof), ("bound", "signature"))
+        self.settle()
+        self.assertEqual(invoice.amount_residual, 20.0)
+
     def test_browser_wallet_pays_the_invoice(self):
         invoice = self.make_invoice(321.09)
         tx = self.create_pending_tx(invoice)

@@ -18,11 +18,23 @@ publicWidget.registry.StablecoinClaimSign = publicWidget.Widget.extend({
     events: { "click .o_stablecoin_claim_sign": "_onSign" },
 
     start() {
-        const button = this.el.querySelector(".o_stablecoin_claim_sign");
-        if (button && window.ethereum) {
-            button.classList.remove("d-none");
-        }
+        // A wallet extension may inject its provider after the page's scripts ran: it then
+        // announces it ("ethereum#initialized", as MetaMask's detect-provider expects).
+        this._reveal = () => {
+            const button = this.el.querySelector(".o_stablecoin_claim_sign");
+            if (button && window.ethereum) {
+                button.classList.remove("d-none");
+            }
+        };
+        this._reveal();
+        window.addEventListener("ethereum#initialized", this._reveal);
+        this.el.dataset.ready = "1";
         return this._super(...arguments);
+    },
+
+    destroy() {
+        window.removeEventListener("ethereum#initialized", this._reveal);
+        this._super(...arguments);
     },
 
     async _onSign(ev) {
