@@ -162,6 +162,37 @@ class TestWalletCheckout(AnvilChainMixin, StablecoinCheckoutMixin, HttpCase):
             self.env["account.payment"].search_count([("partner_id", "=", self.partner.id)]), 1
         )
 
+    def test_browser_wallet_pays_an_invoices_deposit_address(self):
+        """A wallet of deposit addresses (the default): the button sends to the invoice's own
+        deposit address, and its claim is proved by that address."""
+        wallet = self.env["stablecoin.wallet"].create(
+            {
+                "name": "Deposit addresses",
+                "kind": "deposit",
+                "address": self.chain.accounts[8],
+                "token_ids": [(6, 0, self.token_usdc.ids)],
+            }
+        )
+        invoice = self.make_invoice(42.5, wallet=wallet)
+        address = invoice.stablecoin_request_id.address_id
+        self.assertTrue(address.deposit_salt)
+        self.chain.mint(self.usdc, self.customer, 42_500_000)
+        code = INJECTED_WALLET % {
+            "rpc": json.dumps(self.chain.url),
+            "account": json.dumps(self.customer),
+        }
+        self.browser_js(
+            invoice.get_portal_url(),
+            code + CLICK_AND_WAIT,
+            ready="!!document.querySelector("
+            "'#stablecoin_portal_payment .o_stablecoin_wallet_pay[data-ready]')",
+        )
+        self.assertEqual(self.chain.balance_of(self.usdc, address.address), 42_500_000)
+        claim = self.env["stablecoin.payment.claim"].search([("move_id", "=", invoice.id)])
+        self.assertEqual((claim.state, claim.proof), ("bound", "address"))
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+
     def test_the_card_follows_the_payment_without_a_reload(self):
         invoice = self.make_invoice(12.34)
         self.chain.mint(self.usdc, self.customer, 12_340_000)
