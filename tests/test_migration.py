@@ -76,6 +76,36 @@ env.cr.execute("SELECT count(*) FROM information_schema.columns "
 print('OLD_COLUMNS', env.cr.fetchone()[0])
 """
 
+# After the upgrade the demo wallet gives deposit addresses (its data says so), while the open
+# requests on its shared address keep what their customers were told: a payment of the second
+# invoice's amount there pays it by amount; a new invoice gets an address of its own.
+PAY_AFTER_UPGRADE = """
+token = env.ref('stablecoin_wallet.stablecoin_token_usdc_local')
+wallet = env.ref('stablecoin_wallet.stablecoin_wallet_demo')
+print('WALLET', wallet.kind)
+second = env['account.move'].search([('partner_id.name', '=', 'Migrated customer')],
+                                    order='id desc', limit=1)
+request = second.stablecoin_request_id
+Transfer = env['stablecoin.transfer']
+Transfer.create({
+    'network_id': token.network_id.id, 'token_id': token.id, 'tx_hash': '0x' + '77' * 32,
+    'log_index': 0, 'block_number': 5000, 'block_hash': '0x' + '78' * 32,
+    'sender': '0x' + '33' * 20, 'recipient': request.address_id.address,
+    'address_id': request.address_id.id, 'amount_units': request.amount_units,
+    'amount': int(request.amount_units) / 10 ** 6, 'state': 'confirmed', 'confirmations': 9})
+Transfer._cron_match()
+receipt = Transfer.search([('tx_hash', '=', '0x' + '77' * 32)])
+print('PAID', receipt.state, receipt.bound_by, receipt.move_id == second, second.payment_state)
+new = env['account.move'].create({
+    'move_type': 'out_invoice', 'partner_id': second.partner_id.id,
+    'currency_id': token.currency_id.id, 'stablecoin_wallet_id': wallet.id,
+    'invoice_line_ids': [(0, 0, {'name': 'fee', 'price_unit': 40.0, 'tax_ids': []})]})
+new.action_post()
+r = new.stablecoin_request_id
+print('NEWINV', r.shared, bool(r.address_id.deposit_salt), r.amount_units,
+      r.address_id.address != request.address_id.address)
+"""
+
 
 def test_quotes_become_payment_requests(old_db, old_addons, tmp_path):
     odoodb.odoo(
@@ -124,3 +154,7 @@ def test_quotes_become_payment_requests(old_db, old_addons, tmp_path):
     assert cursor == ["1", "4242", "0x" + "ab" * 32, "777", "4250", "3", "unknown", "4242", "8"]
     assert "WITHOUT_CURSOR 0" in out
     assert "OLD_COLUMNS 0" in out
+    paid = odoodb.shell(old_db, PAY_AFTER_UPGRADE)
+    assert "WALLET deposit" in paid
+    assert "PAID matched amount True paid" in paid or "PAID matched amount True in_payment" in paid
+    assert "NEWINV False True 40000000 True" in paid

@@ -357,6 +357,43 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(invoice.stablecoin_payment_status, "partial")
         self.assertEqual(invoice.stablecoin_request_id.amount_units, "5000000")
 
+    def test_a_deposit_address_takes_any_late_payment_for_its_invoice(self):
+        """On an invoice's own deposit address, a payment made long after its quote expired,
+        of whatever amount, still pays that invoice (at the day's rate): no claim, no queue."""
+        self.env.company.stablecoin_quote_grace_minutes = 60
+        owner = self.chain.accounts[8]
+        wallet = self.env["stablecoin.wallet"].create(
+            {
+                "name": "Deposit addresses (EUR)",
+                "kind": "deposit",
+                "address": owner,
+                "token_ids": [Command.set(self.token_usdc.ids)],
+            }
+        )
+        invoice = self.eur_invoice(100.0, wallet=wallet)
+        other = self.eur_invoice(100.0, wallet=wallet)
+        request = invoice.stablecoin_request_id
+        address = invoice.stablecoin_address
+        self.assertEqual(request.amount_units, "120000000")
+        request.expires_at = fields.Datetime.now() - timedelta(hours=2)
+        self.env["stablecoin.payment.request"]._cron_expire()
+        self.env["res.currency.rate"].search(
+            [("currency_id", "=", self.eur.id), ("name", "=", fields.Date.today())]
+        ).write({"rate": 1 / 1.25})
+        self.pay(62_500_000, to=address)  # half, two hours after the quote, any amount
+        self.settle()
+        receipt = invoice.stablecoin_transfer_ids
+        self.assertEqual((receipt.state, receipt.bound_by), ("matched", "address"))
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertAlmostEqual(invoice.amount_residual, 50.0, places=2)
+        # The remainder is asked at the same address, at today's rate.
+        self.assertEqual(invoice.stablecoin_address, address)
+        self.assertEqual(invoice.stablecoin_request_id.amount_units, "62500000")
+        self.pay(62_500_000, to=address)
+        self.settle()
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(other.payment_state, "not_paid", "the same amount elsewhere: untouched")
+
     def test_status_changes_are_tracked_on_the_chatter(self):
         invoice = self.eur_invoice(100.0)
         self.pay(120_000_000)
