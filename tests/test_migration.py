@@ -76,9 +76,10 @@ env.cr.execute("SELECT count(*) FROM information_schema.columns "
 print('OLD_COLUMNS', env.cr.fetchone()[0])
 """
 
-# After the upgrade the demo wallet gives deposit addresses (its data says so), while the open
-# requests on its shared address keep what their customers were told: a payment of the second
-# invoice's amount there pays it by amount; a new invoice gets an address of its own.
+# After the upgrade an existing wallet keeps its kind (a fixed address) and its open requests what
+# their customers were told: a payment of the second invoice's amount there pays it by amount.
+# When the business then switches the wallet to deposit addresses, a new invoice gets an address
+# of its own, and the first invoice's open request keeps the shared address and its amount.
 PAY_AFTER_UPGRADE = """
 token = env.ref('stablecoin_wallet.stablecoin_token_usdc_local')
 wallet = env.ref('stablecoin_wallet.stablecoin_wallet_demo')
@@ -96,6 +97,11 @@ Transfer.create({
 Transfer._cron_match()
 receipt = Transfer.search([('tx_hash', '=', '0x' + '77' * 32)])
 print('PAID', receipt.state, receipt.bound_by, receipt.move_id == second, second.payment_state)
+wallet.kind = 'deposit'
+first = env['account.move'].search([('partner_id.name', '=', 'Migrated customer')],
+                                   order='id', limit=1)
+print('FIRST', first.stablecoin_request_id.shared, first.stablecoin_request_id.amount_units,
+      first.stablecoin_address == request.address_id.address)
 new = env['account.move'].create({
     'move_type': 'out_invoice', 'partner_id': second.partner_id.id,
     'currency_id': token.currency_id.id, 'stablecoin_wallet_id': wallet.id,
@@ -155,6 +161,7 @@ def test_quotes_become_payment_requests(old_db, old_addons, tmp_path):
     assert "WITHOUT_CURSOR 0" in out
     assert "OLD_COLUMNS 0" in out
     paid = odoodb.shell(old_db, PAY_AFTER_UPGRADE)
-    assert "WALLET deposit" in paid
+    assert "WALLET address" in paid
+    assert "FIRST True 40000000 True" in paid
     assert "PAID matched amount True paid" in paid or "PAID matched amount True in_payment" in paid
     assert "NEWINV False True 40000000 True" in paid
