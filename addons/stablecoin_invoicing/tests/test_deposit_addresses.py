@@ -1,8 +1,10 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, TransactionCase, tagged
+from odoo.tests import Form, HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.stablecoin_wallet.chain import deposit
@@ -217,3 +219,80 @@ class TestDepositSweep(AnvilChainMixin, DepositWalletMixin, TransactionCase):
             self.env["stablecoin.sweep.wizard"].with_user(self.clerk).create(
                 {"wallet_id": self.deposit_wallet.id, "token_id": self.token_usdc.id}
             )
+
+
+# An EIP-1193 wallet injected into the backend page: it answers from an unlocked anvil account
+# (anvil signs and mines what the page asks it to send).
+BACKEND_WALLET = """
+const ANVIL = %(rpc)s, ACCOUNT = %(account)s;
+window.ethereum = {
+    async request({method, params}) {
+        if (method === 'eth_requestAccounts') { return [ACCOUNT]; }
+        if (method === 'wallet_switchEthereumChain') { return null; }
+        const response = await fetch(ANVIL, {
+            method: 'POST',
+            headers: {'Content-Type': 'application/json'},
+            body: JSON.stringify({jsonrpc: '2.0', id: 1, method, params: params || []}),
+        });
+        const body = await response.json();
+        if (body.error) { throw new Error(body.error.message); }
+        return body.result;
+    },
+};
+(async () => {
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    const find = async (selector) => {
+        for (let i = 0; i < 200; i++) {
+            const element = document.querySelector(selector);
+            if (element) { return element; }
+            await sleep(50);
+        }
+        throw new Error('not found: ' + selector);
+    };
+    try {
+        (await find('button[name="action_open_sweep_wizard"]')).click();
+        const field = await find('.modal .o_stablecoin_send_transaction');
+        field.querySelector('button.btn-primary').click();
+        const sent = await find('.modal .o_stablecoin_send_transaction span code');
+        console.log('SENT ' + sent.textContent);
+        console.log('test successful');
+    } catch (error) {
+        console.error(error.message);
+    }
+})();
+"""
+
+
+@tagged("post_install", "-at_install", "stablecoin_node")
+class TestDepositSweepInBrowser(AnvilChainMixin, DepositWalletMixin, HttpCase):
+    """The accountant's *Sweep* as a person does it: the wallet's form, *Sweep*, then *Send with
+    browser wallet*; their wallet (EIP-1193) sends the factory's call, Odoo holds no key."""
+
+    def test_accountant_sends_the_sweep_from_the_wallet_form(self):
+        invoice = self.make_invoice(15.0, wallet=self.deposit_wallet)
+        self.pay(15_000_000, to=invoice.stablecoin_address)
+        self.settle()
+        factory = deposit.factory_address()
+        if self.chain.rpc("eth_getCode", factory, "latest") == "0x":
+            self.chain.send(self.customer, *deposit.factory_deployment())
+        self.company_user(
+            "scoin_sweep_browser", "account.group_account_user", [self.env.company]
+        )
+        before = self.chain.balance_of(self.usdc, self.owner)
+        code = BACKEND_WALLET % {
+            "rpc": json.dumps(self.chain.url),
+            "account": json.dumps(self.chain.accounts[4]),
+        }
+        self.browser_js(
+            f"/odoo/action-stablecoin_wallet.stablecoin_wallet_action/{self.deposit_wallet.id}",
+            code,
+            login="scoin_sweep_browser",
+            ready="!!document.querySelector('button[name=\"action_open_sweep_wizard\"]')",
+        )
+        self.assertEqual(self.chain.balance_of(self.usdc, self.owner) - before, 15_000_000)
+        self.assertEqual(self.chain.balance_of(self.usdc, invoice.stablecoin_address), 0)
+        self.settle()
+        sweep = self.env["stablecoin.transfer"].search(
+            [("wallet_id", "=", self.deposit_wallet.id), ("ignore_reason", "=", "internal")]
+        )
+        self.assertEqual(len(sweep), 1, "recorded as internal, booked nothing")
