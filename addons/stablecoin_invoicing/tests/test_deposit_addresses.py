@@ -275,9 +275,7 @@ class TestDepositSweepInBrowser(AnvilChainMixin, DepositWalletMixin, HttpCase):
         factory = deposit.factory_address()
         if self.chain.rpc("eth_getCode", factory, "latest") == "0x":
             self.chain.send(self.customer, *deposit.factory_deployment())
-        self.company_user(
-            "scoin_sweep_browser", "account.group_account_user", [self.env.company]
-        )
+        self.company_user("scoin_sweep_browser", "account.group_account_user", [self.env.company])
         before = self.chain.balance_of(self.usdc, self.owner)
         code = BACKEND_WALLET % {
             "rpc": json.dumps(self.chain.url),
