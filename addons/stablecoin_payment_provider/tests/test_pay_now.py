@@ -143,6 +143,21 @@ class TestPayNow(StablecoinCheckoutMixin, HttpCase):
         self.assertNotIn(self.provider, found)
         self.assertFalse(report["providers"][self.provider]["available"])
 
+    def test_the_pay_button_starts_a_checkout_its_page_can_follow(self):
+        """In chromium: *Pay now*, the stablecoin option, *Pay*: the redirect form the page
+        gets carries the checkout's token, and posting it (as the browser does) turns the
+        checkout pending and lands on the invoice's card."""
+        invoice = self.make_invoice(21.0)
+        self.browser_js(
+            invoice.get_portal_url(),
+            PAY_BUTTON,
+            ready="!!document.querySelector("
+            "'#stablecoin_portal_payment .o_stablecoin_wallet_pay[data-ready]')",
+        )
+        tx = invoice.transaction_ids
+        self.assertEqual(tx.provider_code, "stablecoin")
+        self.assertEqual(tx.state, "pending")
+
     def test_paying_from_the_dialog_lands_on_the_invoice_card(self):
         invoice = self.make_eur_invoice(50.0)
         tx = self.env["payment.transaction"].create(
@@ -158,7 +173,7 @@ class TestPayNow(StablecoinCheckoutMixin, HttpCase):
             }
         )
         self.authenticate(None, None)
-        response = self.url_open("/payment/stablecoin/process", data={"reference": tx.reference})
+        response = self.url_open("/payment/stablecoin/process", data=self.redirect_form_data(tx))
         self.assertEqual(tx.state, "pending")
         self.assertIn(f"/my/invoices/{invoice.id}", response.url)
         page = html.fromstring(response.content)
@@ -168,3 +183,31 @@ class TestPayNow(StablecoinCheckoutMixin, HttpCase):
             card[0].xpath(".//a[hasclass('o_stablecoin_uri')]/@href"),
             [invoice.stablecoin_payment_uri],
         )
+
+
+# The *Pay* button of the Pay Now dialog, stablecoin option: Odoo's payment form creates the
+# transaction and submits the redirect form it gets; the submission is made here with fetch
+# (as the browser would post it) to read where it lands.
+PAY_BUTTON = """
+(async () => {
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    HTMLFormElement.prototype.submit = async function () {
+        const token = this.querySelector('input[name=access_token]');
+        if (!token || !token.value) { console.error('the redirect form has no token'); return; }
+        const response = await fetch(this.action, {method: 'POST', body: new FormData(this)});
+        const page = await response.text();
+        if (!response.url.includes('/my/invoices/') || !page.includes('stablecoin_portal_payment')) {
+            console.error('landed on ' + response.status + ' ' + response.url);
+            return;
+        }
+        console.log('test successful');
+    };
+    document.querySelector('[data-bs-target="#pay_with"]').click();
+    const radio = document.querySelector('#pay_with input[data-provider-code="stablecoin"]');
+    radio.click();
+    const button = () => document.querySelector('#pay_with [name="o_payment_submit_button"]');
+    for (let i = 0; i < 50 && (!button() || button().disabled); i++) { await sleep(100); }
+    if (!button() || button().disabled) { console.error('no Pay button'); return; }
+    button().click();
+})();
+"""
