@@ -200,9 +200,10 @@ def own_addresses():
         if info.family in (socket.AF_INET, socket.AF_INET6)
     }
     try:
-        found.update(str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None))
+        named = socket.getaddrinfo(socket.gethostname(), None)
     except (OSError, UnicodeError):
-        pass  # a host name that does not resolve: the interfaces' addresses still count
+        named = []  # a host name that does not resolve: the interfaces' addresses still count
+    found.update(str(info[4][0]) for info in named)
     addresses = frozenset(ip for ip in map(_address, found) if ip is not None)
     _own_cache.update(until=now + OWN_ADDRESSES_TTL, addresses=addresses)
     return addresses

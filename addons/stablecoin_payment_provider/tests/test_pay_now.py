@@ -196,7 +196,8 @@ PAY_BUTTON = """
         if (!token || !token.value) { console.error('the redirect form has no token'); return; }
         const response = await fetch(this.action, {method: 'POST', body: new FormData(this)});
         const page = await response.text();
-        if (!response.url.includes('/my/invoices/') || !page.includes('stablecoin_portal_payment')) {
+        const card = page.includes('stablecoin_portal_payment');
+        if (!response.url.includes('/my/invoices/') || !card) {
             console.error('landed on ' + response.status + ' ' + response.url);
             return;
         }
