@@ -268,7 +268,13 @@ class StablecoinWebhookDelivery(models.Model):
             if local and defer_local:
                 self._trigger_sending()
                 return False
-            status, excerpt, retry_after, error = self._post(endpoint_sudo, body, addresses)
+            try:
+                status, excerpt, retry_after, error = self._post(endpoint_sudo, body, addresses)
+            except Exception:  # pylint: disable=broad-except
+                if not local:
+                    raise  # logged with its error by _send_guarded
+                # Whatever a local service made go wrong stays in the server's log.
+                _logger.warning("Webhook delivery %s: local receiver", self.msg_id, exc_info=True)
         duration_ms = int((time.monotonic() - started) * 1000)
         self._record_outcome(now, status, duration_ms, error, excerpt, retry_after, retry, local)
         return True

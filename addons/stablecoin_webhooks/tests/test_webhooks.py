@@ -731,3 +731,17 @@ class TestWebhooksToThisServer(WebhookCase):
         self.assertEqual(
             json.loads(self.server.received[-1]["body"])["type"], "webhook.test", "delivered"
         )
+
+    def test_an_unexpected_error_of_a_local_receiver_is_not_shown(self):
+        delivery = self.enqueue()
+        with (
+            patch("requests.Session.post", side_effect=RuntimeError("SSH-2.0-OpenSSH_9.6")),
+            self.assertLogs(
+                "odoo.addons.stablecoin_webhooks.models.stablecoin_webhook_delivery", "WARNING"
+            ),
+        ):
+            self.send()
+        self.assertEqual(delivery.state, "pending")
+        self.assertNotIn("SSH", delivery.attempt_ids.error)
+        self.assertNotIn("SSH", delivery.last_error)
+        self.assertEqual(delivery.attempt_ids.status_code, 0)
