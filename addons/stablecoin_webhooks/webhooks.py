@@ -11,7 +11,9 @@ signatures, the retry schedule and the check of a receiver's URL. Plain Python, 
   ``Retry-After`` of the receiver is a minimum.
 * A receiver's URL is HTTPS (plain HTTP on the loopback only) and none of its addresses is
   private, link-local (cloud metadata), unique-local, shared (CGNAT), multicast, reserved or
-  unspecified: a webhook must not be a way into the server's own network (SSRF).
+  unspecified: a webhook must not be a way into the server's own network (SSRF). The loopback
+  and this machine's own addresses are refused too, unless the caller allows them (``local``:
+  a system administrator's choice, for development).
 """
 
 import base64
@@ -29,6 +31,8 @@ from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit, urlunsplit
 
+import psutil
+
 SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 24
 
@@ -39,8 +43,14 @@ JITTER = 0.2  # each delay is drawn within +/- 20 % of the schedule's
 MAX_RETRY_AFTER = 24 * 3600  # a receiver's Retry-After is honoured up to one day
 
 LOOPBACK_NAMES = ("localhost",)
+LOCAL_REFUSED = (
+    "this server itself (its loopback or its own address), allowed only for development, by a "
+    "system administrator (system parameter stablecoin_webhooks.allow_loopback)"
+)
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
+OWN_ADDRESSES_TTL = 60  # seconds this machine's addresses are remembered
+_own_cache = {"until": 0.0, "addresses": frozenset()}
 
 
 # -- secrets and signatures --------------------------------------------------------------------
@@ -177,13 +187,36 @@ def _address(text):
     return ip
 
 
-def refused_reason(ip):
-    """Why a webhook may not go to this address (in words), or None. Loopback is allowed."""
+def own_addresses():
+    """This machine's own addresses: its network interfaces', and those its host name
+    resolves to (remembered for :data:`OWN_ADDRESSES_TTL` seconds)."""
+    now = time.monotonic()
+    if now < _own_cache["until"]:
+        return _own_cache["addresses"]
+    found = {
+        info.address
+        for infos in psutil.net_if_addrs().values()
+        for info in infos
+        if info.family in (socket.AF_INET, socket.AF_INET6)
+    }
+    try:
+        named = socket.getaddrinfo(socket.gethostname(), None)
+    except (OSError, UnicodeError):
+        named = []  # a host name that does not resolve: the interfaces' addresses still count
+    found.update(str(info[4][0]) for info in named)
+    addresses = frozenset(ip for ip in map(_address, found) if ip is not None)
+    _own_cache.update(until=now + OWN_ADDRESSES_TTL, addresses=addresses)
+    return addresses
+
+
+def refused_reason(ip, local=False, own=None):
+    """Why a webhook may not go to this address (in words), or None. The loopback and this
+    machine's own addresses (``own``, by default :func:`own_addresses`) only when ``local``."""
     ip = _address(str(ip))
     if ip is None:
         return "not an IP address"
     if ip.is_loopback:
-        return None
+        return None if local else LOCAL_REFUSED
     if ip.is_unspecified:
         return "an unspecified address"
     if ip.is_link_local:
@@ -200,7 +233,18 @@ def refused_reason(ip):
         return "a reserved address"
     if not ip.is_global:
         return "not a public address"
+    if not local and ip in (own_addresses() if own is None else own):
+        return LOCAL_REFUSED
     return None
+
+
+def is_local(host, addresses, own=None):
+    """Whether a receiver at ``host``, resolved to ``addresses``, is on this machine (its
+    loopback or one of its own addresses)."""
+    if is_loopback_host(host):
+        return True
+    own = own_addresses() if own is None else own
+    return any((ip := _address(a)) is not None and (ip.is_loopback or ip in own) for a in addresses)
 
 
 def is_loopback_host(host):
@@ -212,18 +256,18 @@ def is_loopback_host(host):
     return bool(ip and ip.is_loopback)
 
 
-def check_url(url, resolve=None):
+def check_url(url, resolve=None, local=False, own=None):
     """Raise ValueError (saying why) unless ``url`` may receive webhooks; return it.
 
     HTTPS, or HTTP to the loopback; no credentials; the host, and each address it resolves
     to (with ``resolve``, by default :func:`socket.getaddrinfo` as it is at the call), is
-    public or loopback.
+    public; the loopback and this machine's own addresses only when ``local``.
     """
-    checked_addresses(url, resolve)
+    checked_addresses(url, resolve, local=local, own=own)
     return url
 
 
-def checked_addresses(url, resolve=None):
+def checked_addresses(url, resolve=None, local=False, own=None):
     """The addresses ``url``'s host resolves to, in the resolver's order, once
     :func:`check_url` found them all allowed (ValueError otherwise): the sender connects to
     one of these, not to what a second resolution might answer. Empty for ``localhost``."""
@@ -243,6 +287,8 @@ def checked_addresses(url, resolve=None):
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
         raise ValueError("A webhook URL carries no user name or password.")
     loopback = is_loopback_host(host)
+    if loopback and not local:
+        raise ValueError(f"Webhooks are not sent to {host}: {LOCAL_REFUSED}.")
     if parts.scheme != "https" and not loopback:
         raise ValueError("A webhook URL must use https (plain http only to the loopback).")
     literal = _address(host)
@@ -259,7 +305,7 @@ def checked_addresses(url, resolve=None):
         if not addresses:
             raise ValueError(f"The host {host} has no address.")
     for address in addresses:
-        reason = refused_reason(address)
+        reason = refused_reason(address, local=local, own=own)
         if reason:
             where = host if address == host else f"{host} ({address})"
             raise ValueError(f"Webhooks are not sent to {where}: {reason}.")

@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.payment import utils as payment_utils
+
 from .. import const
 from ..controllers.main import StablecoinController
 
@@ -16,11 +18,16 @@ class PaymentTransaction(models.Model):
     _inherit = "payment.transaction"
 
     def _get_specific_rendering_values(self, processing_values):
-        """Override of `payment`: the redirect form posts the reference to our route."""
+        """Override of `payment`: the redirect form posts the reference to our route, with a
+        token signed for it that only the page starting the checkout gets."""
         res = super()._get_specific_rendering_values(processing_values)
         if self.provider_code != const.PROVIDER_CODE:
             return res
-        return {"api_url": StablecoinController._process_url, "reference": self.reference}
+        return {
+            "api_url": StablecoinController._process_url,
+            "reference": self.reference,
+            "access_token": payment_utils.generate_access_token(self.reference),
+        }
 
     def _get_tx_from_notification_data(self, provider_code, notification_data):
         tx = super()._get_tx_from_notification_data(provider_code, notification_data)

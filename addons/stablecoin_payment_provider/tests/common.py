@@ -1,5 +1,12 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
+from lxml import html
+
+from odoo.tools.misc import hmac as hmac_tool
+
+from odoo.addons.payment import utils as payment_utils
 from odoo.addons.stablecoin_invoicing.tests.common import StablecoinInvoiceMixin
 
 
@@ -20,8 +27,9 @@ class StablecoinCheckoutMixin(StablecoinInvoiceMixin):
         super().setUpClass()
         cls.provider, cls.method = enable_stablecoin_provider(cls.env)
 
-    def create_pending_tx(self, invoice):
-        tx = self.env["payment.transaction"].create(
+    def create_tx(self, invoice):
+        """A checkout of ``invoice`` as *Pay now* starts it (draft)."""
+        return self.env["payment.transaction"].create(
             {
                 "provider_id": self.provider.id,
                 "payment_method_id": self.method.id,
@@ -33,9 +41,23 @@ class StablecoinCheckoutMixin(StablecoinInvoiceMixin):
                 "operation": "online_redirect",
             }
         )
-        processing = tx._get_processing_values()
-        self.assertIn("/payment/stablecoin/process", processing["redirect_form_html"])
-        response = self.url_open("/payment/stablecoin/process", data={"reference": tx.reference})
+
+    def redirect_form_data(self, tx):
+        """The fields of the redirect form the payer's page gets for ``tx`` (and posts)."""
+        # Rendered outside a request: its token made as payment.utils makes it in one (as in
+        # Odoo's own payment tests), with this database's secret.
+        with patch.object(payment_utils, "generate_access_token", self._test_access_token):
+            form_html = tx._get_processing_values()["redirect_form_html"]
+        form = html.fromstring(form_html)
+        self.assertEqual(form.get("action"), "/payment/stablecoin/process")
+        return {field.get("name"): field.get("value") for field in form.xpath(".//input")}
+
+    def _test_access_token(self, *values):
+        return hmac_tool(self.env(su=True), "generate_access_token", "|".join(map(str, values)))
+
+    def create_pending_tx(self, invoice):
+        tx = self.create_tx(invoice)
+        response = self.url_open("/payment/stablecoin/process", data=self.redirect_form_data(tx))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(tx.state, "pending")
         return tx

@@ -44,7 +44,7 @@ class TestHostileNotification(StablecoinCheckoutMixin, HttpCase):
             reference = self.tx.reference
         response = self.url_open(
             "/payment/stablecoin/process",
-            data=dict(extra, reference=reference),
+            data={**extra, **self.redirect_form_data(self.tx), "reference": reference},
             allow_redirects=False,
         )
         if reference == self.tx.reference:
@@ -60,3 +60,42 @@ class TestHostileNotification(StablecoinCheckoutMixin, HttpCase):
         self.assertFalse(self.tx.payment_id)
         self.assertEqual(self.invoice.payment_state, "not_paid")
         self.assertEqual(self.env["stablecoin.transfer"].search_count([]), self.transfers)
+
+
+@tagged("post_install", "-at_install")
+class TestCheckoutStarterOnly(StablecoinCheckoutMixin, HttpCase):
+    """A checkout's reference is guessable (the invoice's name and a counter): knowing it is
+    not enough to turn someone's started checkout to pending (for up to a week). Only the page
+    that started it, which received the checkout's signed token, can."""
+
+    def test_a_stranger_knowing_the_reference_cannot_make_a_checkout_pending(self):
+        invoice = self.make_invoice(31.0)
+        tx = self.create_tx(invoice)
+        other = self.create_tx(self.make_invoice(32.0))
+        form = self.redirect_form_data(tx)
+        token = form.get("access_token") or ""
+        others_token = self.redirect_form_data(other).get("access_token") or ""
+        self.authenticate(None, None)
+        for forged in (
+            {"reference": tx.reference},
+            {"reference": tx.reference, "access_token": ""},
+            {"reference": tx.reference, "access_token": "0" * 64},
+            {"reference": tx.reference, "access_token": token[:-1]},
+            # Another checkout's token, for its own reference: not for this one.
+            {"reference": tx.reference, "access_token": others_token},
+        ):
+            with self.subTest(forged):
+                response = self.url_open(
+                    "/payment/stablecoin/process", data=forged, allow_redirects=False
+                )
+                self.assertEqual(response.status_code, 400, response.text[:300])
+                self.env.invalidate_all()
+                self.assertEqual(tx.state, "draft")
+        # The payer's page, with the token it received, still can.
+        self.assertTrue(token, "the page gets the checkout's token")
+        response = self.url_open("/payment/stablecoin/process", data=form, allow_redirects=False)
+        self.assertEqual(response.status_code, 303, response.text[:300])
+        self.assertIn(f"/my/invoices/{invoice.id}?", response.headers["Location"])
+        self.env.invalidate_all()
+        self.assertEqual(tx.state, "pending")
+        self.assertEqual(other.state, "draft")

@@ -163,7 +163,7 @@ class TestPayNow(StablecoinCheckoutMixin, HttpCase):
             }
         )
         self.authenticate(None, None)
-        response = self.url_open("/payment/stablecoin/process", data={"reference": tx.reference})
+        response = self.url_open("/payment/stablecoin/process", data=self.redirect_form_data(tx))
         self.assertEqual(tx.state, "pending")
         self.assertIn(f"/my/invoices/{invoice.id}", response.url)
         page = html.fromstring(response.content)
@@ -195,17 +195,23 @@ PAY_BUTTON = """
     }
     button.click();
     for (let i = 0; i < 100 && !submitted.length; i++) { await sleep(100); }
-    const error = document.querySelector('.modal.o_technical_modal .modal-body, .o_dialog .modal-body');
+    const error = document.querySelector('.o_dialog .modal-body');
     if (!submitted.length) {
         console.error('Pay did nothing' + (error ? ': ' + error.textContent : ''));
         return;
     }
     const form = submitted[0];
+    // The checkout's token: only the page that started the checkout can make it pending.
+    const token = form.querySelector('input[name=access_token]');
+    if (!token || !token.value) { console.error('the redirect form has no token'); return; }
     const response = await fetch(form.action, {method: 'POST', body: new FormData(form)});
     console.log('LANDED ' + response.url);
     if (!response.url.includes(%(invoice_path)s)) { console.error('landed elsewhere'); return; }
     const page = await response.text();
-    if (!page.includes('id="stablecoin_portal_payment"')) { console.error('no payment card'); return; }
+    if (!page.includes('id="stablecoin_portal_payment"')) {
+        console.error('no payment card');
+        return;
+    }
     if (odoo.portalChatterReady) { await odoo.portalChatterReady; }
     console.log('test successful');
 })();

@@ -101,7 +101,7 @@ class TestSettlementHooks(StablecoinCheckoutMixin, HttpCase):
         )
         with mute_logger("odoo.http", "odoo.addons.payment.models.payment_transaction"):
             response = self.url_open(
-                "/payment/stablecoin/process", data={"reference": tx.reference}
+                "/payment/stablecoin/process", data=self.redirect_form_data(tx)
             )
         self.assertLess(response.status_code, 500)
         self.assertEqual(tx.state, "draft")

@@ -213,7 +213,7 @@ class TestWalletCheckout(AnvilChainMixin, StablecoinCheckoutMixin, HttpCase):
         tx = self.create_pending_tx(invoice)
         self.url_open(
             "/payment/stablecoin/process",
-            data={"reference": tx.reference, "state": "done", "amount": "10.0"},
+            data={**self.redirect_form_data(tx), "state": "done", "amount": "10.0"},
         )
         self.assertEqual(tx.state, "pending")
         self.assertEqual(invoice.payment_state, "not_paid")

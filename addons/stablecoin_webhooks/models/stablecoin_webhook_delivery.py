@@ -229,15 +229,17 @@ class StablecoinWebhookDelivery(models.Model):
         """Send; an unexpected error is logged, and the delivery retried like a failure."""
         try:
             with self.env.cr.savepoint():
-                self._send()
+                self._send(retry=self.event_type_id.code != "webhook.test")
         except Exception as exc:  # pylint: disable=broad-except
             _logger.warning("Webhook delivery %s could not be sent", self.msg_id, exc_info=True)
             self.env.invalidate_all()
             self._record_outcome(fields.Datetime.now(), None, 0, str(exc) or repr(exc), "", None)
 
-    def _send(self, retry=True):
+    def _send(self, retry=True, defer_local=False):
         """One attempt: POST the body to the endpoint, log it, and move the delivery on. With
-        ``retry=False`` (a test event) a failure is final."""
+        ``retry=False`` (a test event) a failure is final. With ``defer_local``, a receiver on
+        this server is left to the sending job (a user waiting for the answer would time it):
+        returns False then, True once sent."""
         self.ensure_one()
         endpoint_sudo = self.endpoint_id.sudo()
         now = fields.Datetime.now()
@@ -249,19 +251,33 @@ class StablecoinWebhookDelivery(models.Model):
                     "last_error": self.env._("The endpoint is disabled."),
                 }
             )
-            return
+            return True
         body = self.payload.encode()
-        status, error, excerpt, retry_after = None, None, "", None
+        status, error, excerpt, retry_after, local = None, None, "", None, False
         started = time.monotonic()
         try:
-            # Again at each attempt: the host's addresses may have changed since it was saved.
-            addresses = webhooks.checked_addresses(endpoint_sudo.url)
+            # Again at each attempt: the host's addresses may have changed since it was saved,
+            # and the system administrator may have withdrawn the loopback.
+            addresses = webhooks.checked_addresses(
+                endpoint_sudo.url, local=endpoint_sudo._allow_local()
+            )
         except ValueError as exc:
             error = self.env._("URL refused: %(reason)s", reason=exc)
         else:
-            status, excerpt, retry_after, error = self._post(endpoint_sudo, body, addresses)
+            local = webhooks.is_local(urlsplit(endpoint_sudo.url).hostname, addresses)
+            if local and defer_local:
+                self._trigger_sending()
+                return False
+            try:
+                status, excerpt, retry_after, error = self._post(endpoint_sudo, body, addresses)
+            except Exception:  # pylint: disable=broad-except
+                if not local:
+                    raise  # logged with its error by _send_guarded
+                # Whatever a local service made go wrong stays in the server's log.
+                _logger.warning("Webhook delivery %s: local receiver", self.msg_id, exc_info=True)
         duration_ms = int((time.monotonic() - started) * 1000)
-        self._record_outcome(now, status, duration_ms, error, excerpt, retry_after, retry)
+        self._record_outcome(now, status, duration_ms, error, excerpt, retry_after, retry, local)
+        return True
 
     def _post(self, endpoint_sudo, body, addresses):
         """POST the signed body; return (status, response excerpt, Retry-After, error).
@@ -296,12 +312,6 @@ class StablecoinWebhookDelivery(models.Model):
                 with response:
                     head = next(response.iter_content(EXCERPT * 4), b"")
                     excerpt = head.decode(response.encoding or "utf-8", "replace")[:EXCERPT]
-                    if webhooks.is_loopback_host(host) or any(
-                        webhooks.is_loopback_host(address) for address in addresses
-                    ):
-                        # A receiver on this server: its answer is not shown to the endpoint's
-                        # managers (no reading local services through the log).
-                        excerpt = LOCAL_EXCERPT
                     return (
                         response.status_code,
                         excerpt,
@@ -312,11 +322,21 @@ class StablecoinWebhookDelivery(models.Model):
             return None, "", None, f"{type(exc).__name__}: {exc}"
 
     def _record_outcome(
-        self, sent_at, status, duration_ms, error, excerpt, retry_after, retry=True
+        self, sent_at, status, duration_ms, error, excerpt, retry_after, retry=True, local=False
     ):
         """Log the attempt; delivered on a 2xx, the endpoint disabled on a 410, else retried
-        on the schedule (failed after its last retry, or at once when ``retry`` is False)."""
+        on the schedule (failed after its last retry, or at once when ``retry`` is False).
+
+        A ``local`` receiver (on this server) leaves only whether it took the event: no
+        status, Retry-After, error, timing or answer, kept or acted on (the log is no port
+        scanner of the server's own services)."""
         self.ensure_one()
+        delivered = bool(status and 200 <= status < 300)
+        if local:
+            status, duration_ms, excerpt, retry_after = 0, 0, LOCAL_EXCERPT, None
+            error = None
+            if not delivered:
+                error = self.env._("Not delivered (a receiver on this server: no answer is kept).")
         self.env["stablecoin.webhook.attempt"].sudo().create(
             {
                 "delivery_id": self.id,
@@ -334,7 +354,7 @@ class StablecoinWebhookDelivery(models.Model):
             "last_status_code": status or 0,
             "last_error": error or False,
         }
-        if status and 200 <= status < 300:
+        if delivered:
             vals.update(state="delivered", delivered_at=sent_at, next_attempt_at=False)
         elif status == 410:
             self.endpoint_id.sudo().write(

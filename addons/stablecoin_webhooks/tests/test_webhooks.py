@@ -4,6 +4,7 @@
 implementation of Standard Webhooks (the ``standardwebhooks`` package) verifies them."""
 
 import datetime as dt
+import ipaddress
 import json
 import os
 import socket
@@ -26,6 +27,8 @@ from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.stablecoin_webhooks import webhooks
+
+ALLOW_LOOPBACK_PARAM = "stablecoin_webhooks.allow_loopback"  # system administrators only
 
 _real_getaddrinfo = socket.getaddrinfo
 
@@ -102,11 +105,14 @@ class _Receiver(BaseHTTPRequestHandler):
         pass
 
 
-@tagged("post_install", "-at_install")
-class TestWebhooks(TransactionCase):
+class WebhookCase(TransactionCase):
+    """A receiver on this server's loopback (allowed by the system parameter, as for
+    development), a company's accounting administrators and billing user."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env["ir.config_parameter"].set_param(ALLOW_LOOPBACK_PARAM, True)
         cls.server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
         cls.server.lock = threading.Lock()
         cls.server.received, cls.server.script = [], []
@@ -186,6 +192,16 @@ class TestWebhooks(TransactionCase):
         envelope = Webhook(secret).verify(request["body"], request["headers"])
         self.assertEqual(json.loads(request["body"]), envelope)
         return envelope
+
+
+@tagged("post_install", "-at_install")
+class TestWebhooks(WebhookCase):
+    """How a receiver's answers drive deliveries. The test receiver is on the loopback, whose
+    answers are never kept (TestWebhooksToThisServer): here it stands in for a remote one."""
+
+    def setUp(self):
+        super().setUp()
+        self.startPatcher(patch.object(webhooks, "is_local", return_value=False))
 
     # -- URLs --------------------------------------------------------------------------------
     def test_urls_the_manager_may_and_may_not_give(self):
@@ -371,8 +387,7 @@ class TestWebhooks(TransactionCase):
         attempt = delivery.attempt_ids
         self.assertEqual(attempt.status_code, 200)
         self.assertGreaterEqual(attempt.duration_ms, 0)
-        # A receiver on this server: its answer is not kept (no reading local services).
-        self.assertEqual(attempt.response_excerpt, "(not kept: a receiver on this server)")
+        self.assertEqual(attempt.response_excerpt, "ok")
         self.assertTrue(attempt.sent_at)
         self.assertEqual(self.endpoint.last_status_code, 200)
         self.assertEqual(len(self.send()), 1, "a delivered event is not sent again")
@@ -590,3 +605,143 @@ class TestWebhooks(TransactionCase):
             as_b.unlink()
         self.assertEqual(self.endpoint.url, self.url)
         self.assertEqual(len(self.server.received), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestWebhooksToThisServer(WebhookCase):
+    """An accounting administrator may not turn webhooks into a port scanner of the server's
+    own services: the loopback and the server's own addresses are refused unless a system
+    administrator allows them (development), and then their answers are never kept."""
+
+    def closed_port(self):
+        with socket.socket() as probe:  # a port nobody listens on
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]
+
+    def test_an_accounting_admin_cannot_aim_webhooks_at_this_server(self):
+        self.env["ir.config_parameter"].set_param(ALLOW_LOOPBACK_PARAM, False)
+        port = self.server.server_port
+        with fake_dns({"self.example.com": ["127.0.0.1"]}):
+            for url in (
+                f"http://127.0.0.1:{port}/hooks",
+                f"http://127.0.0.2:{port}/",
+                f"http://localhost:{port}/",
+                f"http://[::1]:{port}/",
+                f"https://[::ffff:127.0.0.1]:{port}/",
+                f"https://self.example.com:{port}/",
+            ):
+                with (
+                    self.subTest(url),
+                    self.assertRaisesRegex(ValidationError, "this server itself"),
+                    self.env.cr.savepoint(),
+                ):
+                    self.Endpoint.create({"name": "Probe", "url": url})
+        with (
+            self.assertRaisesRegex(ValidationError, "stablecoin_webhooks.allow_loopback"),
+            self.env.cr.savepoint(),
+        ):
+            self.endpoint.write({"url": f"http://127.0.0.1:{self.closed_port()}/"})
+        # This server's own public address (its interfaces, its host name), by IP or by name.
+        own = frozenset({ipaddress.ip_address("93.184.215.14")})
+        with (
+            fake_dns({"me.example.com": ["93.184.215.14"]}),
+            patch.object(webhooks, "own_addresses", return_value=own),
+        ):
+            for url in ("https://93.184.215.14/hooks", "https://me.example.com/hooks"):
+                with (
+                    self.subTest(url),
+                    self.assertRaisesRegex(ValidationError, "this server itself"),
+                    self.env.cr.savepoint(),
+                ):
+                    self.Endpoint.create({"name": "Probe", "url": url})
+        # The system parameter is not theirs to set.
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.env["ir.config_parameter"].with_user(self.a_manager).set_param(
+                ALLOW_LOOPBACK_PARAM, True
+            )
+        # An endpoint saved while it was allowed: nothing is sent to it any more.
+        delivery = self.enqueue()
+        self.send()
+        action = self.endpoint.action_send_test_event()
+        self.assertFalse(self.server.received)
+        self.assertIn("this server itself", delivery.attempt_ids.error)
+        self.assertEqual(delivery.state, "pending")
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn("this server itself", action["params"]["message"])
+
+    def test_a_receiver_on_this_server_tells_only_whether_it_took_the_event(self):
+        # A system administrator (not the superuser) allows it, for development.
+        admin = new_test_user(self.env, login="wh_sysadmin", groups="base.group_system")
+        self.env["ir.config_parameter"].set_param(ALLOW_LOOPBACK_PARAM, False)
+        self.env["ir.config_parameter"].with_user(admin).set_param(ALLOW_LOOPBACK_PARAM, True)
+        closed = self.Endpoint.create(
+            {"name": "Closed", "url": f"http://127.0.0.1:{self.closed_port()}/"}
+        )
+        self.script((500, {"Retry-After": "7200"}), 410)
+        deliveries = self.enqueue()
+        before = fields.Datetime.now()
+        self.send()
+        by_endpoint = {d.endpoint_id: d for d in deliveries}
+        for endpoint in (self.endpoint, closed):
+            delivery = by_endpoint[endpoint]
+            attempt = delivery.attempt_ids
+            with self.subTest(endpoint.name):
+                self.assertEqual(delivery.state, "pending", "failed, retried")
+                self.assertEqual(attempt.status_code, 0, "no status kept")
+                self.assertEqual(delivery.last_status_code, 0)
+                self.assertEqual(endpoint.last_status_code, 0)
+                self.assertEqual(attempt.duration_ms, 0, "no timing kept")
+                self.assertFalse(attempt.retry_after)
+                self.assertEqual(attempt.response_excerpt, "(not kept: a receiver on this server)")
+                self.assertEqual(
+                    attempt.error,
+                    "Not delivered (a receiver on this server: no answer is kept).",
+                    "no connection error (refused, reset, timed out...)",
+                )
+                self.assertEqual(delivery.last_error, attempt.error)
+                # The schedule's 5 s, not the receiver's Retry-After.
+                self.assertLessEqual(delivery.next_attempt_at, before + timedelta(seconds=8))
+        # A 410 from a local receiver does not disable the endpoint (nor say it answered 410).
+        self.make_due(deliveries)
+        self.send()
+        self.assertTrue(self.endpoint.active)
+        self.assertFalse(self.endpoint.disabled_reason)
+        self.assertEqual(by_endpoint[self.endpoint].attempt_ids.mapped("status_code"), [0, 0])
+
+        # The test event is not sent while the administrator waits (that would time it): the
+        # job sends it, and the log says only whether it was delivered.
+        for endpoint, state in ((self.endpoint, "delivered"), (closed, "failed")):
+            with self.subTest(endpoint.name):
+                received = len(self.server.received)
+                action = endpoint.action_send_test_event()
+                self.assertEqual(action["params"]["type"], "info")
+                self.assertIn("queued", action["params"]["message"])
+                self.assertNotIn("HTTP", action["params"]["message"])
+                self.assertEqual(len(self.server.received), received, "not sent at once")
+                test = endpoint.delivery_ids.filtered(
+                    lambda d: d.event_type_id.code == "webhook.test"
+                )
+                self.assertEqual(test.state, "pending")
+                self.send()
+                self.assertEqual(test.state, state)
+                self.assertFalse(test.next_attempt_at, "a test event is not retried")
+                self.assertEqual(test.attempt_ids.status_code, 0)
+                self.assertEqual(test.attempt_ids.duration_ms, 0)
+        self.assert_verifies(self.server.received[-1], self.endpoint.secret)
+        self.assertEqual(
+            json.loads(self.server.received[-1]["body"])["type"], "webhook.test", "delivered"
+        )
+
+    def test_an_unexpected_error_of_a_local_receiver_is_not_shown(self):
+        delivery = self.enqueue()
+        with (
+            patch("requests.Session.post", side_effect=RuntimeError("SSH-2.0-OpenSSH_9.6")),
+            self.assertLogs(
+                "odoo.addons.stablecoin_webhooks.models.stablecoin_webhook_delivery", "WARNING"
+            ),
+        ):
+            self.send()
+        self.assertEqual(delivery.state, "pending")
+        self.assertNotIn("SSH", delivery.attempt_ids.error)
+        self.assertNotIn("SSH", delivery.last_error)
+        self.assertEqual(delivery.attempt_ids.status_code, 0)

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from email.utils import format_datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given
@@ -222,21 +223,51 @@ PUBLIC = resolver(
 )
 
 
+OWN = frozenset({webhooks._address("198.51.100.0"), webhooks._address("93.184.216.34")})
+LOCAL_URLS = [
+    "http://127.0.0.1:8123/hook",
+    "http://127.5.6.7/hook",
+    "http://[::1]:9000/",
+    "http://localhost:8069/x",
+    "https://LOCALHOST./x",
+    "https://[::ffff:127.0.0.1]/",
+    "https://loop.example.com/",
+    "https://93.184.216.34/hook",
+    "https://self.example.com/hook",
+]
+SELF = resolver({"self.example.com": ["93.184.216.34"]})
+
+
 @pytest.mark.parametrize(
     "url",
-    [
-        "https://hooks.example.com/stablecoin",
-        "https://hooks.example.com:8443/a?b=c",
-        "http://127.0.0.1:8123/hook",
-        "http://127.5.6.7/hook",
-        "http://[::1]:9000/",
-        "http://localhost:8069/x",
-        "https://loop.example.com/",
-        "https://93.184.215.14/hook",
-    ],
+    ["https://hooks.example.com/stablecoin", "https://hooks.example.com:8443/a?b=c"]
+    + ["https://93.184.215.14/hook"],
 )
 def test_accepted_urls(url):
-    assert webhooks.check_url(url, resolve=PUBLIC) == url
+    assert webhooks.check_url(url, resolve=PUBLIC, own=OWN) == url
+    assert not webhooks.is_local("hooks.example.com", ["93.184.215.14"], own=OWN)
+
+
+@pytest.mark.parametrize("url", LOCAL_URLS)
+def test_this_server_only_when_allowed(url):
+    """The loopback and the server's own addresses: a port scanner of its services, unless
+    allowed (for development)."""
+
+    def resolve(host, port):
+        return (SELF if host.startswith("self.") else PUBLIC)(host, port)
+
+    with pytest.raises(ValueError, match="this server itself"):
+        webhooks.check_url(url, resolve=resolve, own=OWN)
+    assert webhooks.check_url(url, resolve=resolve, local=True, own=OWN) == url
+    host = urlsplit(url).hostname
+    addresses = webhooks.checked_addresses(url, resolve=resolve, local=True, own=OWN)
+    assert webhooks.is_local(host, addresses, own=OWN)
+
+
+def test_own_addresses_are_the_interfaces_and_the_host_name():
+    own = webhooks.own_addresses()
+    assert webhooks._address("127.0.0.1") in own
+    assert own is webhooks.own_addresses(), "remembered"
 
 
 @pytest.mark.parametrize(
@@ -292,13 +323,14 @@ def test_every_resolved_address_is_checked():
 
 
 @given(st.ip_addresses())
-def test_an_address_is_allowed_only_if_public_or_loopback(ip):
-    reason = webhooks.refused_reason(ip)
+def test_an_address_is_allowed_only_if_public(ip):
+    reason = webhooks.refused_reason(ip, own=OWN)
     mapped = getattr(ip, "ipv4_mapped", None) or ip
-    if mapped.is_loopback:
-        assert reason is None
-    elif reason is None:
+    if reason is None:
         assert mapped.is_global and not mapped.is_multicast, ip
+        assert mapped not in OWN and not mapped.is_loopback, ip
+    if mapped.is_loopback:
+        assert webhooks.refused_reason(ip, local=True, own=OWN) is None
 
 
 def test_checked_addresses_keep_the_resolvers_order():
@@ -308,7 +340,7 @@ def test_checked_addresses_keep_the_resolvers_order():
         "93.184.215.14",
     ]
     assert webhooks.checked_addresses("https://93.184.215.14/", resolve=both) == ["93.184.215.14"]
-    assert webhooks.checked_addresses("http://localhost:8069/", resolve=both) == []
+    assert webhooks.checked_addresses("http://localhost:8069/", resolve=both, local=True) == []
 
 
 @pytest.mark.parametrize(
