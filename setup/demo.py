@@ -71,6 +71,17 @@ token = env.ref("stablecoin_wallet.stablecoin_token_usdc_local")
 token.contract_address = {token!r}
 invoice = env["account.move"].search(
     [("stablecoin_token_id", "=", token.id), ("state", "=", "posted")], order="id desc", limit=1)
+# Community has no live rate provider: at each start the demo records the day's EUR rate, as a
+# business's scheduled rate import would (invoices in EUR are quoted only on recent rates).
+from odoo import fields
+eur = env.ref("base.EUR")
+eur.active = True
+main_co = env.ref("base.main_company")
+today = fields.Date.context_today(main_co)
+Rate = env["res.currency.rate"]
+if not Rate.search([("currency_id", "=", eur.id), ("name", "=", today),
+                    ("company_id", "=", main_co.id)]):
+    Rate.create({{"currency_id": eur.id, "name": today, "rate": 0.92, "company_id": main_co.id}})
 if {create_invoice!r}:
     partner = env.ref("base.partner_demo_portal")
     # Above the KYC threshold (1,000): the customer's identity is verified, as an officer would.

@@ -29,6 +29,10 @@ class StablecoinPortal(PortalAccount):
         values["stablecoin_credit"] = (
             invoice.sudo()._stablecoin_credit_lines() if open_stablecoin else None
         )
+        # No amount quoted on an old exchange rate: the card says so (the business was asked).
+        values["stablecoin_no_quote"] = bool(
+            open_stablecoin and invoice.sudo()._stablecoin_quote_refusal()
+        )
         # What the last action said, kept in this visitor's session, never read from the URL:
         # a crafted link cannot put words of its own ("send to 0x... instead") on the card.
         values["stablecoin_error"] = request.session.pop("stablecoin_error", None)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_datetime
 
 from odoo.addons.stablecoin_wallet.chain import InvalidAddress, format_units
 
@@ -349,8 +349,12 @@ class AccountMove(models.Model):
             request = move.stablecoin_request_id
             current = request._is_current_for(move)
             move.stablecoin_amount_due_text = current and request.amount_text
+            # Nothing asked of a rejected invoice, nor while a payment is on hold for a
+            # compliance review (``stablecoin_compliance``'s status).
             move.stablecoin_payment_uri = (
-                current and move.stablecoin_payment_status != "rejected" and request.payment_uri
+                current
+                and move.stablecoin_payment_status not in ("rejected", "on_hold")
+                and request.payment_uri
             )
 
     @api.depends_context("lang")
@@ -374,16 +378,20 @@ class AccountMove(models.Model):
             )
         )
 
+    def _stablecoin_quote_until(self):
+        """When the current quote stops holding, in the customer's time zone, named."""
+        self.ensure_one()
+        expires = self.stablecoin_request_id.expires_at
+        if not expires:
+            return ""
+        tz = self.partner_id.tz or self.env.user.tz or "UTC"
+        return f"{format_datetime(self.env, expires, tz=tz, dt_format='short')} ({tz})"
+
     def _get_mail_template(self):
-        """Override of `account`: an invoice in a token's currency is sent with the stablecoin
-        invoice email (how to pay on chain, no bank communication line). A fiat invoice keeps
-        Odoo's email (its bank details stand) with the stablecoin instructions added."""
-        if (
-            len(self) == 1
-            and self.move_type == "out_invoice"
-            and self.stablecoin_payment_uri
-            and self.currency_id == self.stablecoin_token_id.currency_id
-        ):
+        """Override of `account`: an invoice paid in stablecoins, whatever its currency, is sent
+        with the stablecoin invoice email (how to pay on chain, the quote's validity for an
+        invoice in another currency; no bank account: the business receives tokens)."""
+        if len(self) == 1 and self.move_type == "out_invoice" and self.stablecoin_payment_uri:
             template = self.env.ref(
                 "stablecoin_invoicing.email_template_stablecoin_invoice", raise_if_not_found=False
             )
@@ -600,7 +608,43 @@ class AccountMove(models.Model):
                     company=self.company_id.name,
                 )
             )
-        self.env["stablecoin.payment.request"]._wallet_for(self, token)
+        Request = self.env["stablecoin.payment.request"]
+        Request._wallet_for(self, token)
+        if token.currency_id != self.currency_id:
+            Request._check_rate_fresh(self, token)
+
+    def _stablecoin_ask_for_rates(self, message):
+        """No amount could be quoted on the rates at hand (``message`` says which): the
+        salesperson is asked to update them, once while the question is open."""
+        self.ensure_one()
+        invoice_sudo = self.sudo()
+        summary = self.env._("Update the exchange rates to quote this invoice")
+        if invoice_sudo.activity_ids.filtered(lambda a: a.summary == summary):
+            return
+        invoice_sudo.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=summary,
+            note=message,
+            user_id=(self.invoice_user_id or self.create_uid).id,
+        )
+
+    def _stablecoin_quote_refusal(self):
+        """Why no amount is quoted for this open invoice now (an old exchange rate), or
+        False."""
+        self.ensure_one()
+        token = self.stablecoin_token_id
+        if (
+            not token
+            or self.stablecoin_payment_uri
+            or token.currency_id == self.currency_id
+            or self.payment_state not in ("not_paid", "partial")
+        ):
+            return False
+        try:
+            self.env["stablecoin.payment.request"]._check_rate_fresh(self, token)
+        except UserError as stale:
+            return stale.args[0]
+        return False
 
     def _stablecoin_reject(self, reason):
         """The payer rejects the invoice (portal), with a reason the issuer sees."""

@@ -152,6 +152,29 @@ class AccountMove(models.Model):
             author_id=self.company_id.partner_id.id,
         )
 
+    def _stablecoin_notice_description(self, model_description):
+        """A notice names the document as Odoo's invoice email does ("Invoice", so the
+        customer's button says "View Invoice"), not by its model ("Journal Entry")."""
+        if "stablecoin_notice" in self.env.context and len(self) == 1 and self.is_invoice():
+            return self.type_name
+        return model_description
+
+    def _notify_by_email_prepare_rendering_context(self, message, msg_vals=False, **kwargs):
+        kwargs["model_description"] = self._stablecoin_notice_description(
+            kwargs.get("model_description")
+        )
+        return super()._notify_by_email_prepare_rendering_context(message, msg_vals, **kwargs)
+
+    def _notify_get_recipients_classify(
+        self, message, recipients_data, model_description, msg_vals=None
+    ):
+        return super()._notify_get_recipients_classify(
+            message,
+            recipients_data,
+            self._stablecoin_notice_description(model_description),
+            msg_vals=msg_vals,
+        )
+
     def _stablecoin_notice_values(self, transfer=None):
         """What a notice shows of the transfer: amount, hash, explorer link."""
         if not transfer:

@@ -25,6 +25,13 @@ class ResCompany(models.Model):
         help="A payment of an expired quote's amount mined within this time after the expiry "
         "settles at the quoted rate; later, at the rate of its day, any difference left open.",
     )
+    stablecoin_rate_max_days = fields.Integer(
+        string="Maximum Rate Age (days)",
+        default=4,
+        help="An invoice in another currency than its token is quoted only from exchange rates "
+        "at most this many days old (four covers a long weekend of a daily import); with an "
+        "older rate no amount is quoted and the invoice's salesperson is asked to update it.",
+    )
     stablecoin_watch_days = fields.Integer(
         string="Watch Paid Invoices' Addresses (days)",
         default=90,
@@ -65,6 +72,7 @@ class ResCompany(models.Model):
         "stablecoin_tolerance_percent",
         "stablecoin_tolerance_amount",
         "stablecoin_watch_days",
+        "stablecoin_rate_max_days",
     )
     def _check_stablecoin_settings(self):
         for company in self:
@@ -85,6 +93,10 @@ class ResCompany(models.Model):
                 )
             if company.stablecoin_tolerance_amount < 0:
                 raise ValidationError(self.env._("The underpayment tolerance cannot be negative."))
+            if company.stablecoin_rate_max_days < 1:
+                raise ValidationError(
+                    self.env._("Maximum Rate Age: at least 1 day (rates are dated by day).")
+                )
 
     def _stablecoin_accepted_tokens(self):
         """The tokens this company accepts: configured, else all its wallets receive."""

@@ -12,6 +12,9 @@ class ResConfigSettings(models.TransientModel):
     stablecoin_quote_minutes = fields.Integer(
         related="company_id.stablecoin_quote_minutes", readonly=False
     )
+    stablecoin_rate_max_days = fields.Integer(
+        related="company_id.stablecoin_rate_max_days", readonly=False
+    )
     stablecoin_quote_grace_minutes = fields.Integer(
         related="company_id.stablecoin_quote_grace_minutes", readonly=False
     )

@@ -11,6 +11,11 @@ from odoo.addons.stablecoin_wallet.chain import format_units, from_units, to_uni
 
 from ..settlement import pick_tag, unique_tag_room
 
+
+class StaleRate(UserError):
+    """No exchange rate recent enough to quote an invoice in another currency than its token."""
+
+
 REQUEST_STATES = [
     ("awaiting", "Awaiting payment"),
     ("seen", "Payment seen"),
@@ -139,6 +144,11 @@ class StablecoinPaymentRequest(models.Model):
     expires_at = fields.Datetime(
         help="Until when the converted amount holds. Empty: the invoice is in the token's "
         "currency and the amount never expires."
+    )
+    rate_date = fields.Date(
+        readonly=True,
+        help="The date of the exchange rate the converted amount rests on (the older of the "
+        "invoice's and the token's currencies' rates). Empty: no conversion.",
     )
     state = fields.Selection(
         REQUEST_STATES, default="awaiting", required=True, index=True, readonly=True
@@ -311,7 +321,11 @@ class StablecoinPaymentRequest(models.Model):
                 continue
             if invoice.stablecoin_request_id.state == "rejected":
                 continue
-            requests_sudo._for_invoice(invoice, invoice.stablecoin_token_id)
+            try:
+                requests_sudo._for_invoice(invoice, invoice.stablecoin_token_id)
+            except StaleRate as stale:
+                # Nothing quoted on an old rate: the page says so, the salesperson is asked.
+                invoice._stablecoin_ask_for_rates(stale.args[0])
 
     @api.model
     def _for_invoice(self, invoice, token):
@@ -320,13 +334,14 @@ class StablecoinPaymentRequest(models.Model):
         quote minutes."""
         requests_sudo, invoice_sudo = self.sudo(), invoice.sudo()
         address = requests_sudo._address_for(invoice_sudo, token)
-        units = requests_sudo._units_for(invoice_sudo, invoice_sudo.amount_residual, token)
-        expires = False
+        expires = rate_date = False
         if token.currency_id != invoice_sudo.currency_id:
+            rate_date = requests_sudo._check_rate_fresh(invoice_sudo, token)
             minutes = invoice_sudo.company_id.stablecoin_quote_minutes or 15
             expires = fields.Datetime.now() + timedelta(minutes=minutes)
+        units = requests_sudo._units_for(invoice_sudo, invoice_sudo.amount_residual, token)
         invoice_sudo.stablecoin_request_id._supersede()
-        request = requests_sudo._new_for(invoice_sudo, token, address, units, expires)
+        request = requests_sudo._new_for(invoice_sudo, token, address, units, expires, rate_date)
         invoice_sudo.stablecoin_request_id = request
         return request.with_env(self.env)
 
@@ -425,6 +440,59 @@ class StablecoinPaymentRequest(models.Model):
         return wallet
 
     @api.model
+    def _rate_dates(self, invoice, token):
+        """{currency: date of its latest rate up to today, or False} for the invoice's and the
+        token's currencies other than the company's. A token currency with no rate at all is
+        pegged to the company's currency (USDC in a company keeping its books in USD)."""
+        company = invoice.company_id
+        today = fields.Date.context_today(invoice)
+        Rate = self.env["res.currency.rate"].sudo()
+        dates = {}
+        for currency in (invoice.currency_id | token.currency_id) - company.currency_id:
+            rate = Rate.search(
+                [
+                    ("currency_id", "=", currency.id),
+                    ("name", "<=", today),
+                    ("company_id", "in", [company.root_id.id, False]),
+                ],
+                order="name desc",
+                limit=1,
+            )
+            if rate:
+                dates[currency] = rate.name
+            elif Rate.search_count([("currency_id", "=", currency.id)], limit=1) or not (
+                self.env["stablecoin.token"]
+                .sudo()
+                .search_count([("currency_id", "=", currency.id)], limit=1)
+            ):
+                dates[currency] = False
+        return dates
+
+    @api.model
+    def _check_rate_fresh(self, invoice, token):
+        """The date of the rates a quote of ``invoice`` in ``token`` rests on; a refusal naming
+        the currency when one is older than the company's maximum rate age."""
+        today = fields.Date.context_today(invoice)
+        max_days = invoice.company_id.stablecoin_rate_max_days or 4
+        dates = self._rate_dates(invoice, token)
+        for currency, date in dates.items():
+            if not date or (today - date).days > max_days:
+                raise StaleRate(
+                    self.env._(
+                        "Exchange rate: the latest rate of %(currency)s is %(date)s, older than "
+                        "the %(days)s days allowed (Maximum Rate Age), so %(invoice)s cannot be "
+                        "quoted in %(token)s. Update the rates in Accounting > Configuration > "
+                        "Currencies.",
+                        currency=currency.name,
+                        date=date or self.env._("missing"),
+                        days=max_days,
+                        invoice=invoice.display_name,
+                        token=token.symbol,
+                    )
+                )
+        return min(dates.values()) if dates else today
+
+    @api.model
     def _units_for(self, invoice, amount, token, date=None):
         """``amount`` of ``invoice``'s currency in smallest units of ``token``, at the rate of
         ``date`` (default: today), rounded to the token currency's decimals first."""
@@ -441,7 +509,7 @@ class StablecoinPaymentRequest(models.Model):
 
     # -- creation ------------------------------------------------------------------------------
     @api.model
-    def _new_for(self, move, token, address, units, expires_at=False):
+    def _new_for(self, move, token, address, units, expires_at=False, rate_date=False):
         """A new awaiting request of ``units`` (before its tag) on ``address`` for ``move``."""
         shared = address.derivation_index < 0
         tag = self._free_tag(move, token, address, units) if shared else 0
@@ -466,6 +534,7 @@ class StablecoinPaymentRequest(models.Model):
                 "amount_due": move.amount_residual,
                 "currency_id": move.currency_id.id,
                 "expires_at": expires_at,
+                "rate_date": rate_date,
             }
         )
 

@@ -4,8 +4,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from odoo import Command, fields
-from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
 
@@ -14,7 +14,7 @@ from .common import StablecoinInvoiceMixin
 
 
 @tagged("post_install", "-at_install")
-class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
+class TestFiatPricing(StablecoinInvoiceMixin, HttpCase):
     """Invoices in EUR paid in USDC or USDT: quotes, Odoo's multi-currency accounting."""
 
     @classmethod
@@ -104,10 +104,14 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
             for line in payment.move_id.line_ids
         }
 
-    def test_eur_invoice_email_keeps_the_bank_details_and_adds_the_stablecoin_way(self):
+    def test_eur_invoice_email_says_how_to_pay_in_stablecoins_and_for_how_long(self):
+        """A EUR invoice paid in USDC goes out with the stablecoin email, not Odoo's bank text:
+        the instructions before the signature, the quote with its rate's date and validity, no
+        bank account; the PDF prints neither the bank line nor a bank QR code."""
         clerk = new_test_user(
             self.env, login="scoin_eur_clerk", groups="account.group_account_invoice"
         )
+        self.partner.tz = "Europe/Brussels"
         invoice = self.eur_invoice(100.0)
         bank = invoice.partner_bank_id.acc_number
         self.assertTrue(bank, "the company's bank account (demo data) is on the invoice")
@@ -118,13 +122,27 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
             .create({})
         )
         self.assertEqual(
-            wizard.mail_template_id, self.env.ref("account.email_template_edi_invoice")
+            wizard.mail_template_id,
+            self.env.ref("stablecoin_invoicing.email_template_stablecoin_invoice"),
         )
         body = str(wizard.mail_body)
-        self.assertIn(bank, body)  # a fiat invoice may be paid by wire too
-        self.assertIn("120.00 USDC", body)  # or in USDC: 100 EUR at 1.20
+        self.assertNotIn(bank, body)
+        self.assertIn("120.00 USDC", body)  # 100 EUR at 1.20
+        self.assertIn("o_stablecoin_quote_validity", body)
+        self.assertIn("(Europe/Brussels)", body)
         self.assertIn(invoice.stablecoin_address, body)
         self.assertIn(invoice.get_portal_url(), body)
+        self.assertLess(body.index("120.00 USDC"), body.index("Do not hesitate"))
+        html = str(
+            self.env["ir.actions.report"]
+            .with_user(clerk)
+            # the PDF's body (what wkhtmltopdf prints)
+            ._render_qweb_html("account.account_invoices", invoice.ids, {"report_type": "pdf"})[0]
+        )
+        self.assertNotIn(bank, html)
+        self.assertNotIn('name="payment_communication"', html)
+        self.assertNotIn('id="qrcode"', html)
+        self.assertIn("o_stablecoin_quote_validity", html)
 
     def test_quote_is_locked_for_the_window(self):
         invoice = self.eur_invoice(100.0)
@@ -393,6 +411,62 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
         self.settle()
         self.assertEqual(invoice.payment_state, "paid")
         self.assertEqual(other.payment_state, "not_paid", "the same amount elsewhere: untouched")
+
+    def test_quotes_rest_on_recent_rates_and_say_their_date(self):
+        """The page names the rate's date; with only an old rate nothing is quoted: the clerk
+        is told at posting, the payer's page says so, and the salesperson is asked once."""
+        clerk = new_test_user(
+            self.env, login="scoin_rate_clerk", groups="account.group_account_invoice"
+        )
+        invoice = self.eur_invoice(100.0)
+        self.assertEqual(invoice.stablecoin_request_id.rate_date, fields.Date.today())
+        self.authenticate(None, None)
+        page = self.url_open(invoice.get_portal_url()).text
+        self.assertIn("o_stablecoin_rate_date", page)
+        self.assertNotIn("today's rate", page)
+        # The rates stop being imported: the latest is ten days old.
+        Rate = self.env["res.currency.rate"]
+        Rate.search(
+            [("currency_id", "=", self.eur.id), ("name", "=", fields.Date.today())]
+        ).unlink()
+        draft = (
+            self.env["account.move"]
+            .with_user(clerk)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner.id,
+                    "currency_id": self.eur.id,
+                    "stablecoin_wallet_id": self.wallet.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"product_id": self.product.id, "price_unit": 50.0, "tax_ids": []}
+                        )
+                    ],
+                }
+            )
+        )
+        with self.assertRaisesRegex(
+            UserError, "^Exchange rate: the latest rate of EUR is .*Maximum Rate Age"
+        ):
+            draft.action_post()
+        self.assertEqual(draft.state, "draft")
+        # The posted invoice's quote expires: the next view quotes nothing on the old rate.
+        invoice.stablecoin_request_id.expires_at = fields.Datetime.now() - timedelta(minutes=1)
+        self.env["stablecoin.payment.request"]._cron_expire()
+        page = self.url_open(invoice.get_portal_url()).text
+        self.assertIn("o_stablecoin_no_quote", page)
+        self.assertNotIn("o_stablecoin_qr", page)
+        self.url_open(invoice.get_portal_url())
+        asked = invoice.activity_ids.filtered(lambda a: "exchange rates" in a.summary)
+        self.assertEqual(len(asked), 1, "asked once, however often the page is viewed")
+        self.assertIn("Maximum Rate Age", str(asked.note))
+        # A longer maximum age (a business importing weekly) quotes again, dated.
+        self.env.company.stablecoin_rate_max_days = 15
+        invoice._stablecoin_refresh_request()
+        self.assertEqual(invoice.stablecoin_request_id.rate_date, self.invoice_day)
+        with self.assertRaisesRegex(ValidationError, "^Maximum Rate Age"):
+            self.env.company.stablecoin_rate_max_days = 0
 
     def test_status_changes_are_tracked_on_the_chatter(self):
         invoice = self.eur_invoice(100.0)

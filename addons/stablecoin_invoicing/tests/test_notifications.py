@@ -105,6 +105,11 @@ class TestNotifications(StablecoinInvoiceMixin, HttpCase):
             self.assertEqual(kinds.get(self.clerk.partner_id), "inbox")
         # Visible on the customer's portal page of the invoice (public messages).
         self.assertFalse(paid.subtype_id.internal)
+        # The customer's email leads to the invoice, named as such (not "Journal Entry").
+        emails = self.env["mail.mail"].sudo().search([("mail_message_id", "=", paid.id)])
+        body = " ".join(emails.mapped("body_html"))
+        self.assertIn("View Invoice", body)
+        self.assertNotIn("Journal Entry", body)
 
     def test_overpaid_invoice_tells_the_customer_of_the_credit(self):
         invoice = self.clerk_invoice(50.0)

@@ -27,14 +27,15 @@ class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         cls.eur.active = True
         Rate = cls.env["res.currency.rate"]
         Rate.search([("currency_id", "=", cls.eur.id)]).unlink()
-        Rate.create(
-            {
-                "name": fields.Date.today() - timedelta(days=30),
-                "currency_id": cls.eur.id,
-                "rate": 1 / 1.20,
-                "company_id": cls.env.company.id,
-            }
-        )
+        for days in (30, 0):  # quotes rest on a rate of the day
+            Rate.create(
+                {
+                    "name": fields.Date.today() - timedelta(days=days),
+                    "currency_id": cls.eur.id,
+                    "rate": 1 / 1.20,
+                    "company_id": cls.env.company.id,
+                }
+            )
 
     def page(self, invoice, **params):
         response = self.url_open(invoice.get_portal_url(**params))

@@ -266,9 +266,30 @@ class TestPortalActions(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         page = self.page(second)
         self.assertFalse(page.xpath("//*[hasclass('o_stablecoin_balance')]"))
 
+    def test_the_card_thanks_for_the_way_the_invoice_was_paid(self):
+        """Paid on chain: "Received on chain"; paid by the bank (an accountant's *Register
+        Payment*): "Paid", not a chain receipt that never was."""
+        accountant = self.company_user(
+            "scoin_thanks_accountant", "account.group_account_user", [self.env.company]
+        )
+        by_bank = self.make_invoice(15.0)
+        self.env["account.payment.register"].with_user(accountant).with_context(
+            active_model="account.move", active_ids=by_bank.ids
+        ).create({})._create_payments()
+        thanks = self.page(by_bank).xpath("//*[hasclass('o_stablecoin_thanks')]")
+        self.assertEqual(" ".join(thanks[0].text_content().split()), "Paid, thank you.")
+        on_chain = self.make_invoice(16.0)
+        self.pay(int(on_chain.stablecoin_request_id.amount_units), to=on_chain.stablecoin_address)
+        self.settle()
+        thanks = self.page(on_chain).xpath("//*[hasclass('o_stablecoin_thanks')]")
+        self.assertIn("Received on chain", thanks[0].text_content())
+
     def test_expired_quote_is_requoted_when_viewed(self):
         eur = self.env.ref("base.EUR")
         eur.active = True
+        self.env["res.currency.rate"].create(
+            {"name": fields.Date.today(), "currency_id": eur.id, "rate": 0.9}
+        )
         self.env.company.stablecoin_token_ids = self.token_usdc
         invoice = self.env["account.move"].create(
             {

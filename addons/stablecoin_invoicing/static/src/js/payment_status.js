@@ -15,7 +15,8 @@ const BUSY_MS = 5 * 60 * 1000;
 const MAX_POLL_MS = 30 * 60 * 1000; // a page left open stops asking after half an hour
 const FINAL = new Set(["paid", "paid_late", "overpaid", "rejected"]);
 // No new payment is started from the page in these states (one is on its way, or none is due).
-const NOT_PAYABLE = new Set(["in_progress", ...FINAL]);
+// A payment under a compliance review takes no other payment meanwhile.
+const NOT_PAYABLE = new Set(["in_progress", "on_hold", ...FINAL]);
 
 publicWidget.registry.StablecoinPaymentStatus = publicWidget.Widget.extend({
     selector: ".o_stablecoin_portal_payment",
