@@ -463,6 +463,26 @@ class AccountMove(models.Model):
             else:
                 move.stablecoin_payment_status = "awaiting"
 
+    def _stablecoin_confirming(self):
+        """While a payment is on its way: its network, how many confirmations it has of the
+        ones the network needs, and about how many seconds that still takes (from the
+        network's block time). False when none is."""
+        self.ensure_one()
+        waiting = self.sudo().stablecoin_transfer_ids.filtered(
+            lambda t: t.state in ("seen", "confirmed")
+        )
+        if not waiting:
+            return False
+        transfer = waiting.sorted("confirmations")[:1]
+        network = transfer.network_id
+        left = max(network.confirmations_final - transfer.confirmations, 0)
+        return {
+            "network": network.name,
+            "confirmations": min(transfer.confirmations, network.confirmations_final),
+            "final": network.confirmations_final,
+            "minutes": max(round(left * network.block_seconds / 60), 1),
+        }
+
     # -- QR, display -----------------------------------------------------------------------------
     def _stablecoin_qr_data_uri(self, uri=None):
         """The payment (or refund) URI as a QR code (PNG data URI), drawn by Odoo's own

@@ -284,6 +284,19 @@ class TestPortalActions(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         thanks = self.page(on_chain).xpath("//*[hasclass('o_stablecoin_thanks')]")
         self.assertIn("Received on chain", thanks[0].text_content())
 
+    def test_a_payment_seen_says_what_it_waits_for(self):
+        """The moment a payment is seen, the card says it was received and how long the
+        network's confirmations take (Ethereum's 12 s blocks: about 2 minutes for 12)."""
+        self.network.write({"block_seconds": 12, "confirmations_final": 12})
+        invoice = self.make_invoice(17.0)
+        self.pay(int(invoice.stablecoin_request_id.amount_units), to=invoice.stablecoin_address)
+        self.scan()  # one block: seen, far from final
+        self.assertEqual(invoice.stablecoin_payment_status, "in_progress")
+        (line,) = self.page(invoice).xpath("//*[hasclass('o_stablecoin_confirming')]")
+        text = " ".join(line.text_content().split())
+        self.assertIn(f"Received, confirming on {self.network.name}: about 2 min", text)
+        self.assertIn("1 of 12 confirmations", text)
+
     def test_expired_quote_is_requoted_when_viewed(self):
         eur = self.env.ref("base.EUR")
         eur.active = True
