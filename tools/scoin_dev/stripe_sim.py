@@ -121,6 +121,13 @@ class StripeOnrampSimulator:
                     session_id = self.path.split("/")[2]
                     if session_id not in sim.sessions:
                         return self._answer(404, {"error": {"message": "No such session"}})
+                    # A session is fulfilled once, as Stripe's: a double click pays once.
+                    with sim.lock:
+                        fresh = sim.sessions[session_id]["status"] == "initialized"
+                        if fresh:
+                            sim.sessions[session_id]["status"] = "requires_payment"
+                    if not fresh:
+                        return self._answer(409, "This session is already paid.", "text/plain")
                     sim.pay(session_id)
                     return self._answer(
                         200, "Paid: the stablecoins are on their way.", "text/plain"
@@ -155,16 +162,25 @@ class StripeOnrampSimulator:
 
     def hosted_page(self, session):
         details = session["transaction_details"]
+        pay = (
+            """<button onclick="this.disabled = true; fetch(location.pathname + '/pay',
+ {method: 'POST'}).then(() => location.reload())">Pay with test card 4242 4242 4242 4242
+</button>"""
+            if session["status"] == "initialized"
+            else "<p><b>Paid.</b></p>"
+        )
         return f"""<!doctype html><html><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Stripe onramp simulator</title></head>
 <body style="font-family:sans-serif;max-width:520px;margin:24px auto;padding:0 12px">
 <h1>Buy {details["destination_amount"]} {details["destination_currency"].upper()}</h1>
-<p>Sent to <code>{details["wallet_address"]}</code> on {details["destination_network"]}
-(locked). A local stand-in for Stripe's hosted onramp: no card is charged.</p>
+<p>Sent to <code>{details["wallet_address"]}</code> (locked). A local stand-in for Stripe's
+hosted onramp: no card is charged, and the stablecoins arrive on the demo's local chain (Stripe
+is told "{details["destination_network"]}", the network it would deliver on).</p>
 <p>Status: <b>{session["status"]}</b></p>
-<button onclick="fetch(location.pathname + '/pay', {{method: 'POST'}})
- .then(() => location.reload())">Pay with test card 4242 4242 4242 4242</button>
+{pay}
+<p>The invoice's page, in the tab you came from, shows the payment by itself: you can close
+this tab once paid.</p>
 </body></html>"""
 
     def _event(self, session):

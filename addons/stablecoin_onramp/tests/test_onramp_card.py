@@ -20,6 +20,7 @@ except ImportError:
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.stablecoin_invoicing.tests.common import StablecoinInvoiceMixin
 from odoo.addons.stablecoin_onramp.onramp import bridge, stripe_onramp
@@ -96,6 +97,35 @@ class TestOnrampCard(AnvilChainMixin, StablecoinInvoiceMixin, HttpCase):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(invoice.stablecoin_transfer_ids.tx_hash, card.destination_tx_hash)
         self.assertEqual(len(invoice.stablecoin_transfer_ids.payment_id), 1, "paid once")
+
+    def test_the_card_path_opens_beside_the_invoice_and_pays_once(self):
+        """The on-ramp opens in a tab of its own (the invoice page stays and is where the payer
+        comes back to); a double click on its *Pay* pays once; accountants find card sessions
+        under *Card Payments*, not *Bank Wires*."""
+        invoice = self.make_invoice(33.0)
+        self.authenticate(None, None)
+        page = html.fromstring(self.url_open(invoice.get_portal_url()).content)
+        (form,) = page.xpath("//form[@id='o_stablecoin_card_form']")
+        self.assertEqual(form.get("target"), "_blank")
+        self.pay_by_card(invoice)
+        card = self.env["stablecoin.onramp.transfer"].search([("move_id", "=", invoice.id)])
+        before = self.chain.balance_of(self.usdc, invoice.stablecoin_address)
+        pay_url = f"{card.redirect_url}/pay"
+        first = self.url_open(pay_url, data={"card": "4242"}, allow_redirects=False)
+        second = self.url_open(pay_url, data={"card": "4242"}, allow_redirects=False)
+        self.assertEqual((first.status_code, second.status_code), (200, 409))
+        self.assertEqual(
+            self.chain.balance_of(self.usdc, invoice.stablecoin_address) - before, 33_000_000
+        )
+        self.assertNotIn("Pay with test card", self.url_open(card.redirect_url).text)
+        accountant = self.company_user(
+            "scoin_card_accountant", "account.group_account_user", [self.env.company]
+        )
+        Transfer = self.env["stablecoin.onramp.transfer"].with_user(accountant)
+        cards = self.env.ref("stablecoin_onramp.stablecoin_onramp_card_action")
+        wires = self.env.ref("stablecoin_onramp.stablecoin_onramp_transfer_action")
+        self.assertIn(card, Transfer.search(safe_eval(cards.domain)))
+        self.assertNotIn(card, Transfer.search(safe_eval(wires.domain)))
 
     def test_card_payment_to_a_deposit_address(self):
         """A wallet of deposit addresses (the default): the session delivers to the invoice's
