@@ -29,6 +29,11 @@ class StablecoinPortal(PortalAccount):
         values["stablecoin_credit"] = (
             invoice.sudo()._stablecoin_credit_lines() if open_stablecoin else None
         )
+        # On a shared address (identity by amount), a transfer of another amount from a wallet
+        # that paid this customer before is shown to them, with its claim a click away.
+        values["stablecoin_unmatched"] = (
+            invoice.sudo()._stablecoin_unmatched_from_payers() if open_stablecoin else None
+        )
         # No amount quoted on an old exchange rate: the card says so (the business was asked).
         values["stablecoin_no_quote"] = bool(
             open_stablecoin and invoice.sudo()._stablecoin_quote_refusal()

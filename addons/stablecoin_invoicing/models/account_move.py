@@ -483,6 +483,40 @@ class AccountMove(models.Model):
             "minutes": max(round(left * network.block_seconds / 60), 1),
         }
 
+    def _stablecoin_unmatched_from_payers(self, limit=3):
+        """Transfers on this invoice's shared address that matched no amount asked, sent by a
+        wallet that paid this customer before (so the customer's claim binds them), newest
+        first: the payer of an instalment or an odd amount sees it arrived."""
+        self.ensure_one()
+        Transfer = self.env["stablecoin.transfer"]
+        request = self.stablecoin_request_id
+        if not request.shared:
+            return Transfer
+        payers = [
+            sender
+            for (sender,) in Transfer._read_group(
+                [
+                    ("direction", "=", "in"),
+                    ("state", "=", "matched"),
+                    ("move_id.commercial_partner_id", "=", self.commercial_partner_id.id),
+                ],
+                ["sender"],
+            )
+            if sender
+        ]
+        if not payers:
+            return Transfer
+        return Transfer.search(
+            [
+                ("direction", "=", "in"),
+                ("state", "=", "unmatched"),
+                ("address_id", "=", request.address_id.id),
+                ("sender", "in", payers),
+            ],
+            order="id desc",
+            limit=limit,
+        )
+
     # -- QR, display -----------------------------------------------------------------------------
     def _stablecoin_qr_data_uri(self, uri=None):
         """The payment (or refund) URI as a QR code (PNG data URI), drawn by Odoo's own

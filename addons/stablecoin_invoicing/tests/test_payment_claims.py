@@ -293,6 +293,34 @@ class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         self.settle()
         self.assertEqual(second.amount_residual, 40.0)
 
+    def test_an_odd_amount_from_a_known_wallet_is_shown_to_the_payer(self):
+        """On a shared address (identity by amount), 300 of 500 arrives from a wallet that paid
+        this customer before: the page says so and counts it at a click, instead of asking 500
+        again; a stranger's transfer is not shown. "Sent a different amount?" sits next to the
+        amount."""
+        first = self.make_invoice(25.0)
+        self.pay(25_000_000)
+        self.settle()
+        self.assertIn(first.payment_state, ("paid", "in_payment"))
+        second = self.make_invoice(500.0)
+        page = self.page(second)
+        self.assertTrue(page.xpath("//a[hasclass('o_stablecoin_other_amount')]"))
+        tx_hash = self.pay(300_000_000)  # the customer's wallet, an instalment
+        self.pay(7_000_000, sender=self.chain.accounts[5])  # someone else's odd amount
+        self.settle()
+        self.assertEqual(second.payment_state, "not_paid")
+        (notice,) = self.page(second).xpath("//*[hasclass('o_stablecoin_unmatched')]")
+        self.assertIn("300.00 USDC", notice.text_content())
+        form = notice.xpath(".//form")[0]
+        data = {i.get("name"): i.get("value") for i in form.xpath(".//input[@name]")}
+        self.assertEqual(data["tx_hash"], tx_hash)
+        self.url_open(form.get("action"), data=data)
+        claim = self.env["stablecoin.payment.claim"].search([("move_id", "=", second.id)])
+        self.assertEqual((claim.state, claim.proof), ("bound", "earlier_payer"))
+        self.settle()
+        self.assertEqual(second.amount_residual, 200.0)
+        self.assertFalse(self.page(second).xpath("//*[hasclass('o_stablecoin_unmatched')]"))
+
     def test_the_cached_instructions_follow_a_renamed_network(self):
         """The payment instructions are rendered once per request (t-cache, keyed on the
         token's record among others): a network renamed by a system administrator shows under

@@ -20,6 +20,20 @@ const NOT_PAYABLE = new Set(["in_progress", "on_hold", ...FINAL]);
 
 publicWidget.registry.StablecoinPaymentStatus = publicWidget.Widget.extend({
     selector: ".o_stablecoin_portal_payment",
+    events: {
+        "click .o_stablecoin_other_amount": "_onOtherAmount",
+    },
+
+    /** "Sent a different amount?": the claim form, opened, its field ready. */
+    _onOtherAmount(ev) {
+        ev.preventDefault();
+        const claim = this.el.querySelector("details.o_stablecoin_claim");
+        if (claim) {
+            claim.open = true;
+            claim.scrollIntoView({ block: "center" });
+            claim.querySelector("input[name=tx_hash]")?.focus();
+        }
+    },
 
     start() {
         this.startedAt = Date.now();
