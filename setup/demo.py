@@ -71,6 +71,8 @@ token = env.ref("stablecoin_wallet.stablecoin_token_usdc_local")
 token.contract_address = {token!r}
 invoice = env["account.move"].search(
     [("stablecoin_token_id", "=", token.id), ("state", "=", "posted")], order="id desc", limit=1)
+# Links in emails and PDFs (QR codes, the payment page) point at this demo's own address.
+env["ir.config_parameter"].set_param("web.base.url", "http://127.0.0.1:{HTTP_PORT}")
 # Community has no live rate provider: at each start the demo records the day's EUR rate, as a
 # business's scheduled rate import would (invoices in EUR are quoted only on recent rates).
 from odoo import fields
