@@ -113,8 +113,12 @@ if {create_invoice!r}:
             "groups_id": [(6, 0, [env.ref(g).id for g in ["base.group_user", *groups]])],
         }})
     main = env.ref("base.main_company")
-    user("billing", "Billie Clerk (billing)", ["account.group_account_invoice"], main)
-    user("accountant", "Alex Accountant", ["account.group_account_user"], main)
+    # Odoo's own user form gives new users "Contact Creation": a clerk creates the customers
+    # they invoice, as the accountant does.
+    user("billing", "Billie Clerk (billing)",
+         ["account.group_account_invoice", "base.group_partner_manager"], main)
+    user("accountant", "Alex Accountant",
+         ["account.group_account_user", "base.group_partner_manager"], main)
     user("compliance", "Casey Compliance (officer)",
          ["stablecoin_compliance.group_stablecoin_compliance"], main)
     other = env["res.company"].create({{"name": "Other Company"}})
