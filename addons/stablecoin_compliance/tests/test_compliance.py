@@ -15,6 +15,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.stablecoin_compliance.tests.chainalysis_stub import ChainalysisStub
 from odoo.addons.stablecoin_invoicing.tests.common import StablecoinInvoiceMixin
+from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
 
 DATA = Path(__file__).parent / "data"
 
@@ -282,16 +283,21 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
 
     # -- refunds and claims ------------------------------------------------------------------
-    def credit_note_to_a_listed_payer(self):
-        """A paid invoice whose payer OFAC has listed since, and its posted credit note (made
-        by the accountant)."""
+    def list_customer(self):
+        """OFAC lists the customer's address (the payer of the invoices)."""
+        self.env["stablecoin.sanctions.address"].create(
+            {"address": self.customer.lower(), "chain": "evm", "tickers": "ETH", "uid": "1"}
+        )
+
+    def credit_note_to_a_listed_payer(self, listed=True):
+        """A paid invoice whose payer OFAC has listed since (unless not ``listed``), and its
+        posted credit note (made by the accountant)."""
         invoice = self.clerk_invoice(30.0)
         self.pay(30_000_000)
         self.settle()
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
-        self.env["stablecoin.sanctions.address"].create(
-            {"address": self.customer.lower(), "chain": "evm", "tickers": "ETH", "uid": "1"}
-        )
+        if listed:
+            self.list_customer()
         reversal = Form(
             self.env["account.move.reversal"]
             .with_user(self.accountant)
@@ -333,6 +339,42 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         )
         refunds = credit_note.stablecoin_request_ids.filtered(lambda r: r.direction == "out")
         self.assertFalse(refunds)
+
+    def test_a_refund_sent_to_an_address_listed_since_its_confirmation_is_held(self):
+        """The refund's destination is screened again when the wallet's transfer is matched:
+        listed after the accountant confirmed it, the transfer is held, not booked, until a
+        compliance officer decides."""
+        credit_note = self.credit_note_to_a_listed_payer(listed=False)
+        credit_note.with_user(self.accountant).action_stablecoin_confirm_refund_address()
+        request = parse_erc20_transfer_uri(credit_note.stablecoin_refund_request_id.payment_uri)
+        self.list_customer()
+        tx_hash = self.chain.transfer(request.token, self.merchant, request.recipient, 30_000_000)
+        self.settle()
+        sent = self.receipt_of(tx_hash)
+        self.assertEqual(sent.state, "held")
+        self.assertFalse(sent.payment_id, "nothing booked while held")
+        self.assertEqual(credit_note.payment_state, "not_paid")
+        hold = sent.hold_ids
+        self.assertEqual(
+            (hold.subject, hold.kind, hold.address), ("refund", "sanctions", self.customer)
+        )
+        self.assertEqual(self.log_events(transfer_id=sent.id), ["screened_hit", "hold"])
+        self.decide(hold, "release", "Refund licensed by OFAC (licence 457).")
+        self.assertEqual(sent.state, "matched")
+        self.assertIn(credit_note.payment_state, ("paid", "in_payment"))
+
+    def test_a_refund_to_a_clear_address_is_screened_and_booked(self):
+        """The accountant's refund to a clear address is booked as before, its screening
+        logged."""
+        credit_note = self.credit_note_to_a_listed_payer(listed=False)
+        credit_note.with_user(self.accountant).action_stablecoin_confirm_refund_address()
+        request = parse_erc20_transfer_uri(credit_note.stablecoin_refund_request_id.payment_uri)
+        tx_hash = self.chain.transfer(request.token, self.merchant, request.recipient, 30_000_000)
+        self.settle()
+        sent = self.receipt_of(tx_hash)
+        self.assertEqual(sent.state, "matched")
+        self.assertIn(credit_note.payment_state, ("paid", "in_payment"))
+        self.assertEqual(self.log_events(transfer_id=sent.id), ["screened"])
 
     def test_claimed_payment_from_a_listed_sender_is_held(self):
         invoice = self.clerk_invoice(80.0)
