@@ -5,7 +5,7 @@ import logging
 import requests
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..sanctions import SanctionsFormatError, parse
 
@@ -14,6 +14,7 @@ _logger = logging.getLogger(__name__)
 DOWNLOAD_TIMEOUT = 120
 # The list's URL for the scheduled refresh (empty: no refresh; offline sites import a file).
 URL_PARAM = "stablecoin_wallet.sanctions_list_url"
+IMPORTERS = ("stablecoin_compliance.group_stablecoin_compliance", "base.group_system")
 
 
 class StablecoinSanctionsList(models.Model):
@@ -66,15 +67,19 @@ class StablecoinSanctionsList(models.Model):
     def _import_file(self, content, comments=None, source="upload", file_name=None, url=None):
         """Import an SDN file (advanced XML, or CSV with its comments file); return the import
         record, the newest one unchanged when this very file was imported last."""
+        self._check_importer()
         try:
             parsed = parse(content, comments, published=fields.Date.context_today(self))
         except SanctionsFormatError as exc:
             raise UserError(self.env._("SDN file: %s", exc)) from exc
-        last = self.search([], limit=1)
+        # The list and the screening table are read-only to users: written here only, once
+        # the importer's role is checked.
+        lists_sudo = self.sudo()
+        last = lists_sudo.search([], limit=1)
         if last and last.sha256 == parsed.sha256:
-            return last
+            return last.sudo(False)
         listed = parsed.by_address()
-        record = self.create(
+        record = lists_sudo.create(
             {
                 "source": source,
                 "url": url,
@@ -86,7 +91,9 @@ class StablecoinSanctionsList(models.Model):
                 "skipped_count": parsed.skipped,
             }
         )
-        added, removed = self.env["stablecoin.sanctions.address"]._synchronize(listed, record)
+        added, removed = lists_sudo.env["stablecoin.sanctions.address"]._synchronize(
+            listed, record
+        )
         record.write({"added_count": added, "removed_count": removed})
         _logger.info(
             "Sanctions list %s imported: %s addresses, %s added, %s delisted",
@@ -95,7 +102,16 @@ class StablecoinSanctionsList(models.Model):
             added,
             removed,
         )
-        return record
+        return record.sudo(False)
+
+    def _check_importer(self):
+        if not self.env.su and not any(self.env.user.has_group(group) for group in IMPORTERS):
+            raise AccessError(
+                self.env._(
+                    "Sanctions list: only a Compliance Officer or a system administrator may "
+                    "import it."
+                )
+            )
 
     @api.model
     def _cron_refresh(self):

@@ -282,6 +282,42 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         self.settle()
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
 
+    def test_holds_and_the_list_change_only_through_their_paths(self):
+        """A compliance officer (or a system administrator) cannot forge a decision by
+        writing a hold, nor delist an address by writing the screening table or the list:
+        decisions go through the decision (reason, audit log), lists through an import."""
+        invoice = self.clerk_invoice(100.0)
+        tx_hash = self.pay(100_000_000, sender=self.listed_eth)
+        self.settle()
+        receipt = self.receipt_of(tx_hash)
+        hold = self.assert_held(invoice, receipt, "sanctions")
+        admin = self.company_user("scoin_cmp_sysadmin", "base.group_system", [self.company_a])
+        row = self.env["stablecoin.sanctions.address"].search(
+            [("address", "=", self.listed_eth.lower())]
+        )
+        for user in (self.officer, admin):
+            with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                hold.with_user(user).write(
+                    {
+                        "state": "released",
+                        "decision_reason": "forged",
+                        "decided_by_id": self.accountant.id,
+                    }
+                )
+            with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                row.with_user(user).write({"active": False})
+            with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                row.list_id.with_user(user).write({"published": "2030-01-01"})
+            with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                row.with_user(user).copy({"address": "0x" + "ab" * 20})
+        self.assertEqual((hold.state, row.active), ("held", True))
+        self.assertEqual(self.log_events(hold_id=hold.id), ["hold"])
+        # The officer's decision goes through, logged.
+        self.decide(hold, "release", "Funds traced to a licensed source.")
+        self.assertEqual((hold.state, hold.decided_by_id), ("released", self.officer))
+        self.assertEqual(self.log_events(hold_id=hold.id), ["hold", "release"])
+        self.assertEqual(receipt.state, "matched")
+
     # -- refunds and claims ------------------------------------------------------------------
     def list_customer(self):
         """OFAC lists the customer's address (the payer of the invoices)."""
