@@ -8,7 +8,7 @@ company's threshold; refunds and claims screened the same way; everything in the
 import base64
 from pathlib import Path
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -261,6 +261,24 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         self.assertIn("PASSPORT-42", kyc[0].detail)
         self.assertIn("KYC verified: no", kyc[1].detail, "the earlier revocation is logged too")
         self.assertEqual(kyc[1].user_id, self.officer)
+
+    def test_auto_post_keeps_the_kyc_rule(self):
+        """A billing clerk ticks Auto-post on an invoice above the threshold for an unverified
+        customer: Odoo's daily job (which calls _post) leaves it in draft with the reason; a
+        verified customer's invoice is auto-posted as before."""
+        self.verify(self.partner, False)
+        today = fields.Date.context_today(self.env["account.move"])
+        above = self.clerk_invoice(9000.0, post=False)
+        above.with_user(self.clerk).write({"invoice_date": today, "auto_post": "at_date"})
+        self.env.ref("account.ir_cron_auto_post_draft_entry").method_direct_trigger()
+        self.assertEqual(above.state, "draft")
+        self.assertFalse(above.stablecoin_payment_uri, "no request, no QR code")
+        self.assertIn("KYC", above.message_ids[0].body)
+        self.verify(self.partner)
+        verified = self.clerk_invoice(9000.0, post=False)
+        verified.with_user(self.clerk).write({"invoice_date": today, "auto_post": "at_date"})
+        self.env.ref("account.ir_cron_auto_post_draft_entry").method_direct_trigger()
+        self.assertEqual(verified.state, "posted")
 
     def test_receipt_above_the_threshold_from_an_unverified_customer_is_held(self):
         invoice = self.clerk_invoice(1500.0)  # posted while the customer was verified

@@ -565,6 +565,8 @@ class AccountMove(models.Model):
 
     # -- posting and validation ------------------------------------------------------------------
     def _post(self, soft=True):
+        # Here, not in action_post: Odoo's auto-post job (and other code) calls _post only.
+        self._stablecoin_check_before_post()
         stablecoin = self.filtered(lambda m: m.stablecoin_token_id and m.is_sale_document())
         for move in stablecoin:
             move._stablecoin_check_postable()
@@ -669,10 +671,6 @@ class AccountMove(models.Model):
     def _stablecoin_tokens(self):
         """The tokens this invoice may be paid with."""
         return self.stablecoin_token_ids | self.stablecoin_token_id
-
-    def action_post(self):
-        self._stablecoin_check_before_post()
-        return super().action_post()
 
     def _stablecoin_check_before_post(self):
         """Hook: raise a :class:`UserError` to refuse posting these moves. Here nothing is
