@@ -53,7 +53,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         partner = self.commercial_partner_id
         company = self.company_id
-        if not partner or partner.stablecoin_kyc_verified:
+        if not partner or partner._stablecoin_kyc_verified_in(company):
             return
         date = self.invoice_date or fields.Date.context_today(self)
         if company._stablecoin_kyc_required(self.amount_total, self.currency_id, date):

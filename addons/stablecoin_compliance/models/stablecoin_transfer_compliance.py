@@ -155,9 +155,9 @@ class StablecoinTransfer(models.Model):
         (an accountant's decision)."""
         self.ensure_one()
         partner = invoice.commercial_partner_id or (partner and partner.commercial_partner_id)
-        if not partner or partner.stablecoin_kyc_verified:
-            return False
         company = invoice.company_id or self.company_id
+        if not partner or partner._stablecoin_kyc_verified_in(company):
+            return False
         date = self._booking_date()
         if not (
             company._stablecoin_kyc_required(self.amount, self.currency_id, date)

@@ -525,6 +525,41 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         with self.assertRaises(AccessError):
             self.partner.with_user(employee).read(["stablecoin_kyc_reference"])
 
+    def test_kyc_counts_per_company(self):
+        """Another company's accounting administrator verifies a contact both companies share
+        (no company): it counts for their company only, and is logged there. Here the customer
+        stays unverified (posting above the threshold refused) until this company's officer
+        verifies them, logged here."""
+        self.verify(self.partner, False)
+        self.assertFalse(self.partner.company_id, "a shared contact")
+        b_admin = self.company_user(
+            "scoin_cmp_b_admin", "account.group_account_manager", [self.company_b]
+        )
+        self.partner.with_user(b_admin).write(
+            {"stablecoin_kyc_verified": True, "stablecoin_kyc_reference": "B-ID-7"}
+        )
+        self.assertTrue(self.partner.with_company(self.company_b).stablecoin_kyc_verified)
+        self.assertFalse(self.partner.with_company(self.company_a).stablecoin_kyc_verified)
+        above = self.clerk_invoice(9000.0, post=False)
+        with self.assertRaisesRegex(UserError, "KYC"):
+            above.with_user(self.clerk).action_post()
+        Log = self.env["stablecoin.compliance.log"]
+        kyc = [("partner_id", "=", self.partner.id), ("event", "=", "kyc")]
+        in_b = Log.search([*kyc, ("company_id", "=", self.company_b.id)])
+        self.assertEqual((len(in_b), in_b.user_id), (1, b_admin))
+        self.assertIn("KYC verified: yes", in_b.detail)
+        in_a = Log.with_user(self.officer).search([*kyc, ("company_id", "=", self.company_a.id)])
+        self.assertIn("KYC verified: no", in_a[0].detail, "A's latest entry: still unverified")
+        # This company's officer verifies the customer here: posting goes through.
+        self.verify(self.partner)
+        self.assertIn("KYC verified: yes", Log.search([*kyc], limit=1).detail)
+        self.assertEqual(Log.search([*kyc], limit=1).company_id, self.company_a)
+        above.with_user(self.clerk).action_post()
+        self.assertEqual(above.state, "posted")
+        self.assertEqual(
+            self.partner.with_company(self.company_b).stablecoin_kyc_reference, "B-ID-7"
+        )
+
     def test_compliance_screens_open_for_the_officer(self):
         """The officer (billing rights plus the compliance group) sees the Compliance section;
         each of its screens loads and reads as the web client does."""
