@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.stablecoin_wallet.chain import InvalidAddress, format_units
+from odoo.addons.stablecoin_wallet.chain.secret import looks_like_secret
 
 # When this server process may next look at asking for a scan of a network, per (database,
 # network): the polls of open invoice pages in between cost no query. The scan itself is asked
@@ -226,6 +227,14 @@ class AccountMove(models.Model):
         kept in the 0x form the receipts' senders are in (the constraint above then checks
         it paid). The token is the one given with it, else the credit note's."""
         address = vals.get("stablecoin_refund_address")
+        if looks_like_secret(address):
+            # Never repeated in the error (it reaches the server's log).
+            raise ValidationError(
+                self.env._(
+                    "Refund To: this looks like a private key or a recovery phrase, not an "
+                    "address; it was not kept."
+                )
+            )
         if not isinstance(address, str) or address.strip().startswith("0x"):
             return vals
         token = (
