@@ -43,27 +43,40 @@ class AccountMove(models.Model):
                 and m.currency_id in m.stablecoin_token_ids.currency_id
             )
         ):
-            move._stablecoin_check_kyc()
+            move._stablecoin_check_kyc(batch=self)
         return res
 
-    def _stablecoin_check_kyc(self):
+    def _stablecoin_check_kyc(self, batch=None):
         """Refuse to post a stablecoin invoice above the company's KYC threshold (converted to
-        the company's currency; at the threshold is allowed) for a customer whose identity is
-        not verified."""
+        the company's currency; at the threshold is allowed), together with the customer's
+        other stablecoin invoices of the KYC period (those posted, and those of ``batch``
+        posted with it), for a customer whose identity is not verified."""
         self.ensure_one()
         partner = self.commercial_partner_id
         company = self.company_id
         if not partner or partner._stablecoin_kyc_verified_in(company):
             return
         date = self.invoice_date or fields.Date.context_today(self)
-        if company._stablecoin_kyc_required(self.amount_total, self.currency_id, date):
+        batch = (batch or self).filtered(
+            lambda m: m.commercial_partner_id == partner and m.company_id == company
+        )
+        amount = self.amount_total + sum(
+            self.currency_id.round(
+                m.currency_id._convert(m.amount_total, self.currency_id, company, date)
+            )
+            for m in batch - self
+        )
+        if company._stablecoin_kyc_required(
+            amount, self.currency_id, date, partner=partner, exclude=batch
+        ):
             raise UserError(
                 self.env._(
-                    "Customer: %(partner)s's identity is not verified (KYC), and this invoice "
-                    "is above %(company)s's KYC threshold of %(threshold)s. A "
-                    "compliance officer must verify the customer first (Customer > "
-                    "Compliance).",
+                    "Customer: %(partner)s's identity is not verified (KYC), and this invoice, "
+                    "with their other stablecoin invoices within %(days)s days, is above "
+                    "%(company)s's KYC threshold of %(threshold)s. A compliance officer must "
+                    "verify the customer first (Customer > Compliance).",
                     partner=partner.display_name,
+                    days=company.stablecoin_kyc_period_days,
                     company=company.name,
                     threshold=format_amount(
                         self.env, company.stablecoin_kyc_threshold, company.currency_id

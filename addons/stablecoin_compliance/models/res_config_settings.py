@@ -26,3 +26,6 @@ class ResConfigSettings(models.TransientModel):
     stablecoin_kyc_threshold = fields.Monetary(
         related="company_id.stablecoin_kyc_threshold", readonly=False
     )
+    stablecoin_kyc_period_days = fields.Integer(
+        related="company_id.stablecoin_kyc_period_days", readonly=False
+    )

@@ -159,19 +159,28 @@ class StablecoinTransfer(models.Model):
         if not partner or partner._stablecoin_kyc_verified_in(company):
             return False
         date = self._booking_date()
+        # With the customer's other stablecoin invoices of the KYC period (structuring).
         if not (
-            company._stablecoin_kyc_required(self.amount, self.currency_id, date)
+            company._stablecoin_kyc_required(
+                self.amount, self.currency_id, date, partner=partner, exclude=invoice
+            )
             or invoice
             and company._stablecoin_kyc_required(
-                invoice.amount_total, invoice.currency_id, invoice.invoice_date or date
+                invoice.amount_total,
+                invoice.currency_id,
+                invoice.invoice_date or date,
+                partner=partner,
+                exclude=invoice,
             )
         ):
             return False
         return self.env._(
-            "%(amount)s for %(invoice)s is above %(company)s's KYC threshold of %(threshold)s "
-            "and %(partner)s's identity is not verified.",
+            "%(amount)s for %(invoice)s, with %(partner)s's other stablecoin invoices within "
+            "%(days)s days, is above %(company)s's KYC threshold of %(threshold)s and "
+            "%(partner)s's identity is not verified.",
             amount=self.amount_text,
             invoice=invoice.display_name or self.env._("the credit of %s", partner.display_name),
+            days=company.stablecoin_kyc_period_days,
             company=company.name,
             threshold=format_amount(
                 self.env, company.stablecoin_kyc_threshold, company.currency_id

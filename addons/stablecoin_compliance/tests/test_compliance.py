@@ -225,8 +225,11 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(self.company_a.stablecoin_kyc_threshold, 1000.0)
         # In USDC (pegged to the company's USD, as Odoo converts it): at and below pass.
         below = self.clerk_invoice(999.99)
+        self.assertEqual(below.state, "posted")
+        below.button_cancel()  # each alone (the customer's invoices count together)
         at = self.clerk_invoice(1000.0)
-        self.assertEqual((below.state, at.state), ("posted", "posted"))
+        self.assertEqual(at.state, "posted")
+        at.button_cancel()
         above = self.clerk_invoice(1000.01, post=False)
         with self.assertRaisesRegex(UserError, r"Crypto Customer.*1,000\.00"):
             above.with_user(self.clerk).action_post()
@@ -279,6 +282,45 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         verified.with_user(self.clerk).write({"invoice_date": today, "auto_post": "at_date"})
         self.env.ref("account.ir_cron_auto_post_draft_entry").method_direct_trigger()
         self.assertEqual(verified.state, "posted")
+
+    def test_a_customers_invoices_count_together_for_the_threshold(self):
+        """Structuring: invoices of 1,000 each for an unverified customer; the second within
+        the company's KYC period (30 days) is refused, one dated outside it counts no more.
+        A verified customer's post as before."""
+        self.verify(self.partner, False)
+        self.assertEqual(self.company_a.stablecoin_kyc_period_days, 30)
+        first = self.clerk_invoice(1000.0)
+        self.assertEqual(first.state, "posted", "at the threshold, alone")
+        second = self.clerk_invoice(1000.0, post=False)
+        with self.assertRaisesRegex(UserError, r"within 30 days.*1,000\.00"):
+            second.with_user(self.clerk).action_post()
+        # Several drafts posted together (as the auto-post job does) count together too.
+        small = self.clerk_invoice(400.0, post=False) | self.clerk_invoice(400.0, post=False)
+        with self.assertRaisesRegex(UserError, "KYC"):
+            small.with_user(self.clerk)._post()
+        self.assertEqual(set(small.mapped("state")), {"draft"})
+        # The first invoice is now 40 days old: outside the period, it counts no more.
+        self.env.cr.execute(
+            "UPDATE account_move SET invoice_date = invoice_date - 40 WHERE id = %s", first.ids
+        )
+        first.invalidate_recordset(["invoice_date"])
+        second.with_user(self.clerk).action_post()
+        self.assertEqual(second.state, "posted")
+        self.verify(self.partner)
+        small.with_user(self.clerk)._post()
+        self.assertEqual(set(small.mapped("state")), {"posted"})
+
+    def test_a_receipt_counts_the_customers_other_invoices(self):
+        """Two invoices of 600 in the bank currency (they post: payable by bank) for an
+        unverified customer; a stablecoin receipt of one is held: 1,200 within 30 days."""
+        self.verify(self.partner, False)
+        usd = self.company_a.currency_id
+        self.clerk_invoice(600.0, usd)
+        invoice = self.clerk_invoice(600.0, usd)
+        tx_hash = self.pay(int(invoice._stablecoin_current_request().amount_units))
+        self.settle()
+        hold = self.assert_held(invoice, self.receipt_of(tx_hash), "kyc")
+        self.assertIn("within 30 days", hold.detail)
 
     def test_receipt_above_the_threshold_from_an_unverified_customer_is_held(self):
         invoice = self.clerk_invoice(1500.0)  # posted while the customer was verified
