@@ -140,6 +140,24 @@ class AccountMove(models.Model):
             clear -= move
         return clear
 
+    def _compute_stablecoin_refund_request(self):
+        """Override: a refund request to an address listed since its confirmation is no
+        longer asked for (no amount, no URI); confirming it again screens it, and holds it.
+        An address a compliance officer released for this refund stays asked for."""
+        res = super()._compute_stablecoin_refund_request()
+        Listed = self.env["stablecoin.sanctions.address"]
+        for move in self.filtered("stablecoin_refund_request_id"):
+            address = move.stablecoin_refund_address_display
+            released = move.stablecoin_hold_ids.filtered(
+                lambda h, a=address: h.subject == "refund"
+                and h.address == a
+                and h.state == "released"
+            )
+            if not released and Listed._is_listed(address):
+                move.stablecoin_refund_request_id = False
+                move.stablecoin_refund_confirmed = False
+        return res
+
     def _stablecoin_confirm_refund_address_released(self):
         """A compliance officer released the refund's destination: confirm it (the released
         hold lets the screening pass)."""

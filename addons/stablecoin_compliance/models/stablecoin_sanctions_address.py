@@ -74,6 +74,13 @@ class StablecoinSanctionsAddress(models.Model):
         return added, removed
 
     @api.model
+    def _is_listed(self, address):
+        """Whether the imported list lists ``address`` (no provider asked: cheap enough for
+        a computed field)."""
+        key = normalize_address(address)
+        return bool(key) and bool(self.sudo().search_count([("address", "=", key)], limit=1))
+
+    @api.model
     def _delisting(self, listed):
         """How many listed addresses ``listed`` ({key: entries}) would delist."""
         active = self.search_fetch([], ["address"])

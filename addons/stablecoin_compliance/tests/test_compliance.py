@@ -444,6 +444,10 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         credit_note.with_user(self.accountant).action_stablecoin_confirm_refund_address()
         request = parse_erc20_transfer_uri(credit_note.stablecoin_refund_request_id.payment_uri)
         self.list_customer()
+        credit_note.invalidate_recordset()
+        self.assertFalse(credit_note.stablecoin_refund_request_id, "no longer asked for")
+        self.assertFalse(credit_note.stablecoin_refund_confirmed)
+        # Sent all the same (the request was read before): held when seen.
         tx_hash = self.chain.transfer(request.token, self.merchant, request.recipient, 30_000_000)
         self.settle()
         sent = self.receipt_of(tx_hash)
