@@ -149,9 +149,9 @@ class AccountMove(models.Model):
         for move in self.filtered("stablecoin_refund_request_id"):
             address = move.stablecoin_refund_address_display
             released = move.stablecoin_hold_ids.filtered(
-                lambda h, a=address: h.subject == "refund"
-                and h.address == a
-                and h.state == "released"
+                lambda h, a=address: (
+                    h.subject == "refund" and h.address == a and h.state == "released"
+                )
             )
             if not released and Listed._is_listed(address):
                 move.stablecoin_refund_request_id = False

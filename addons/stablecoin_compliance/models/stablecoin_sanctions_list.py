@@ -213,13 +213,14 @@ class StablecoinSanctionsList(models.Model):
             }
         )
         Log = self.env["stablecoin.compliance.log"]
-        for company in self.env["res.company"].sudo().search([]):
+        # Every company screens with the list: each one's officers see the confirmation.
+        companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
+        for company in companies:
             Log._log(
                 "sanctions_list",
                 company,
                 detail=self.env._(
-                    "%(list)s (SHA-256 %(hash)s) confirmed: %(added)s added, %(removed)s "
-                    "delisted.",
+                    "%(list)s (SHA-256 %(hash)s) confirmed: %(added)s added, %(removed)s delisted.",
                     list=list_sudo.name,
                     hash=list_sudo.sha256,
                     added=added,

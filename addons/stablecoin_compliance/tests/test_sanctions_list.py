@@ -216,7 +216,7 @@ class TestSanctionsList(TransactionCase):
         compliance officer confirms it; the confirmation is logged in every company."""
         first = self.import_file("sdn_advanced_old.xml")
         content = (DATA / "sdn_advanced_old.xml").read_bytes()
-        emptied = re.sub(rb"<DistinctParty .*?</DistinctParty>", b"", content, flags=re.S)
+        emptied = re.sub(rb"<DistinctParty .*?</DistinctParty>", b"", content, flags=re.DOTALL)
         emptied = emptied.replace(b"<Month>3</Month>", b"<Month>4</Month>")
         pending = self.import_file("emptied.xml", content=emptied)
         self.assertNotEqual(pending, first)

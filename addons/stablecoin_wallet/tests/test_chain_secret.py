@@ -17,8 +17,10 @@ SECRETS = [
     "KwdMAjGmerYanjeui5SHS7JkmpZvVipYvB2LJGU1ZxJwYvP98617",
     "test test test test test test test test test test test junk",
     " ".join(["abandon"] * 23 + ["art"]),
-    "xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU"
-    "3TGtRBeJgk33yuGBxrMPHi",
+    (
+        "xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRN"
+        "NU3TGtRBeJgk33yuGBxrMPHi"
+    ),
 ]
 ADDRESSES = [
     "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
