@@ -4,13 +4,14 @@
     "name": "Stablecoin Compliance",
     "summary": "Sanctions screening (OFAC SDN list, Chainalysis), KYC threshold and compliance "
     "holds for stablecoin receipts, refunds and payment claims",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/stablecoin-odoo/stablecoin-odoo",
     "author": "Stablecoin Invoicing contributors",
     "license": "LGPL-3",
     "depends": ["stablecoin_invoicing"],
     "external_dependencies": {"python": ["requests"]},
+    "pre_init_hook": "pre_init_hook",
     "data": [
         "security/stablecoin_compliance_security.xml",
         "security/ir.model.access.csv",

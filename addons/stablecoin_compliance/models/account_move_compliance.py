@@ -43,27 +43,40 @@ class AccountMove(models.Model):
                 and m.currency_id in m.stablecoin_token_ids.currency_id
             )
         ):
-            move._stablecoin_check_kyc()
+            move._stablecoin_check_kyc(batch=self)
         return res
 
-    def _stablecoin_check_kyc(self):
+    def _stablecoin_check_kyc(self, batch=None):
         """Refuse to post a stablecoin invoice above the company's KYC threshold (converted to
-        the company's currency; at the threshold is allowed) for a customer whose identity is
-        not verified."""
+        the company's currency; at the threshold is allowed), together with the customer's
+        other stablecoin invoices of the KYC period (those posted, and those of ``batch``
+        posted with it), for a customer whose identity is not verified."""
         self.ensure_one()
         partner = self.commercial_partner_id
         company = self.company_id
-        if not partner or partner.stablecoin_kyc_verified:
+        if not partner or partner._stablecoin_kyc_verified_in(company):
             return
         date = self.invoice_date or fields.Date.context_today(self)
-        if company._stablecoin_kyc_required(self.amount_total, self.currency_id, date):
+        batch = (batch or self).filtered(
+            lambda m: m.commercial_partner_id == partner and m.company_id == company
+        )
+        amount = self.amount_total + sum(
+            self.currency_id.round(
+                m.currency_id._convert(m.amount_total, self.currency_id, company, date)
+            )
+            for m in batch - self
+        )
+        if company._stablecoin_kyc_required(
+            amount, self.currency_id, date, partner=partner, exclude=batch
+        ):
             raise UserError(
                 self.env._(
-                    "Customer: %(partner)s's identity is not verified (KYC), and this invoice "
-                    "is above %(company)s's KYC threshold of %(threshold)s. A "
-                    "compliance officer must verify the customer first (Customer > "
-                    "Compliance).",
+                    "Customer: %(partner)s's identity is not verified (KYC), and this invoice, "
+                    "with their other stablecoin invoices within %(days)s days, is above "
+                    "%(company)s's KYC threshold of %(threshold)s. A compliance officer must "
+                    "verify the customer first (Customer > Compliance).",
                     partner=partner.display_name,
+                    days=company.stablecoin_kyc_period_days,
                     company=company.name,
                     threshold=format_amount(
                         self.env, company.stablecoin_kyc_threshold, company.currency_id
@@ -126,6 +139,24 @@ class AccountMove(models.Model):
             )
             clear -= move
         return clear
+
+    def _compute_stablecoin_refund_request(self):
+        """Override: a refund request to an address listed since its confirmation is no
+        longer asked for (no amount, no URI); confirming it again screens it, and holds it.
+        An address a compliance officer released for this refund stays asked for."""
+        res = super()._compute_stablecoin_refund_request()
+        Listed = self.env["stablecoin.sanctions.address"]
+        for move in self.filtered("stablecoin_refund_request_id"):
+            address = move.stablecoin_refund_address_display
+            released = move.stablecoin_hold_ids.filtered(
+                lambda h, a=address: (
+                    h.subject == "refund" and h.address == a and h.state == "released"
+                )
+            )
+            if not released and Listed._is_listed(address):
+                move.stablecoin_refund_request_id = False
+                move.stablecoin_refund_confirmed = False
+        return res
 
     def _stablecoin_confirm_refund_address_released(self):
         """A compliance officer released the refund's destination: confirm it (the released

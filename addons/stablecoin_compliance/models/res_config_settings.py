@@ -1,6 +1,10 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..download import DownloadRefused, check_url
+from .stablecoin_sanctions_list import LOOPBACK_HTTP_PARAM
 
 
 class ResConfigSettings(models.TransientModel):
@@ -26,3 +30,16 @@ class ResConfigSettings(models.TransientModel):
     stablecoin_kyc_threshold = fields.Monetary(
         related="company_id.stablecoin_kyc_threshold", readonly=False
     )
+    stablecoin_kyc_period_days = fields.Integer(
+        related="company_id.stablecoin_kyc_period_days", readonly=False
+    )
+
+    def set_values(self):
+        url = self.stablecoin_sanctions_list_url
+        if url:
+            params = self.env["ir.config_parameter"].sudo()
+            try:
+                check_url(url, loopback_http=bool(params.get_param(LOOPBACK_HTTP_PARAM)))
+            except DownloadRefused as exc:
+                raise UserError(self.env._("Sanctions List URL: %s", exc)) from exc
+        return super().set_values()

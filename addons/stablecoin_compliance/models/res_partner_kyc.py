@@ -17,21 +17,28 @@ KYC_EDITORS = (
 
 class ResPartner(models.Model):
     """The customer's verified identity (KYC): required above the company's threshold before
-    a stablecoin invoice is posted or paid. Changed only by compliance officers and
-    accounting administrators; every change is in the compliance audit log."""
+    a stablecoin invoice is posted or paid. Kept per company: a change applies to the
+    current company only, and is in that company's audit log. Changed only by compliance
+    officers and accounting administrators."""
 
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
+    # Per company (company-dependent): one company's verification says nothing about another's
+    # customer, even on a contact they share.
     stablecoin_kyc_verified = fields.Boolean(
         string="KYC Verified",
+        company_dependent=True,
         copy=False,
         tracking=True,
-        help="The customer's identity is verified.",
+        help="The customer's identity is verified, for the current company.",
     )
-    stablecoin_kyc_date = fields.Date(string="KYC Verified on", copy=False)
-    stablecoin_kyc_user_id = fields.Many2one("res.users", string="KYC Verified by", copy=False)
+    stablecoin_kyc_date = fields.Date(string="KYC Verified on", company_dependent=True, copy=False)
+    stablecoin_kyc_user_id = fields.Many2one(
+        "res.users", string="KYC Verified by", company_dependent=True, copy=False
+    )
     stablecoin_kyc_reference = fields.Char(
         string="KYC Document Reference",
+        company_dependent=True,
         copy=False,
         # An identity document's number: for the people who invoice and check, not every user.
         groups="account.group_account_invoice",
@@ -47,6 +54,11 @@ class ResPartner(models.Model):
         editable = self._stablecoin_kyc_editor()
         for partner in self:
             partner.stablecoin_kyc_editable = editable
+
+    def _stablecoin_kyc_verified_in(self, company):
+        """Whether this customer's identity is verified for ``company``."""
+        self.ensure_one()
+        return self.with_company(company).stablecoin_kyc_verified
 
     def _stablecoin_kyc_editor(self):
         return self.env.su or any(self.env.user.has_group(group) for group in KYC_EDITORS)
@@ -114,9 +126,10 @@ class ResPartner(models.Model):
 
     def _stablecoin_log_kyc(self):
         self.ensure_one()
+        # The company whose verification changed: the current one (company-dependent fields).
         self.env["stablecoin.compliance.log"]._log(
             "kyc",
-            self.company_id or self.env.company,
+            self.env.company,
             partner_id=self.id,
             detail=self.env._(
                 "KYC verified: %(verified)s; on %(date)s by %(user)s; document %(ref)s.",

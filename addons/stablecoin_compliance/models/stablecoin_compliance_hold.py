@@ -133,7 +133,8 @@ class StablecoinComplianceHold(models.Model):
                         state=dict(self._fields["state"].selection)[hold.state],
                     )
                 )
-        self.check_access("write")
+        # Holds are read-only to everyone: this is the one way to decide, with a reason, logged.
+        self.check_access("read")
         now = fields.Datetime.now()
         for hold in self:
             hold.sudo().write(
@@ -164,7 +165,8 @@ class StablecoinComplianceHold(models.Model):
         a refund address is confirmed."""
         self._decide("released", reason)
         for hold in self:
-            if hold.subject == "refund":
+            if hold.subject == "refund" and not hold.transfer_id:
+                # The destination held when the accountant confirmed it: confirmed now.
                 hold.move_id._stablecoin_confirm_refund_address_released()
                 continue
             transfer = hold.transfer_id.sudo()
@@ -194,7 +196,7 @@ class StablecoinComplianceHold(models.Model):
             )
             if hold.move_id:
                 hold.move_id.sudo().message_post(body=body)
-            if hold.subject == "refund":
+            if hold.subject == "refund" and not hold.transfer_id:
                 continue
             transfer = hold.transfer_id.sudo()
             transfer.message_post(body=body)

@@ -10,6 +10,7 @@ EVENTS = [
     ("release", "Released"),
     ("reject", "Rejected"),
     ("kyc", "KYC changed"),
+    ("sanctions_list", "Sanctions list confirmed"),
 ]
 # A screening's result, as the log's event and as the kind of the hold it puts.
 SCREENING_EVENTS = {

@@ -74,6 +74,19 @@ class StablecoinSanctionsAddress(models.Model):
         return added, removed
 
     @api.model
+    def _is_listed(self, address):
+        """Whether the imported list lists ``address`` (no provider asked: cheap enough for
+        a computed field)."""
+        key = normalize_address(address)
+        return bool(key) and bool(self.sudo().search_count([("address", "=", key)], limit=1))
+
+    @api.model
+    def _delisting(self, listed):
+        """How many listed addresses ``listed`` ({key: entries}) would delist."""
+        active = self.search_fetch([], ["address"])
+        return sum(1 for row in active if row.address not in listed)
+
+    @api.model
     def _screen_many(self, addresses):
         """Screen several addresses: one lookup in the list for all of them (the matcher
         screens a batch of receipts at once). Returns {address: finding} as `_screen`."""

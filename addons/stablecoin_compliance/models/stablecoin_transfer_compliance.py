@@ -84,10 +84,48 @@ class StablecoinTransfer(models.Model):
                 return True
         return False
 
-    def _compliance_screened_address(self):
-        """The sender as the list writes it: OFAC lists Tron addresses in their T... form."""
+    def _match_refund(self):
+        """Override: the refund's destination is screened again when the wallet's transfer
+        to it is matched (it may have been listed since the accountant confirmed it); a
+        listed or unscreenable destination holds the transfer, unbooked, for a compliance
+        officer."""
         self.ensure_one()
-        return self.network_id._display_address(self.sender)
+        if self._compliance_holds_refund():
+            return False
+        return super()._match_refund()
+
+    def _compliance_holds_refund(self):
+        """Screen this refund (a transfer out of our wallet) before it is booked against the
+        credit note it pays. Returns True when it is, or stays, held. A hold the officer
+        released for this very destination (on the transfer or on the credit note's
+        confirmation) lets it through."""
+        credit_note = self.env["stablecoin.payment.request"]._refund_paid_by(self).move_id
+        if len(credit_note) != 1:
+            return False  # nothing to book: left unmatched as usual
+        address = self._compliance_screened_address()
+        holds = self.hold_ids | credit_note.stablecoin_hold_ids.filtered(
+            lambda h: h.subject == "refund" and h.address == address
+        )
+        if holds.filtered(lambda h: h.state == "rejected"):
+            self.write({"state": "blocked", "move_id": credit_note.id})
+            return True
+        if self.hold_ids.filtered(lambda h: h.state == "held"):
+            self.write({"state": "held", "move_id": credit_note.id})
+            return True
+        if holds.filtered(lambda h: h.state == "released"):
+            return False
+        finding, kind = self._compliance_screen(credit_note)
+        if kind:
+            self._compliance_hold(kind, credit_note, finding["detail"])
+            return True
+        return False
+
+    def _compliance_screened_address(self):
+        """The sender of a receipt, the recipient of a refund, as the list writes it: OFAC
+        lists Tron addresses in their T... form."""
+        self.ensure_one()
+        counterpart = self.recipient if self.direction == "out" else self.sender
+        return self.network_id._display_address(counterpart)
 
     def _compliance_screen(self, invoice=None, claim=None, finding=None):
         """Screen the sender (unless ``finding`` is its screening already); log the result.
@@ -117,23 +155,32 @@ class StablecoinTransfer(models.Model):
         (an accountant's decision)."""
         self.ensure_one()
         partner = invoice.commercial_partner_id or (partner and partner.commercial_partner_id)
-        if not partner or partner.stablecoin_kyc_verified:
-            return False
         company = invoice.company_id or self.company_id
+        if not partner or partner._stablecoin_kyc_verified_in(company):
+            return False
         date = self._booking_date()
+        # With the customer's other stablecoin invoices of the KYC period (structuring).
         if not (
-            company._stablecoin_kyc_required(self.amount, self.currency_id, date)
+            company._stablecoin_kyc_required(
+                self.amount, self.currency_id, date, partner=partner, exclude=invoice
+            )
             or invoice
             and company._stablecoin_kyc_required(
-                invoice.amount_total, invoice.currency_id, invoice.invoice_date or date
+                invoice.amount_total,
+                invoice.currency_id,
+                invoice.invoice_date or date,
+                partner=partner,
+                exclude=invoice,
             )
         ):
             return False
         return self.env._(
-            "%(amount)s for %(invoice)s is above %(company)s's KYC threshold of %(threshold)s "
-            "and %(partner)s's identity is not verified.",
+            "%(amount)s for %(invoice)s, with %(partner)s's other stablecoin invoices within "
+            "%(days)s days, is above %(company)s's KYC threshold of %(threshold)s and "
+            "%(partner)s's identity is not verified.",
             amount=self.amount_text,
             invoice=invoice.display_name or self.env._("the credit of %s", partner.display_name),
+            days=company.stablecoin_kyc_period_days,
             company=company.name,
             threshold=format_amount(
                 self.env, company.stablecoin_kyc_threshold, company.currency_id
@@ -152,7 +199,7 @@ class StablecoinTransfer(models.Model):
         hold = self.env["stablecoin.compliance.hold"]._put(
             {
                 "company_id": (self.company_id or invoice.company_id).id,
-                "subject": "claim" if claim else "receipt",
+                "subject": self._compliance_hold_subject(claim),
                 "kind": kind,
                 "transfer_id": self.id,
                 "move_id": invoice.id,
@@ -175,6 +222,11 @@ class StablecoinTransfer(models.Model):
                 )
             )
         return hold
+
+    def _compliance_hold_subject(self, claim=None):
+        if self.direction == "out":
+            return "refund"
+        return "claim" if claim else "receipt"
 
     @api.model
     def _update_confirmations(self, network, client, head):

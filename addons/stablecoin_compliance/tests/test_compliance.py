@@ -8,13 +8,14 @@ company's threshold; refunds and claims screened the same way; everything in the
 import base64
 from pathlib import Path
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.stablecoin_compliance.tests.chainalysis_stub import ChainalysisStub
 from odoo.addons.stablecoin_invoicing.tests.common import StablecoinInvoiceMixin
+from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
 
 DATA = Path(__file__).parent / "data"
 
@@ -224,8 +225,11 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         self.assertEqual(self.company_a.stablecoin_kyc_threshold, 1000.0)
         # In USDC (pegged to the company's USD, as Odoo converts it): at and below pass.
         below = self.clerk_invoice(999.99)
+        self.assertEqual(below.state, "posted")
+        below.button_cancel()  # each alone (the customer's invoices count together)
         at = self.clerk_invoice(1000.0)
-        self.assertEqual((below.state, at.state), ("posted", "posted"))
+        self.assertEqual(at.state, "posted")
+        at.button_cancel()
         above = self.clerk_invoice(1000.01, post=False)
         with self.assertRaisesRegex(UserError, r"Crypto Customer.*1,000\.00"):
             above.with_user(self.clerk).action_post()
@@ -261,6 +265,63 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         self.assertIn("KYC verified: no", kyc[1].detail, "the earlier revocation is logged too")
         self.assertEqual(kyc[1].user_id, self.officer)
 
+    def test_auto_post_keeps_the_kyc_rule(self):
+        """A billing clerk ticks Auto-post on an invoice above the threshold for an unverified
+        customer: Odoo's daily job (which calls _post) leaves it in draft with the reason; a
+        verified customer's invoice is auto-posted as before."""
+        self.verify(self.partner, False)
+        today = fields.Date.context_today(self.env["account.move"])
+        above = self.clerk_invoice(9000.0, post=False)
+        above.with_user(self.clerk).write({"invoice_date": today, "auto_post": "at_date"})
+        self.env.ref("account.ir_cron_auto_post_draft_entry").method_direct_trigger()
+        self.assertEqual(above.state, "draft")
+        self.assertFalse(above.stablecoin_payment_uri, "no request, no QR code")
+        self.assertIn("KYC", above.message_ids[0].body)
+        self.verify(self.partner)
+        verified = self.clerk_invoice(9000.0, post=False)
+        verified.with_user(self.clerk).write({"invoice_date": today, "auto_post": "at_date"})
+        self.env.ref("account.ir_cron_auto_post_draft_entry").method_direct_trigger()
+        self.assertEqual(verified.state, "posted")
+
+    def test_a_customers_invoices_count_together_for_the_threshold(self):
+        """Structuring: invoices of 1,000 each for an unverified customer; the second within
+        the company's KYC period (30 days) is refused, one dated outside it counts no more.
+        A verified customer's post as before."""
+        self.verify(self.partner, False)
+        self.assertEqual(self.company_a.stablecoin_kyc_period_days, 30)
+        first = self.clerk_invoice(1000.0)
+        self.assertEqual(first.state, "posted", "at the threshold, alone")
+        second = self.clerk_invoice(1000.0, post=False)
+        with self.assertRaisesRegex(UserError, r"within 30 days.*1,000\.00"):
+            second.with_user(self.clerk).action_post()
+        # Several drafts posted together (as the auto-post job does) count together too.
+        small = self.clerk_invoice(400.0, post=False) | self.clerk_invoice(400.0, post=False)
+        with self.assertRaisesRegex(UserError, "KYC"):
+            small.with_user(self.clerk)._post()
+        self.assertEqual(set(small.mapped("state")), {"draft"})
+        # The first invoice is now 40 days old: outside the period, it counts no more.
+        self.env.cr.execute(
+            "UPDATE account_move SET invoice_date = invoice_date - 40 WHERE id = %s", first.ids
+        )
+        first.invalidate_recordset(["invoice_date"])
+        second.with_user(self.clerk).action_post()
+        self.assertEqual(second.state, "posted")
+        self.verify(self.partner)
+        small.with_user(self.clerk)._post()
+        self.assertEqual(set(small.mapped("state")), {"posted"})
+
+    def test_a_receipt_counts_the_customers_other_invoices(self):
+        """Two invoices of 600 in the bank currency (they post: payable by bank) for an
+        unverified customer; a stablecoin receipt of one is held: 1,200 within 30 days."""
+        self.verify(self.partner, False)
+        usd = self.company_a.currency_id
+        self.clerk_invoice(600.0, usd)
+        invoice = self.clerk_invoice(600.0, usd)
+        tx_hash = self.pay(int(invoice._stablecoin_current_request().amount_units))
+        self.settle()
+        hold = self.assert_held(invoice, self.receipt_of(tx_hash), "kyc")
+        self.assertIn("within 30 days", hold.detail)
+
     def test_receipt_above_the_threshold_from_an_unverified_customer_is_held(self):
         invoice = self.clerk_invoice(1500.0)  # posted while the customer was verified
         self.verify(self.partner, False)
@@ -281,17 +342,58 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         self.settle()
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
 
+    def test_holds_and_the_list_change_only_through_their_paths(self):
+        """A compliance officer (or a system administrator) cannot forge a decision by
+        writing a hold, nor delist an address by writing the screening table or the list:
+        decisions go through the decision (reason, audit log), lists through an import."""
+        invoice = self.clerk_invoice(100.0)
+        tx_hash = self.pay(100_000_000, sender=self.listed_eth)
+        self.settle()
+        receipt = self.receipt_of(tx_hash)
+        hold = self.assert_held(invoice, receipt, "sanctions")
+        admin = self.company_user("scoin_cmp_sysadmin", "base.group_system", [self.company_a])
+        row = self.env["stablecoin.sanctions.address"].search(
+            [("address", "=", self.listed_eth.lower())]
+        )
+        for user in (self.officer, admin):
+            with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                hold.with_user(user).write(
+                    {
+                        "state": "released",
+                        "decision_reason": "forged",
+                        "decided_by_id": self.accountant.id,
+                    }
+                )
+            with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                row.with_user(user).write({"active": False})
+            with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                row.list_id.with_user(user).write({"published": "2030-01-01"})
+            with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                row.with_user(user).copy({"address": "0x" + "ab" * 20})
+        self.assertEqual((hold.state, row.active), ("held", True))
+        self.assertEqual(self.log_events(hold_id=hold.id), ["hold"])
+        # The officer's decision goes through, logged.
+        self.decide(hold, "release", "Funds traced to a licensed source.")
+        self.assertEqual((hold.state, hold.decided_by_id), ("released", self.officer))
+        self.assertEqual(self.log_events(hold_id=hold.id), ["hold", "release"])
+        self.assertEqual(receipt.state, "matched")
+
     # -- refunds and claims ------------------------------------------------------------------
-    def credit_note_to_a_listed_payer(self):
-        """A paid invoice whose payer OFAC has listed since, and its posted credit note (made
-        by the accountant)."""
+    def list_customer(self):
+        """OFAC lists the customer's address (the payer of the invoices)."""
+        self.env["stablecoin.sanctions.address"].create(
+            {"address": self.customer.lower(), "chain": "evm", "tickers": "ETH", "uid": "1"}
+        )
+
+    def credit_note_to_a_listed_payer(self, listed=True):
+        """A paid invoice whose payer OFAC has listed since (unless not ``listed``), and its
+        posted credit note (made by the accountant)."""
         invoice = self.clerk_invoice(30.0)
         self.pay(30_000_000)
         self.settle()
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
-        self.env["stablecoin.sanctions.address"].create(
-            {"address": self.customer.lower(), "chain": "evm", "tickers": "ETH", "uid": "1"}
-        )
+        if listed:
+            self.list_customer()
         reversal = Form(
             self.env["account.move.reversal"]
             .with_user(self.accountant)
@@ -333,6 +435,46 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         )
         refunds = credit_note.stablecoin_request_ids.filtered(lambda r: r.direction == "out")
         self.assertFalse(refunds)
+
+    def test_a_refund_sent_to_an_address_listed_since_its_confirmation_is_held(self):
+        """The refund's destination is screened again when the wallet's transfer is matched:
+        listed after the accountant confirmed it, the transfer is held, not booked, until a
+        compliance officer decides."""
+        credit_note = self.credit_note_to_a_listed_payer(listed=False)
+        credit_note.with_user(self.accountant).action_stablecoin_confirm_refund_address()
+        request = parse_erc20_transfer_uri(credit_note.stablecoin_refund_request_id.payment_uri)
+        self.list_customer()
+        credit_note.invalidate_recordset()
+        self.assertFalse(credit_note.stablecoin_refund_request_id, "no longer asked for")
+        self.assertFalse(credit_note.stablecoin_refund_confirmed)
+        # Sent all the same (the request was read before): held when seen.
+        tx_hash = self.chain.transfer(request.token, self.merchant, request.recipient, 30_000_000)
+        self.settle()
+        sent = self.receipt_of(tx_hash)
+        self.assertEqual(sent.state, "held")
+        self.assertFalse(sent.payment_id, "nothing booked while held")
+        self.assertEqual(credit_note.payment_state, "not_paid")
+        hold = sent.hold_ids
+        self.assertEqual(
+            (hold.subject, hold.kind, hold.address), ("refund", "sanctions", self.customer)
+        )
+        self.assertEqual(self.log_events(transfer_id=sent.id), ["screened_hit", "hold"])
+        self.decide(hold, "release", "Refund licensed by OFAC (licence 457).")
+        self.assertEqual(sent.state, "matched")
+        self.assertIn(credit_note.payment_state, ("paid", "in_payment"))
+
+    def test_a_refund_to_a_clear_address_is_screened_and_booked(self):
+        """The accountant's refund to a clear address is booked as before, its screening
+        logged."""
+        credit_note = self.credit_note_to_a_listed_payer(listed=False)
+        credit_note.with_user(self.accountant).action_stablecoin_confirm_refund_address()
+        request = parse_erc20_transfer_uri(credit_note.stablecoin_refund_request_id.payment_uri)
+        tx_hash = self.chain.transfer(request.token, self.merchant, request.recipient, 30_000_000)
+        self.settle()
+        sent = self.receipt_of(tx_hash)
+        self.assertEqual(sent.state, "matched")
+        self.assertIn(credit_note.payment_state, ("paid", "in_payment"))
+        self.assertEqual(self.log_events(transfer_id=sent.id), ["screened"])
 
     def test_claimed_payment_from_a_listed_sender_is_held(self):
         invoice = self.clerk_invoice(80.0)
@@ -428,6 +570,41 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         employee = new_test_user(self.env, login="scoin_cmp_employee", groups="base.group_user")
         with self.assertRaises(AccessError):
             self.partner.with_user(employee).read(["stablecoin_kyc_reference"])
+
+    def test_kyc_counts_per_company(self):
+        """Another company's accounting administrator verifies a contact both companies share
+        (no company): it counts for their company only, and is logged there. Here the customer
+        stays unverified (posting above the threshold refused) until this company's officer
+        verifies them, logged here."""
+        self.verify(self.partner, False)
+        self.assertFalse(self.partner.company_id, "a shared contact")
+        b_admin = self.company_user(
+            "scoin_cmp_b_admin", "account.group_account_manager", [self.company_b]
+        )
+        self.partner.with_user(b_admin).write(
+            {"stablecoin_kyc_verified": True, "stablecoin_kyc_reference": "B-ID-7"}
+        )
+        self.assertTrue(self.partner.with_company(self.company_b).stablecoin_kyc_verified)
+        self.assertFalse(self.partner.with_company(self.company_a).stablecoin_kyc_verified)
+        above = self.clerk_invoice(9000.0, post=False)
+        with self.assertRaisesRegex(UserError, "KYC"):
+            above.with_user(self.clerk).action_post()
+        Log = self.env["stablecoin.compliance.log"]
+        kyc = [("partner_id", "=", self.partner.id), ("event", "=", "kyc")]
+        in_b = Log.search([*kyc, ("company_id", "=", self.company_b.id)])
+        self.assertEqual((len(in_b), in_b.user_id), (1, b_admin))
+        self.assertIn("KYC verified: yes", in_b.detail)
+        in_a = Log.with_user(self.officer).search([*kyc, ("company_id", "=", self.company_a.id)])
+        self.assertIn("KYC verified: no", in_a[0].detail, "A's latest entry: still unverified")
+        # This company's officer verifies the customer here: posting goes through.
+        self.verify(self.partner)
+        self.assertIn("KYC verified: yes", Log.search([*kyc], limit=1).detail)
+        self.assertEqual(Log.search([*kyc], limit=1).company_id, self.company_a)
+        above.with_user(self.clerk).action_post()
+        self.assertEqual(above.state, "posted")
+        self.assertEqual(
+            self.partner.with_company(self.company_b).stablecoin_kyc_reference, "B-ID-7"
+        )
 
     def test_compliance_screens_open_for_the_officer(self):
         """The officer (billing rights plus the compliance group) sees the Compliance section;

@@ -5,6 +5,7 @@ says, and the optional Chainalysis provider behind the same screening call."""
 
 import base64
 import functools
+import re
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -34,16 +35,21 @@ class TestSanctionsList(TransactionCase):
         cls.billing = new_test_user(
             cls.env, login="scoin_sanctions_billing", groups="account.group_account_invoice"
         )
+        cls.officer = new_test_user(
+            cls.env,
+            login="scoin_sanctions_officer",
+            groups="stablecoin_compliance.group_stablecoin_compliance",
+        )
         cls.Lists = cls.env["stablecoin.sanctions.list"].with_user(cls.admin)
         cls.Addresses = cls.env["stablecoin.sanctions.address"]
 
-    def import_file(self, name, comments=None):
+    def import_file(self, name, comments=None, content=None):
         wizard = (
             self.env["stablecoin.sanctions.import"]
             .with_user(self.admin)
             .create(
                 {
-                    "file": base64.b64encode((DATA / name).read_bytes()),
+                    "file": base64.b64encode(content or (DATA / name).read_bytes()),
                     "file_name": name,
                     "comments_file": comments and base64.b64encode((DATA / comments).read_bytes()),
                 }
@@ -90,6 +96,11 @@ class TestSanctionsList(TransactionCase):
 
         newer = self.import_file("sdn_advanced_new.xml")
         self.assertNotEqual(newer, first)
+        # One of four delisted at once: applied once a compliance officer confirms it.
+        self.assertEqual((newer.state, newer.removed_count), ("pending", 1))
+        self.assertEqual(self.screen(DELISTED), "hit", "the current list screens meanwhile")
+        newer.with_user(self.officer).action_confirm()
+        self.assertEqual((newer.state, newer.confirmed_by_id), ("done", self.officer))
         self.assertEqual((newer.added_count, newer.removed_count), (1, 1))
         self.assertEqual(
             self.listed(),
@@ -139,6 +150,18 @@ class TestSanctionsList(TransactionCase):
         url = f"http://127.0.0.1:{server.server_address[1]}/sdn_advanced_new.xml"
         params = self.env["ir.config_parameter"].sudo()
         params.set_param("stablecoin_wallet.sanctions_list_url", url)
+        # Plain http: refused, unless to this machine with the development switch on.
+        with self.assertLogs("odoo.addons.stablecoin_compliance", level="WARNING") as logs:
+            self.assertFalse(self.env["stablecoin.sanctions.list"]._cron_refresh())
+        self.assertIn("https", logs.output[0])
+        params.set_param("stablecoin_compliance.sanctions_list_loopback_http", "1")
+        # Bigger than the size cap: refused, as it streams.
+        params.set_param("stablecoin_compliance.sanctions_list_max_bytes", "1000")
+        with self.assertLogs("odoo.addons.stablecoin_compliance", level="WARNING") as logs:
+            self.assertFalse(self.env["stablecoin.sanctions.list"]._cron_refresh())
+        self.assertIn("larger than", logs.output[0])
+        self.assertFalse(self.Lists.search([]))
+        params.set_param("stablecoin_compliance.sanctions_list_max_bytes", False)
         record = self.env["stablecoin.sanctions.list"]._cron_refresh()
         self.assertEqual(
             (record.source, record.url, str(record.published)), ("download", url, "2025-06-17")
@@ -165,3 +188,50 @@ class TestSanctionsList(TransactionCase):
             stub.failing = False
             stub.configure(self.env, api_key="wrong")
             self.assertEqual(self.screen(NEWLY_LISTED), "unavailable")
+
+    def test_plain_http_elsewhere_is_refused_even_with_the_switch(self):
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("stablecoin_compliance.sanctions_list_loopback_http", "1")
+        for url in ("http://example.com/sdn_advanced.xml", "ftp://127.0.0.1/sdn.xml"):
+            params.set_param("stablecoin_wallet.sanctions_list_url", url)
+            with self.assertLogs("odoo.addons.stablecoin_compliance", level="WARNING") as logs:
+                self.assertFalse(self.env["stablecoin.sanctions.list"]._cron_refresh())
+            self.assertIn("https", logs.output[0])
+        settings = self.env["res.config.settings"].with_user(self.admin)
+        with self.assertRaisesRegex(UserError, "Sanctions List URL"):
+            settings.create(
+                {"stablecoin_sanctions_list_url": "http://example.com/sdn.xml"}
+            ).execute()
+
+    def test_an_older_list_is_refused(self):
+        self.import_file("sdn_advanced_new.xml")
+        before = self.listed()
+        with self.assertRaisesRegex(UserError, "older than"):
+            self.import_file("sdn_advanced_old.xml")
+        self.assertEqual(self.listed(), before)
+        self.assertEqual(self.Lists.search_count([]), 1)
+
+    def test_a_list_delisting_many_waits_for_a_compliance_officer(self):
+        """A near-empty list (its date newer, its addresses gone) delists nothing until a
+        compliance officer confirms it; the confirmation is logged in every company."""
+        first = self.import_file("sdn_advanced_old.xml")
+        content = (DATA / "sdn_advanced_old.xml").read_bytes()
+        emptied = re.sub(rb"<DistinctParty .*?</DistinctParty>", b"", content, flags=re.DOTALL)
+        emptied = emptied.replace(b"<Month>3</Month>", b"<Month>4</Month>")
+        pending = self.import_file("emptied.xml", content=emptied)
+        self.assertNotEqual(pending, first)
+        self.assertEqual((pending.state, pending.removed_count), ("pending", 4))
+        self.assertEqual(len(self.listed()), 4, "nothing delisted yet")
+        self.assertEqual(self.screen(LISTED_ETH), "hit")
+        for user in (self.billing, self.admin):
+            with self.assertRaises(AccessError):
+                pending.with_user(user).action_confirm()
+        self.assertEqual(pending.state, "pending")
+        pending.with_user(self.officer).action_confirm()
+        self.assertEqual(pending.state, "done")
+        self.assertFalse(self.listed())
+        self.assertEqual(self.screen(LISTED_ETH), "clear")
+        logs = self.env["stablecoin.compliance.log"].search([("event", "=", "sanctions_list")])
+        self.assertEqual(set(logs.company_id), set(self.env["res.company"].search([])))
+        self.assertEqual(logs.user_id, self.officer)
+        self.assertIn("4 delisted", logs[0].detail)

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_datetime
 
 from odoo.addons.stablecoin_wallet.chain import InvalidAddress, format_units
+from odoo.addons.stablecoin_wallet.chain.secret import looks_like_secret
 
 # When this server process may next look at asking for a scan of a network, per (database,
 # network): the polls of open invoice pages in between cost no query. The scan itself is asked
@@ -226,6 +227,14 @@ class AccountMove(models.Model):
         kept in the 0x form the receipts' senders are in (the constraint above then checks
         it paid). The token is the one given with it, else the credit note's."""
         address = vals.get("stablecoin_refund_address")
+        if looks_like_secret(address):
+            # Never repeated in the error (it reaches the server's log).
+            raise ValidationError(
+                self.env._(
+                    "Refund To: this looks like a private key or a recovery phrase, not an "
+                    "address; it was not kept."
+                )
+            )
         if not isinstance(address, str) or address.strip().startswith("0x"):
             return vals
         token = (
@@ -627,6 +636,8 @@ class AccountMove(models.Model):
 
     # -- posting and validation ------------------------------------------------------------------
     def _post(self, soft=True):
+        # Here, not in action_post: Odoo's auto-post job (and other code) calls _post only.
+        self._stablecoin_check_before_post()
         stablecoin = self.filtered(lambda m: m.stablecoin_token_id and m.is_sale_document())
         for move in stablecoin:
             move._stablecoin_check_postable()
@@ -767,10 +778,6 @@ class AccountMove(models.Model):
     def _stablecoin_tokens(self):
         """The tokens this invoice may be paid with."""
         return self.stablecoin_token_ids | self.stablecoin_token_id
-
-    def action_post(self):
-        self._stablecoin_check_before_post()
-        return super().action_post()
 
     def _stablecoin_check_before_post(self):
         """Hook: raise a :class:`UserError` to refuse posting these moves. Here nothing is

@@ -160,6 +160,10 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
             credit_note.stablecoin_refund_address = self.chain.accounts[8]
         with self.assertRaisesRegex(ValidationError, "did not pay"), self.env.cr.savepoint():
             credit_note.stablecoin_refund_address = stranger  # sent to a paid invoice: no payer
+        key = "0x" + "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+        with self.assertRaisesRegex(ValidationError, "private key") as refused:
+            credit_note.stablecoin_refund_address = key
+        self.assertNotIn(key[2:], str(refused.exception), "the key is not repeated")
         bait = self.env["stablecoin.transfer"].search([("sender", "=", stranger)])
         self.assertEqual(bait.state, "unmatched", "an accountant decides, not the matcher")
         credit_note.action_stablecoin_confirm_refund_address()

@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from .address import to_checksum_address
+from .address import InvalidAddress, to_checksum_address
 from .eip681 import build_erc20_transfer_uri
+from .secret import looks_like_secret
 from .tron import from_tron_address, to_tron_address, tron_tx_id
 
 # Tron mainnet, the only Tron network Trust Wallet knows (SLIP-44 coin type 195).
@@ -67,6 +68,13 @@ class ChainFamily:
         """An address typed in this family's form, in the 0x form kept (EIP-55); raises
         :class:`~.address.InvalidAddress` with the reason. ``hex_ok``: a 0x text is accepted
         too (data files give contracts in the 0x form)."""
+        if looks_like_secret(text):
+            # Never repeated (the error reaches the server's log): the key is compromised.
+            raise InvalidAddress(
+                "this looks like a private key or a recovery phrase, not an address; it was "
+                "not kept. Enter the wallet's public address, and consider the key exposed: "
+                "move its funds to a new wallet."
+            )
         if hex_ok and isinstance(text, str) and text.strip().startswith("0x"):
             return to_checksum_address(text)
         return self._parse_native(text)

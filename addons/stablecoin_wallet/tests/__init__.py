@@ -12,3 +12,4 @@ from . import test_chain_tron_address
 from . import test_chain_units
 from . import test_chain_watch
 from . import test_chain_deposit
+from . import test_chain_secret

@@ -1,7 +1,9 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
 from .common import ANVIL_XPUB, StablecoinChainMixin
 
@@ -139,3 +141,61 @@ class TestStablecoinPeg(TransactionCase):
             {"name": "2026-01-01", "currency_id": usdc.id, "rate": 1.10, "company_id": company.id}
         )
         self.assertEqual(usdc._get_rates(company, date)[usdc.id], 1.10)
+
+
+@tagged("post_install", "-at_install")
+class TestPrivateKeyAsAddress(HttpCase):
+    """An accounting administrator pastes the wallet's private key (or recovery phrase) as its
+    address: refused, with an error naming the field that does not repeat it, and the key is
+    nowhere in the server's log."""
+
+    KEY = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+    PHRASE = "test test test test test test test test test test test junk"
+
+    def call_create(self, vals):
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {
+                "model": "stablecoin.wallet",
+                "method": "create",
+                "args": [vals],
+                "kwargs": {},
+            },
+        }
+        response = self.url_open(
+            "/web/dataset/call_kw/stablecoin.wallet/create",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()
+
+    def test_a_private_key_is_refused_and_never_logged(self):
+        new_test_user(self.env, login="scoin_key_admin", groups="account.group_account_manager")
+        self.authenticate("scoin_key_admin", "scoin_key_admin")
+        for secret, vals in (
+            (self.KEY, {"name": "Pasted key", "address": self.KEY}),
+            ("0x" + self.KEY, {"name": "Pasted key", "display_address": "0x" + self.KEY}),
+            (self.PHRASE, {"name": "Pasted phrase", "address": self.PHRASE}),
+        ):
+            # At the server's log level (info; at debug, Odoo logs every call's arguments, a
+            # password as well).
+            with self.assertLogs("odoo", level="INFO") as logs:
+                answer = self.call_create(vals)
+            error = answer["error"]["data"]
+            self.assertEqual(error["name"], "odoo.exceptions.ValidationError")
+            self.assertIn("Receiving address", error["message"])
+            self.assertNotIn(secret, json.dumps(answer))
+            self.assertNotIn(self.KEY[:16], json.dumps(answer))
+            self.assertIn("Receiving address", "\n".join(logs.output), "the refusal is logged")
+            self.assertNotIn(self.KEY[:16], "\n".join(logs.output))
+            self.assertNotIn("test test test", "\n".join(logs.output))
+        self.assertFalse(self.env["stablecoin.wallet"].search([("name", "like", "Pasted")]))
+        # The public address is taken as before.
+        answer = self.call_create(
+            {"name": "Public", "address": "0x000000000000000000000000000000000000dead"}
+        )
+        self.assertIn("result", answer, answer.get("error", {}).get("data", {}).get("message"))
+        wallet = self.env["stablecoin.wallet"].browse(answer["result"])
+        self.assertEqual(wallet.address, "0x000000000000000000000000000000000000dEaD")
