@@ -60,6 +60,23 @@ class ResPartner(models.Model):
         self.ensure_one()
         return self.with_company(company).stablecoin_kyc_verified
 
+    def action_stablecoin_kyc_verify(self):
+        """The identity check of this customer, for the current company (a dialog)."""
+        self.ensure_one()
+        self._stablecoin_check_kyc_editor()
+        self._stablecoin_check_kyc_scope()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Identity check"),
+            "res_model": "stablecoin.kyc.verification",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": self.id,
+                "default_reference": self.stablecoin_kyc_reference,
+            },
+        }
+
     def _stablecoin_kyc_editor(self):
         return self.env.su or any(self.env.user.has_group(group) for group in KYC_EDITORS)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.stablecoin_compliance.tests.chainalysis_stub import ChainalysisStub
@@ -634,3 +634,80 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         self.assertIn(
             "compliance_log_ids", receipt.get_views([(False, "form")])["views"]["form"]["arch"]
         )
+
+
+# The officer on the customer's form (read-only to them: they may not edit contacts): the
+# Compliance tab, *Record identity check*, a document reference, *Confirm*.
+RECORD_IDENTITY_CHECK = """
+(async () => {
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    const find = async (selector) => {
+        for (let i = 0; i < 100; i++) {
+            const element = document.querySelector(selector);
+            if (element) { return element; }
+            await sleep(100);
+        }
+        throw new Error('not found: ' + selector);
+    };
+    try {
+        const tab = [...document.querySelectorAll('.o_notebook .nav-link')].find(
+            (link) => link.textContent.trim() === 'Compliance');
+        if (!tab) { throw new Error('no Compliance tab'); }
+        tab.click();
+        (await find('button[name="action_stablecoin_kyc_verify"]')).click();
+        const input = await find('.modal div[name="reference"] input');
+        input.value = 'PASSPORT-77';
+        input.dispatchEvent(new Event('input', {bubbles: true}));
+        input.dispatchEvent(new Event('change', {bubbles: true}));
+        await sleep(200);
+        (await find('.modal button[name="action_confirm"]')).click();
+        for (let i = 0; i < 100 && document.querySelector('.modal'); i++) { await sleep(100); }
+        if (document.querySelector('.modal')) { throw new Error('the dialog stayed open'); }
+        console.log('test successful');
+    } catch (error) {
+        console.error(error.message);
+    }
+})();
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestKycInPractice(StablecoinInvoiceMixin, HttpCase):
+    """A compliance officer (no right to edit contacts, as the README's roles) verifies a
+    customer's identity from the customer's form, in chromium; the billing clerk then posts
+    the invoice above the threshold."""
+
+    def test_the_officer_records_an_identity_check_from_the_customers_form(self):
+        officer = self.company_user(
+            "scoin_kyc_officer",
+            "stablecoin_compliance.group_stablecoin_compliance",
+            [self.env.company],
+        )
+        clerk = self.company_user(
+            "scoin_kyc_clerk", "account.group_account_invoice", [self.env.company]
+        )
+        customer = self.env["res.partner"].create({"name": "New big customer"})
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            customer.with_user(officer).write({"name": "renamed"})  # a read-only form
+        self.browser_js(
+            f"/odoo/action-base.action_partner_form/{customer.id}",
+            RECORD_IDENTITY_CHECK,
+            login="scoin_kyc_officer",
+            ready="!!document.querySelector('.o_form_view .o_notebook')",
+        )
+        self.assertTrue(customer.stablecoin_kyc_verified)
+        self.assertEqual(customer.stablecoin_kyc_reference, "PASSPORT-77")
+        self.assertEqual(customer.stablecoin_kyc_user_id, officer)
+        log = self.env["stablecoin.compliance.log"].search(
+            [("partner_id", "=", customer.id), ("event", "=", "kyc")]
+        )
+        self.assertEqual((len(log), log.user_id), (1, officer))
+        invoice = self.invoice_as(clerk, 5000.0, post=False, partner_id=customer.id)
+        invoice.with_user(clerk).action_post()
+        self.assertEqual(invoice.state, "posted")
+        # A verification needs its evidence; a billing clerk records none.
+        wizard = self.env["stablecoin.kyc.verification"].with_user(officer)
+        with self.assertRaisesRegex(ValidationError, "^Document Reference"):
+            wizard.create({"partner_id": customer.id, "reference": " "}).action_confirm()
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            customer.with_user(clerk).action_stablecoin_kyc_verify()
