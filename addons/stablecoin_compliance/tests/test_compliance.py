@@ -90,6 +90,8 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         self.assertFalse(receipt.payment_id, "nothing posted while held")
         self.assertEqual(invoice.payment_state, "not_paid")
         self.assertEqual(invoice.stablecoin_payment_status, "on_hold")
+        # Nothing more is asked meanwhile: no QR code, no URI, no Pay Now stablecoin option.
+        self.assertFalse(invoice.stablecoin_payment_uri)
         hold = receipt.hold_ids
         self.assertEqual((hold.kind, hold.state, hold.move_id), (kind, "held", invoice))
         return hold
