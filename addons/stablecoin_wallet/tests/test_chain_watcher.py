@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timezone
 
-from odoo.tests import TransactionCase, tagged
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL
 
 from .common import StablecoinChainMixin
@@ -146,6 +147,28 @@ class TestChainWatcher(StablecoinChainMixin, TransactionCase):
         self.env["stablecoin.network"]._cron_scan()
         self.assertEqual(self.network.health, "ok")
         self.assertEqual(len(self.transfers()), 1)
+
+    def test_scan_now_by_a_system_administrator(self):
+        """*Scan now* works for an administrator who is not the superuser; accounting users,
+        who may not change networks, cannot run it (nor mark the network failing)."""
+        admin = new_test_user(self.env, login="scoin_sysadmin", groups="base.group_system")
+        self.assertFalse(admin._is_superuser())
+        self.pay(2_000_000)
+        self.assertTrue(self.network.with_user(admin).action_scan_now())
+        self.assertEqual(self.network.health, "ok", self.network.last_error)
+        self.assertEqual(len(self.transfers()), 1)
+        self.assertEqual(self.transfers().create_uid, admin)
+        self.pay(3_000_000)
+        for login, group in (
+            ("scoin_clerk", "account.group_account_invoice"),
+            ("scoin_accountant", "account.group_account_user"),
+            ("scoin_acc_admin", "account.group_account_manager"),
+        ):
+            user = new_test_user(self.env, login=login, groups=group)
+            with self.subTest(group), self.assertRaises(AccessError):
+                self.network.with_user(user).action_scan_now()
+            self.assertEqual((self.network.health, self.network.error_count), ("ok", 0))
+        self.assertEqual(len(self.transfers()), 1, "nothing scanned by them")
 
     def test_dead_rpc_marks_the_network_failing_and_backs_off(self):
         self.network.rpc_url = "http://127.0.0.1:9"
