@@ -273,8 +273,9 @@ class StablecoinTransfer(models.Model):
         Rows of one transaction may trade log indices (re-included one log later or earlier)
         and (network, tx, log index) is unique at every row written: the rows holding a wanted
         place first step aside to a negative log index (``-id``, never a log's), then the moved
-        ones take their places. A row left aside is of a replaced block whose transaction no
-        longer makes its transfer: it stays there, and its block's check reverts it."""
+        ones take their places. A row left aside is of a replaced block whose re-included
+        transaction no longer makes its transfer: it keeps the negative index (a seen one is
+        then reverted by its block's check)."""
         wanted = {
             (row.tx_hash, vals["log_index"]) for row, vals in moves if "log_index" in vals
         } | set(needed)
