@@ -31,7 +31,8 @@ Invariants (checked by ``tests/test_settlement.py``):
   balances (below), an exchange line is never zero, a loss is a debit and a gain a credit.
   Paying more never settles less.
 * :func:`split_payment`: ``settled + shortfall == due`` and ``0 <= settled <= due``; both have
-  at most the invoice currency's decimals; ``extra_units > 0`` only when nothing is short.
+  at most the invoice currency's decimals; ``extra_units > 0`` only when nothing is short;
+  with nothing due, ``extra_units == paid_units`` (a receipt is never income by default).
 * :func:`cross_currency_lines`: the payment's journal entry balances, exactly (to
   ``comp_decimals``), when ``paid_company`` and ``extra_company`` are amounts of the company
   currency (at most ``comp_decimals`` places)::
@@ -142,6 +143,9 @@ def split_payment(paid_units, requested_units, due, inv_decimals):
 
     ``requested_units`` ``None`` or ``<= 0`` means no request (the model: no quote): the
     receipt is taken as the amount asked, so it settles ``due`` with no extra.
+
+    ``due`` 0 (paid already, e.g. by the first of two identical sends): nothing is settled
+    and all of ``paid_units`` is extra, the customer's credit, whatever was requested.
     """
     paid_units = _int(paid_units, "paid_units")
     if paid_units < 0:
@@ -153,6 +157,8 @@ def split_payment(paid_units, requested_units, due, inv_decimals):
     if due < 0:
         raise ValueError("due must be >= 0")
     due_minor = _minor(due, inv_decimals, "due")
+    if not due_minor:
+        return due, _from_minor(0, inv_decimals), paid_units
     if paid_units >= requested_units:
         return due, _from_minor(0, inv_decimals), paid_units - requested_units
     settled_minor = _div_half_up(due_minor * paid_units, requested_units)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_is_zero
 
 from odoo.addons.stablecoin_wallet.chain import block_datetime, from_units
 from odoo.addons.stablecoin_wallet.chain.abi import decode_uint, encode_call
@@ -162,10 +163,26 @@ class StablecoinAttestation(models.Model):
                     "amount": -sign * transfer.amount,
                 }
             )
+        # Transfers are booked rounded down to the cent (`_booked_amount`): the sub-cent rests
+        # of those in the ledger stay on chain, unbooked.
+        booked = Transfer.search(common + [("payment_id.move_id.line_ids", "in", ledger_lines.ids)])
+        rounding = sum(
+            (1 if transfer.direction == "in" else -1)
+            * (transfer.amount - transfer.payment_id.amount)
+            for transfer in booked
+        )
+        if not float_is_zero(rounding, precision_digits=self.token_id.decimals):
+            lines.append(
+                {
+                    "kind": "rounding",
+                    "label": self.env._("Sub-cent remainders of booked transfers"),
+                    "amount": rounding,
+                }
+            )
         chain = float(self._tokens(chain_units))
         explained = sum(line["amount"] for line in lines if line["kind"] != "address")
         difference = self.currency_id.round(chain - ledger)
-        unexplained = self.currency_id.round(difference - explained)
+        unexplained = self.currency_id.round(chain - ledger - explained)
         if not self.currency_id.is_zero(unexplained):
             lines.append(
                 {"kind": "unknown", "label": self.env._("Unknown movements"), "amount": unexplained}
@@ -179,7 +196,10 @@ class StablecoinAttestation(models.Model):
                 "ledger_balance": ledger,
                 "difference": difference,
                 "unexplained": unexplained,
-                "state": "agrees" if self.currency_id.is_zero(difference) else "differs",
+                # Agrees: the chain holds what the ledger says, but for the sub-cent rests.
+                "state": "agrees"
+                if self.currency_id.is_zero(chain - ledger - rounding)
+                else "differs",
                 "line_ids": [fields.Command.create(vals) for vals in lines],
             }
         )
@@ -207,6 +227,7 @@ class StablecoinAttestationLine(models.Model):
             ("unposted", "Receipt not posted"),
             ("outgoing", "Transfer out not posted"),
             ("later", "Posted after the block"),
+            ("rounding", "Sub-cent remainders"),
             ("unknown", "Unknown movements"),
         ],
         required=True,

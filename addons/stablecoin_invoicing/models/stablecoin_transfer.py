@@ -8,8 +8,9 @@ from psycopg2.errors import TransactionRollbackError
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, mute_logger, split_every
+from odoo.tools import SQL, float_round, mute_logger, split_every
 
+from odoo.addons.stablecoin_wallet.chain import from_units
 from odoo.addons.stablecoin_wallet.jobs import run_batches
 from odoo.addons.stablecoin_wallet.locking import try_lock_row
 
@@ -387,10 +388,11 @@ class StablecoinTransfer(models.Model):
             # their day, not what an old quote promised; any difference stays open.
             asked, asked_for = request._units_for(invoice, due, token, date), None
         fee, fee_account, fee_label = self._fees_withheld(invoice, date)
+        booked = self._booked_amount(invoice)
         plan = arithmetic.plan(
             due=_exact(due, inv_cur),
             due_company=_exact(sum(receivable.mapped("amount_residual")), comp_cur),
-            paid_units=int(self.amount_units),
+            paid_units=self._token_units(booked),
             token_decimals=token.decimals,
             requested_units=asked,
             requested_for=asked_for,
@@ -412,6 +414,7 @@ class StablecoinTransfer(models.Model):
         )
         return {
             "date": date,
+            "amount": booked,
             "write_offs": self._write_off_vals(invoice, plan, fee_account, fee_label),
             "receivable": receivable,
         }
@@ -450,16 +453,55 @@ class StablecoinTransfer(models.Model):
 
     def _invoice_payment_vals(self, invoice, settlement):
         return self._payment_vals(
-            invoice.commercial_partner_id, invoice.company_id, settlement["write_offs"]
+            invoice.commercial_partner_id,
+            invoice.company_id,
+            settlement["write_offs"],
+            amount=settlement["amount"],
         )
+
+    def _booked_amount(self, invoice=None):
+        """What this transfer books (and credits its customer), never more than the chain
+        moved: its exact amount rounded DOWN to its currency's precision (0.015 USDC books
+        0.01, not 0.02).
+
+        Paying ``invoice``, the receipts of that invoice in this currency booked before count
+        with it: the total booked becomes the total received rounded down, so that the
+        sub-cent rests of instalments add up to the cent they make (39.999999 books 39.99, a
+        last unit then 0.01). What stays unbooked, less than a cent, remains in the wallet;
+        the attestation names it (`stablecoin.attestation`, "Sub-cent remainders")."""
+        self.ensure_one()
+        currency = self.currency_id
+        earlier = self.browse()
+        if invoice:
+            earlier = invoice.stablecoin_transfer_ids.filtered(
+                lambda t: (
+                    t != self
+                    and t.state == "matched"
+                    and t.payment_id
+                    and t.currency_id == currency
+                )
+            )
+        units = int(self.amount_units) + sum(int(t.amount_units) for t in earlier)
+        received = float_round(
+            float(from_units(units, self.token_id.decimals)),
+            precision_rounding=currency.rounding,
+            rounding_method="DOWN",
+        )
+        return max(0.0, currency.round(received - sum(earlier.payment_id.mapped("amount"))))
+
+    def _token_units(self, amount):
+        """``amount`` (of this transfer's currency) in token units."""
+        decimals = self.token_id.decimals
+        return int(Decimal(f"{amount:.{decimals}f}").scaleb(decimals))
 
     def _booking_date(self):
         """The payment's date: the block's day (UTC), or today for a block without a time."""
         return (self.block_time and self.block_time.date()) or fields.Date.context_today(self)
 
-    def _payment_vals(self, partner, company, write_offs=(), payment_type="inbound"):
+    def _payment_vals(self, partner, company, write_offs=(), payment_type="inbound", amount=None):
         """The one shape of every payment of a transfer: in the wallet's journal for its
-        token, in the token's currency, memo the transaction hash."""
+        token, in the token's currency, memo the transaction hash; of ``amount`` (None: the
+        transfer's, rounded down: :meth:`_booked_amount`)."""
         journal = self.wallet_id._journal_for(self.token_id)
         if not journal:
             raise UserError(
@@ -474,7 +516,7 @@ class StablecoinTransfer(models.Model):
             "payment_type": payment_type,
             "partner_type": "customer",
             "partner_id": partner.id,
-            "amount": self.currency_id.round(self.amount),
+            "amount": self._booked_amount() if amount is None else amount,
             "currency_id": self.currency_id.id,
             "journal_id": journal.id,
             "company_id": company.id,
@@ -611,7 +653,8 @@ class StablecoinTransfer(models.Model):
         partner = self.company_id.partner_id
         company = self.company_id
         date = self._booking_date()
-        balance = self.currency_id._convert(self.amount, company.currency_id, company, date)
+        amount = self._booked_amount()
+        balance = self.currency_id._convert(amount, company.currency_id, company, date)
         return self._manual_payment(
             partner,
             write_offs=[
@@ -620,7 +663,7 @@ class StablecoinTransfer(models.Model):
                     "account_id": account.id,
                     "partner_id": partner.id,
                     "currency_id": self.currency_id.id,
-                    "amount_currency": -self.amount,
+                    "amount_currency": -amount,
                     "balance": -balance,
                 }
             ],

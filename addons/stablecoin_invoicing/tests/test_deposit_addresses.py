@@ -65,7 +65,12 @@ class TestDepositAddresses(DepositWalletMixin, TransactionCase):
         self.assertEqual(invoice.stablecoin_address, address)
         self.assertEqual(invoice._stablecoin_current_request().amount_units, "40000000")
         self.pay(39_999_999, to=address)  # an exchange's withdrawal, a unit short
-        self.pay(1, to=address)
+        self.settle()
+        # Never credited more than received: 39.99 booked, the cent left is asked.
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertAlmostEqual(invoice.amount_residual, 0.01)
+        self.assertEqual(invoice._stablecoin_current_request().amount_units, "10000")
+        self.pay(10_000, to=address)
         self.settle()
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(set(invoice.stablecoin_transfer_ids.mapped("bound_by")), {"address"})

@@ -340,6 +340,45 @@ class TestFiatPricing(StablecoinInvoiceMixin, HttpCase):
             -sum(second._stablecoin_credit_lines().mapped("amount_residual_currency")), 10.0
         )
 
+    def test_a_second_identical_payment_is_the_customers_credit(self):
+        """A double send on an EUR invoice (both before the matcher runs): the second receipt
+        finds nothing due, so all of it is the customer's credit (receivable), never exchange
+        income; the invoice shows overpaid, as a USDC invoice paid over does."""
+        receivable = self.partner.property_account_receivable_id
+        company = self.env.company
+        for wallet in (self.hd_wallet, self.wallet):
+            with self.subTest(wallet=wallet.kind):
+                invoice = self.eur_invoice(100.0, wallet=wallet)
+                units = int(invoice.stablecoin_request_id.amount_units)
+                self.assertEqual(units, 120_000_000)
+                self.pay(units, to=invoice.stablecoin_address)
+                self.pay(units, to=invoice.stablecoin_address)  # the same again
+                self.settle()
+                first, second = invoice.stablecoin_transfer_ids.sorted("id")
+                self.assertEqual((first.state, second.state), ("matched", "matched"))
+                self.assertEqual(invoice.payment_state, "paid")
+                # The first: 120 USDC (120 USD) for 100 EUR booked at 1.10 (110 USD).
+                lines = self.lines_by_account(first.payment_id)
+                self.assertEqual(lines[receivable], -110.0)
+                self.assertEqual(lines[company.income_currency_exchange_account_id], -10.0)
+                # The second: nothing was due, all of it is owed back to the customer.
+                lines = self.lines_by_account(second.payment_id)
+                self.assertEqual(lines[receivable], -120.0)
+                self.assertNotIn(company.income_currency_exchange_account_id, lines)
+                credit = second.payment_id.move_id.line_ids.filtered(
+                    lambda line: line.account_id == receivable
+                )
+                self.assertFalse(credit.reconciled)
+                self.assertEqual(credit.amount_residual_currency, -120.0)
+                self.assertEqual(credit.partner_id, self.partner.commercial_partner_id)
+                self.assertEqual(invoice.stablecoin_payment_status, "overpaid")
+
+    def lines_by_account(self, payment):
+        lines = {}
+        for line in payment.move_id.line_ids:
+            lines[line.account_id] = lines.get(line.account_id, 0.0) + line.balance
+        return lines
+
     def test_payment_after_quote_expiry_is_paid_late(self):
         invoice = self.eur_invoice(100.0)
         old = invoice.stablecoin_request_id

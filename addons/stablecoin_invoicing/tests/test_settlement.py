@@ -54,6 +54,10 @@ def places_of(value):
         (59_999_999, 100_000_000, "100.00", "60.00", "40.00", 0),
         (60, None, "100.00", "100.00", "0.00", 0),  # no request: the receipt is the amount
         (60, 0, "100.00", "100.00", "0.00", 0),
+        # Nothing due (paid already): all of it is paid over, requested or not.
+        (60, 60, "0.00", "0.00", "0.00", 60),
+        (60, 0, "0.00", "0.00", "0.00", 60),
+        (60, None, "0.00", "0.00", "0.00", 60),
     ],
 )
 def test_split_payment_examples(paid, requested, due, settled, shortfall, extra):
@@ -101,7 +105,9 @@ def test_split_payment_invariants(paid, requested, due_minor, places):
     assert 0 <= settled <= due
     assert places_of(settled) <= places and places_of(shortfall) <= places
     asked = paid if not requested else requested
-    if paid >= asked:
+    if not due:
+        assert (settled, shortfall, extra) == (0, 0, paid)  # nothing owed: all paid over
+    elif paid >= asked:
         assert (settled, shortfall, extra) == (due, 0, paid - asked)
     else:
         assert extra == 0
@@ -471,6 +477,28 @@ def test_plan_across_currencies():
         settlement.WriteOff(settlement.TOLERANCE, Decimal("44.00"), Decimal("44.00")),
         settlement.WriteOff(settlement.EXCHANGE_LOSS, Decimal("1.00"), Decimal("1.00")),
     )
+
+
+def test_plan_of_a_receipt_when_nothing_is_due_is_all_credit():
+    # A second identical send on a paid EUR invoice: no exchange line, the whole receipt is
+    # extra (the payment's receivable counterpart: the customer's credit).
+    convert = Converter(
+        {INVOICE: Fraction(10), TOKEN: Fraction(12), COMPANY: Fraction(12)},
+        dict.fromkeys((INVOICE, TOKEN, COMPANY), 2),
+    )
+    for due in ("0.00", "-5.00"):
+        args = plan_args(
+            due=Decimal(due),
+            due_company=Decimal(due),
+            paid_units=120_000_000,
+            requested_units=120_000_000,
+            requested_for=Decimal("100.00"),
+            same_currency=False,
+            convert=convert,
+        )
+        got = settlement.plan(**args)
+        assert (got.settled, got.shortfall, got.extra_units) == (0, 0, 120_000_000)
+        assert got.write_offs == ()
 
 
 @pytest.mark.parametrize(

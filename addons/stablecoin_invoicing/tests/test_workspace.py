@@ -147,6 +147,46 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
         )
         self.assertIn(out_tx, pdf.decode())
 
+    def test_a_sub_cent_receipt_is_credited_rounded_down_and_still_attested(self):
+        """0.015 USDC received credits 0.01, never 0.02: the half cent stays in the wallet
+        unbooked (a cent currency cannot hold it) and the attestation names it and agrees."""
+        invoice = self.make_invoice(1.0, wallet=self.hd_wallet)
+        self.pay(15_000, to=invoice.stablecoin_address)
+        self.settle()
+        receipt = invoice.stablecoin_transfer_ids
+        self.assertEqual((receipt.state, receipt.amount), ("matched", 0.015))  # above the dust
+        self.assertEqual(receipt.payment_id.amount, 0.01)
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertAlmostEqual(invoice.amount_residual, 0.99)
+        # The same again: the two half cents make a cent, booked with the second (0.03 in all).
+        self.pay(15_000, to=invoice.stablecoin_address)
+        self.settle()
+        receipts = invoice.stablecoin_transfer_ids.sorted("id")
+        self.assertEqual(receipts.mapped("payment_id.amount"), [0.01, 0.02])
+        self.assertAlmostEqual(invoice.amount_residual, 0.97)
+        # On the shared address, booked by hand: as credit, or as other income.
+        account = self.env["account.account"].create(
+            {"name": "Other income", "code": "799901", "account_type": "income_other"}
+        )
+        for mode, values in (
+            ("credit", {"partner_id": self.partner.id}),
+            ("income", {"account_id": account.id}),
+        ):
+            self.pay(15_000)
+            self.settle()
+            transfer = self.transfers(state="unmatched")
+            self.wizard(transfer, mode=mode, **values)
+            lines = transfer.payment_id.move_id.line_ids
+            self.assertEqual(transfer.payment_id.amount, 0.01, mode)
+            self.assertEqual(sorted(b for b in lines.mapped("balance") if b), [-0.01, 0.01], mode)
+        attestation = self.attest()
+        self.assertEqual((attestation.chain_balance, attestation.ledger_balance), (0.03, 0.02))
+        rounding = attestation.line_ids.filtered(lambda l: l.kind == "rounding")
+        self.assertEqual(len(rounding), 1)
+        self.assertAlmostEqual(rounding.amount, 0.01)  # 2 x 0.005, shown to the cent
+        self.assertEqual(attestation.unexplained, 0.0)
+        self.assertEqual(attestation.state, "agrees")
+
     def test_refund_goes_to_the_original_payer_not_the_last_sender(self):
         invoice = self.make_invoice(25.0, wallet=self.hd_wallet)
         self.pay(25_000_000, to=invoice.stablecoin_address)

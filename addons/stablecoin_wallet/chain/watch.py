@@ -187,9 +187,11 @@ class Placement:
     log_index: int | None = None
 
 
-def placement_in(receipt, key):
+def placement_in(receipt, key, taken=()):
     """The :class:`Placement` in ``receipt`` of the transfer ``key`` (token contract, sender,
-    recipient as checksum addresses, amount as decimal text)."""
+    recipient as checksum addresses, amount as decimal text): its log found by content, never
+    by its former log index, skipping the log indices in ``taken`` (placed already: two
+    identical transfers of one transaction take one log each)."""
     log_index = None
     for log in receipt.get("logs") or []:
         try:
@@ -197,7 +199,7 @@ def placement_in(receipt, key):
         except MalformedLog:
             continue
         found = TransferKey(decoded.token, decoded.sender, decoded.recipient, str(decoded.amount))
-        if found == key:
+        if found == key and decoded.log_index not in taken:
             log_index = decoded.log_index
             break
     return Placement(int(receipt["blockNumber"], 16), receipt["blockHash"].lower(), log_index)

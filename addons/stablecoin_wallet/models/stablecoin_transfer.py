@@ -184,10 +184,12 @@ class StablecoinTransfer(models.Model):
                 [("network_id", "=", network.id), ("tx_hash", "in", [t.tx_hash for t in transfers])]
             )
         }
-        # A reorganisation may re-include a transaction at another log index: its rows by hash.
+        # A reorganisation may re-include a transaction at other log indices: its rows by
+        # hash, each taken by one transfer at most.
         by_tx = {}
         for record in existing.values():
             by_tx.setdefault(record.tx_hash, []).append(record)
+        moves = []
         # Read once what each row needs of its token and address (not 20,000 times).
         tokens = {
             contract: (token.id, token.currency_id.id or None, token.decimals, token._dust_units())
@@ -206,22 +208,26 @@ class StablecoinTransfer(models.Model):
             if not token or not address:
                 continue
             record = existing.get((transfer.tx_hash, transfer.log_index))
-            if not record:
-                record = self._moved_by_reorg(by_tx, transfer, token[0])
+            if record and record.block_hash == transfer.block_hash:
+                continue  # recorded already, at this very place
+            # In another block, the same transaction re-included after a reorganisation: its
+            # row is found by what it moved (its log index may have changed with the
+            # transactions before it, and another row may have had this one), never by
+            # (transaction, log index).
+            record = self._moved_by_reorg(by_tx, transfer, token[0])
             if record:
-                if record.block_hash != transfer.block_hash:
-                    # The same transaction, re-included in another block after a reorg (its
-                    # log index may have changed with the transactions before it).
-                    del existing[(record.tx_hash, record.log_index)]
-                    record.write(
+                by_tx[record.tx_hash].remove(record)
+                moves.append(
+                    (
+                        record,
                         {
                             "block_number": transfer.block_number,
                             "block_hash": transfer.block_hash,
                             "log_index": transfer.log_index,
                             "state": watch.reincluded_state(record.state),
-                        }
+                        },
                     )
-                    existing[(record.tx_hash, record.log_index)] = record
+                )
                 continue
             depth = watch.depth(transfer.block_number, head) if head else 0
             final = (
@@ -253,9 +259,37 @@ class StablecoinTransfer(models.Model):
                     "block_time": block_datetime(transfer.block_time) if final else None,
                 }
             )
+        self._relocate(network, moves, [(v["tx_hash"], v["log_index"]) for v in to_create])
         records = self._insert(to_create)
         records._on_recorded()
         return records
+
+    @api.model
+    def _relocate(self, network, moves, needed=()):
+        """Move rows of re-included transactions to their new places: ``moves`` is
+        [(row, vals)], the vals holding the row's new ``log_index`` (none: its log was not
+        found); ``needed``: the (tx hash, log index) of rows about to be inserted.
+
+        Rows of one transaction may trade log indices (re-included one log later or earlier)
+        and (network, tx, log index) is unique at every row written: the rows holding a wanted
+        place first step aside to a negative log index (``-id``, never a log's), then the moved
+        ones take their places. A row left aside is of a replaced block whose re-included
+        transaction no longer makes its transfer: it keeps the negative index (a seen one is
+        then reverted by its block's check)."""
+        wanted = {
+            (row.tx_hash, vals["log_index"]) for row, vals in moves if "log_index" in vals
+        } | set(needed)
+        if not wanted:
+            return
+        holders = self.search(
+            [("network_id", "=", network.id), ("tx_hash", "in", list({tx for tx, _ in wanted}))]
+        ).filtered(lambda row: (row.tx_hash, row.log_index) in wanted)
+        for row in holders:
+            row.log_index = -row.id
+        holders.flush_recordset(["log_index"])
+        for row, vals in moves:
+            row.write(vals)
+        self.browse([row.id for row, _vals in moves]).flush_recordset()
 
     @api.model
     def _moved_by_reorg(self, by_tx, transfer, token_id):
@@ -410,6 +444,7 @@ class StablecoinTransfer(models.Model):
         )
         blocks = client.blocks(accepted.mapped("block_number"))
         hashes = {number: block and block[0] for number, block in blocks.items()}
+        moves, placed = [], {}
         for transfer in accepted:
             number = transfer.block_number
             verdict = self._judge_block(client, number, transfer.block_hash, hashes.get(number))
@@ -422,8 +457,13 @@ class StablecoinTransfer(models.Model):
                 verdict = watch.judge_receipt(receipts)
             if verdict is watch.Verdict.MOVED:
                 # Re-included in another block: same transfer, new place (and perhaps another
-                # log index: the rescan must find it as this row, not a new receipt).
-                transfer.write(transfer._placement_in(receipts[0]))
+                # log index: the rescan must find it as this row, not a new receipt). Moved
+                # together at the end: rows of one transaction may trade log indices.
+                taken = placed.setdefault(transfer.tx_hash, set())
+                vals = transfer._placement_in(receipts[0], taken)
+                if "log_index" in vals:
+                    taken.add(vals["log_index"])
+                moves.append((transfer, vals))
                 continue
             if verdict is not watch.Verdict.GONE:
                 continue  # absent once, then there: unknown, ask again later
@@ -441,6 +481,7 @@ class StablecoinTransfer(models.Model):
             transfer.message_post(body=evidence)
             transfer._on_deep_reorg(previous, evidence)
             network._rewind_to(number)
+        self._relocate(network, moves)
         return accepted
 
     @api.model
@@ -461,13 +502,15 @@ class StablecoinTransfer(models.Model):
             verdict = watch.judge_block(recorded, answers)
         return verdict
 
-    def _placement_in(self, receipt):
-        """This transfer's block and log index in ``receipt`` (a re-inclusion)."""
+    def _placement_in(self, receipt, taken=()):
+        """This transfer's block and log index in ``receipt`` (a re-inclusion), its log found
+        by content among those whose index is not in ``taken`` (no ``log_index`` when none
+        is)."""
         self.ensure_one()
         key = watch.TransferKey(
             self.token_id.contract_address, self.sender, self.recipient, self.amount_units
         )
-        placement = watch.placement_in(receipt, key)
+        placement = watch.placement_in(receipt, key, taken)
         vals = {"block_number": placement.block_number, "block_hash": placement.block_hash}
         if placement.log_index is not None:
             vals["log_index"] = placement.log_index

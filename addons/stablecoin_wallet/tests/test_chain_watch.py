@@ -255,3 +255,11 @@ def test_placement_of_a_reincluded_transfer():
     # Its log not found (the receipt's logs are not ours): the block only.
     assert placement_in(receipt(logs=logs[:3]), key) == Placement(0x1234, OTHER, None)
     assert placement_in({"blockNumber": "0x1", "blockHash": OTHER}, key).log_index is None
+
+
+def test_identical_transfers_of_one_transaction_take_one_log_each():
+    logs = [transfer_log(1_000_000, 6), transfer_log(1_000_000, 7)]
+    key = TransferKey(TOKEN, PAYER, MERCHANT, "1000000")
+    assert placement_in(receipt(logs=logs), key).log_index == 6
+    assert placement_in(receipt(logs=logs), key, taken={6}).log_index == 7
+    assert placement_in(receipt(logs=logs), key, taken={6, 7}).log_index is None

@@ -2,9 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timezone
 
-from odoo.tests import TransactionCase, tagged
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL
 
+from ..chain.abi import encode_call
 from .common import StablecoinChainMixin
 from .rpc_proxy import RpcProxy
 
@@ -93,6 +95,90 @@ class TestChainWatcher(StablecoinChainMixin, TransactionCase):
         self.assertEqual(self.transfers(), transfer, "nothing re-created by the rescan")
         self.assertEqual(transfer.state, "reverted")
 
+    # -- a transaction with two receipts, re-included at other log indices ------------------
+    def send_two_receipts(self, amounts=(100_000_000, 50_000_000)):
+        """One transaction paying the merchant 100 then 50 USDC (two Transfer logs); returns
+        its hash and how to send it again (same hash) in a reorganisation."""
+        self.chain.mint(self.usdc, self.customer, sum(amounts))
+        tx_hash = self.chain.transfer_batch(
+            self.usdc, self.customer, [(self.merchant, amount) for amount in amounts]
+        )
+        tx = self.chain.rpc("eth_getTransactionByHash", tx_hash)
+        replay = {key: tx[key] for key in ("from", "to", "input", "nonce")}
+        return tx_hash, replay
+
+    def reorg(self, tx_hash, replay, after_another):
+        """Replace the blocks from the one holding ``tx_hash`` on; re-include it in the
+        first new block, after another transaction's Transfer log or first."""
+        mined = self.chain.rpc("eth_getTransactionReceipt", tx_hash)
+        depth = self.chain.block_number() - int(mined["blockNumber"], 16) + 1
+        other = {
+            "from": self.chain.accounts[0],
+            "to": self.usdc,
+            "input": encode_call(
+                "mint(address,uint256)", ["address", "uint256"], [self.chain.accounts[5], 7]
+            ),
+        }
+        sends = [[other, 0], [replay, 0]] if after_another else [[replay, 0]]
+        self.chain.rpc("anvil_reorg", depth, sends)
+        again = self.chain.rpc("eth_getTransactionReceipt", tx_hash)
+        self.assertNotEqual(again["blockHash"], mined["blockHash"])
+        return [int(log["logIndex"], 16) for log in again["logs"]]
+
+    def assert_receipts(self, tx_hash, indices, amounts=(100_000_000, 50_000_000)):
+        """The transaction's rows: 100 then 50 USDC at ``indices``, live, none twice."""
+        rows = self.transfers().filtered(lambda t: t.tx_hash == tx_hash).sorted("log_index")
+        self.assertEqual(
+            [(row.log_index, int(row.amount_units)) for row in rows],
+            list(zip(indices, amounts, strict=True)),
+        )
+        self.assertNotIn("reverted", rows.mapped("state"))
+        self.assertEqual(sum(rows.mapped("amount")), sum(amounts) / 10**6)
+        receipt = self.chain.rpc("eth_getTransactionReceipt", tx_hash)
+        self.assertEqual(set(rows.mapped("block_hash")), {receipt["blockHash"].lower()})
+        return rows
+
+    def test_a_reincluded_transaction_one_log_later_keeps_its_two_receipts(self):
+        tx_hash, replay = self.send_two_receipts()
+        self.scan()
+        before = self.assert_receipts(tx_hash, [0, 1])
+        self.assertEqual(self.reorg(tx_hash, replay, after_another=True), [1, 2])
+        self.scan()
+        self.assertEqual(self.assert_receipts(tx_hash, [1, 2]), before, "the same rows")
+        self.mine_to_depth()
+        self.scan()
+        rows = self.assert_receipts(tx_hash, [1, 2])
+        self.assertEqual(set(rows.mapped("state")), {"confirmed"})
+        # And back, one log earlier (the other transaction gone).
+        self.assertEqual(self.reorg(tx_hash, replay, after_another=False), [0, 1])
+        self.mine_to_depth()
+        self.scan()
+        self.assertEqual(self.assert_receipts(tx_hash, [0, 1]), before)
+
+    def test_a_deep_reorg_moving_two_receipts_does_not_stop_the_watcher(self):
+        """Deeper than the confirmations (the accepted rows are re-placed by the settled
+        check, not the rescan): the rows trade log indices without breaking the unique key.
+        Two identical receipts of one transaction take one log each."""
+        for amounts in ((100_000_000, 50_000_000), (50_000_000, 50_000_000)):
+            tx_hash, replay = self.send_two_receipts(amounts)
+            # First seen after another transaction: logs 1 and 2.
+            self.assertEqual(self.reorg(tx_hash, replay, after_another=True), [1, 2])
+            self.mine_to_depth()
+            self.scan()
+            before = self.assert_receipts(tx_hash, [1, 2], amounts)
+            self.assertEqual(set(before.mapped("state")), {"confirmed"})
+            for after_another, indices in ((False, [0, 1]), (True, [1, 2])):
+                with self.subTest(amounts=amounts, indices=indices):
+                    self.chain.mine(self.network.confirmations_final + 2)
+                    self.scan()
+                    self.assertEqual(self.reorg(tx_hash, replay, after_another), indices)
+                    self.mine_to_depth()
+                    self.scan()  # health "ok": the scan did not fail
+                    self.scan()
+                    rows = self.assert_receipts(tx_hash, indices, amounts)
+                    self.assertEqual(rows, before, "the same rows")
+                    self.assertEqual(set(rows.mapped("state")), {"confirmed"})
+
     def test_a_scan_writes_the_cursor_not_the_network(self):
         """Transfers and requests reference the network's row: the watcher leaves it alone."""
         self.pay(1_000_000)
@@ -146,6 +232,28 @@ class TestChainWatcher(StablecoinChainMixin, TransactionCase):
         self.env["stablecoin.network"]._cron_scan()
         self.assertEqual(self.network.health, "ok")
         self.assertEqual(len(self.transfers()), 1)
+
+    def test_scan_now_by_a_system_administrator(self):
+        """*Scan now* works for an administrator who is not the superuser; accounting users,
+        who may not change networks, cannot run it (nor mark the network failing)."""
+        admin = new_test_user(self.env, login="scoin_sysadmin", groups="base.group_system")
+        self.assertFalse(admin._is_superuser())
+        self.pay(2_000_000)
+        self.assertTrue(self.network.with_user(admin).action_scan_now())
+        self.assertEqual(self.network.health, "ok", self.network.last_error)
+        self.assertEqual(len(self.transfers()), 1)
+        self.assertEqual(self.transfers().create_uid, admin)
+        self.pay(3_000_000)
+        for login, group in (
+            ("scoin_clerk", "account.group_account_invoice"),
+            ("scoin_accountant", "account.group_account_user"),
+            ("scoin_acc_admin", "account.group_account_manager"),
+        ):
+            user = new_test_user(self.env, login=login, groups=group)
+            with self.subTest(group), self.assertRaises(AccessError):
+                self.network.with_user(user).action_scan_now()
+            self.assertEqual((self.network.health, self.network.error_count), ("ok", 0))
+        self.assertEqual(len(self.transfers()), 1, "nothing scanned by them")
 
     def test_dead_rpc_marks_the_network_failing_and_backs_off(self):
         self.network.rpc_url = "http://127.0.0.1:9"

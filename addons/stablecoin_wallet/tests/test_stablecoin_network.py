@@ -116,3 +116,16 @@ class TestStablecoinNetwork(TransactionCase):
             self.env.cr.execute(query)
         self.env.invalidate_all()
         self.assertFalse(self.network.sudo().rpc_url)
+
+    def test_neutralize_clears_the_fallback_endpoints(self):
+        """Fallback endpoints may carry an API key too: a copy keeps none of them."""
+        from odoo.modules.neutralize import get_neutralization_queries
+
+        self.network.rpc_fallback_urls = "https://a.example/v2/key456\nhttps://b.example/key789"
+        self.assertEqual(len(self.network._rpc_urls()), 3)
+        self.env.flush_all()
+        for query in get_neutralization_queries(["stablecoin_wallet"]):
+            self.env.cr.execute(query)
+        self.env.invalidate_all()
+        self.assertFalse(self.network.sudo().rpc_fallback_urls)
+        self.assertEqual(self.network._rpc_urls(), [])

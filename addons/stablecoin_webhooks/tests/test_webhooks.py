@@ -559,6 +559,23 @@ class TestWebhooks(WebhookCase):
         self.assertFalse(self.enqueue())
         self.assertFalse(self.send())
 
+    def test_a_neutralized_copy_cannot_sign_as_the_original(self):
+        """The receivers trust the original's signing secrets: a copy gets a new one, so that
+        an endpoint reactivated there cannot send messages the receiver takes as genuine."""
+        from odoo.modules.neutralize import get_neutralization_queries
+
+        endpoint_sudo = self.endpoint.sudo()
+        endpoint_sudo.action_rotate_secret()
+        original = {endpoint_sudo.secret, endpoint_sudo.previous_secret}
+        self.env.flush_all()
+        for query in get_neutralization_queries(["stablecoin_webhooks"]):
+            self.env.cr.execute(query)
+        self.env.invalidate_all()
+        self.assertFalse(endpoint_sudo.previous_secret)
+        self.assertNotIn(endpoint_sudo.secret, original)
+        endpoint_sudo._check_secret()  # still a valid secret: the copy can be reactivated
+        self.assertFalse(set(endpoint_sudo._signing_secrets()) & original)
+
     def test_enqueue_refuses_an_unknown_event(self):
         with self.assertRaisesRegex(ValueError, "Unknown webhook event type"):
             self.enqueue(code="invoice.exploded")
