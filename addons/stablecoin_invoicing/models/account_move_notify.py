@@ -14,6 +14,7 @@ CUSTOMER_NOTICES = {
     "invoice.partially_paid": "stablecoin_invoicing.email_template_stablecoin_payment_partial",
     "invoice.paid": "stablecoin_invoicing.email_template_stablecoin_payment_paid",
     "invoice.overpaid": "stablecoin_invoicing.email_template_stablecoin_payment_overpaid",
+    "payment.unmatched": "stablecoin_invoicing.email_template_stablecoin_payment_unmatched",
 }
 
 

@@ -176,8 +176,42 @@ class StablecoinTransfer(models.Model):
         return (known | close)[:limit]
 
     def _set_unmatched(self, reason=None):
-        """To the accountants' queue, with the reason in words."""
+        """To the accountants' queue, with the reason in words; the payer is told when they
+        are known (:meth:`_tell_known_payer`)."""
         self.write({"state": "unmatched", "unmatched_reason": reason or self._why_unmatched()})
+        self._tell_known_payer()
+
+    def _tell_known_payer(self):
+        """A receipt of an amount nobody asked, on a shared address, from a wallet that paid
+        exactly one customer before: that customer is emailed (their latest open invoice on
+        this address), whose page counts it at a click (their claim binds as earlier payer)."""
+        for transfer in self.filtered(
+            lambda t: t.direction == "in" and t.sender and t.address_id.derivation_index < 0
+        ):
+            partners = self.search(
+                [
+                    ("sender", "=", transfer.sender),
+                    ("direction", "=", "in"),
+                    ("state", "=", "matched"),
+                    ("company_id", "=", transfer.company_id.id),
+                ]
+            ).move_id.commercial_partner_id
+            if len(partners) != 1 or not transfer.company_id.stablecoin_notify_customer:
+                continue
+            request = self.env["stablecoin.payment.request"].search(
+                [
+                    ("address_id", "=", transfer.address_id.id),
+                    ("state", "in", ("awaiting", "seen", "partial")),
+                    ("move_id.commercial_partner_id", "=", partners.id),
+                    ("move_id.state", "=", "posted"),
+                ],
+                order="id desc",
+                limit=1,
+            )
+            if request:
+                self.env["stablecoin.payment.notice"]._queue(
+                    request.move_id, "payment.unmatched", transfer
+                )
 
     def _why_unmatched(self):
         self.ensure_one()

@@ -309,6 +309,12 @@ class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
         self.pay(7_000_000, sender=self.chain.accounts[5])  # someone else's odd amount
         self.settle()
         self.assertEqual(second.payment_state, "not_paid")
+        # Told by email too (the page may be closed): the known wallet's transfer only.
+        self.env["stablecoin.payment.notice"]._cron_send()
+        told = second.message_ids.filtered(lambda m: "is it for" in (m.subject or ""))
+        self.assertEqual(len(told), 1)
+        self.assertIn("300.00 USDC", told.body)
+        self.assertIn(second.get_portal_url(), told.body)
         (notice,) = self.page(second).xpath("//*[hasclass('o_stablecoin_unmatched')]")
         self.assertIn("300.00 USDC", notice.text_content())
         form = notice.xpath(".//form")[0]
