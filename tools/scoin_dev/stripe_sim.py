@@ -118,20 +118,7 @@ class StripeOnrampSimulator:
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if self.path.startswith("/onramp/") and self.path.endswith("/pay"):
-                    session_id = self.path.split("/")[2]
-                    if session_id not in sim.sessions:
-                        return self._answer(404, {"error": {"message": "No such session"}})
-                    # A session is fulfilled once, as Stripe's: a double click pays once.
-                    with sim.lock:
-                        fresh = sim.sessions[session_id]["status"] == "initialized"
-                        if fresh:
-                            sim.sessions[session_id]["status"] = "requires_payment"
-                    if not fresh:
-                        return self._answer(409, "This session is already paid.", "text/plain")
-                    sim.pay(session_id)
-                    return self._answer(
-                        200, "Paid: the stablecoins are on their way.", "text/plain"
-                    )
+                    return self._answer(*sim.pay_once(self.path.split("/")[2]))
                 if self.headers.get("Authorization") != f"Bearer {sim.secret_key}":
                     return self._answer(401, {"error": {"message": "Invalid API Key provided"}})
                 if self.path != "/v1/crypto/onramp_sessions":
@@ -159,6 +146,20 @@ class StripeOnrampSimulator:
                 return self._answer(seen[1], seen[2])
 
         return Handler
+
+    def pay_once(self, session_id):
+        """The hosted page's *Pay*: (status, body, content type). A session is fulfilled once,
+        as Stripe's: a double click pays once."""
+        if session_id not in self.sessions:
+            return 404, {"error": {"message": "No such session"}}, "application/json"
+        with self.lock:
+            fresh = self.sessions[session_id]["status"] == "initialized"
+            if fresh:
+                self.sessions[session_id]["status"] = "requires_payment"
+        if not fresh:
+            return 409, "This session is already paid.", "text/plain"
+        self.pay(session_id)
+        return 200, "Paid: the stablecoins are on their way.", "text/plain"
 
     def hosted_page(self, session):
         details = session["transaction_details"]
