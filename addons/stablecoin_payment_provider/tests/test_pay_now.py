@@ -12,8 +12,9 @@ from odoo.tests import HttpCase, tagged
 from .common import StablecoinCheckoutMixin
 
 
-@tagged("post_install", "-at_install")
-class TestPayNow(StablecoinCheckoutMixin, HttpCase):
+class PayNowMixin(StablecoinCheckoutMixin):
+    """Pay Now on invoice pages, USDC (1:1 USD) and EUR at today's 1.20."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -49,6 +50,9 @@ class TestPayNow(StablecoinCheckoutMixin, HttpCase):
         invoice.action_post()
         return invoice
 
+
+@tagged("post_install", "-at_install")
+class TestPayNow(PayNowMixin, HttpCase):
     def stablecoin_option(self, invoice):
         """The Stablecoin option of the invoice page's *Pay Now* dialog, as a public visitor
         with the invoice's link sees it."""
@@ -262,7 +266,7 @@ CARD_BUTTON = """
 
 
 @tagged("post_install", "-at_install")
-class TestPayNowDialog(StablecoinCheckoutMixin, HttpCase):
+class TestPayNowDialog(PayNowMixin, HttpCase):
     """The dialog's *Pay* and *Or pay by card* buttons in chromium, for a USDC and a EUR invoice,
     by a visitor with the invoice's link, with the card on-ramp offered (as in the demo)."""
 
@@ -276,21 +280,6 @@ class TestPayNowDialog(StablecoinCheckoutMixin, HttpCase):
                 "stablecoin_stripe_api_url": "http://127.0.0.1:9",
                 "stablecoin_stripe_secret_key": "sk_test_unused",
                 "stablecoin_stripe_webhook_secret": "whsec_unused",
-            }
-        )
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "account_payment.enable_portal_payment", True
-        )
-        cls.env.company.stablecoin_token_ids = [Command.set(cls.token_usdc.ids)]
-        cls.eur = cls.env.ref("base.EUR")
-        cls.eur.active = True
-        cls.env["res.currency.rate"].search([("currency_id", "=", cls.eur.id)]).unlink()
-        cls.env["res.currency.rate"].create(
-            {
-                "name": fields.Date.today(),
-                "currency_id": cls.eur.id,
-                "rate": 1 / 1.20,
-                "company_id": cls.env.company.id,
             }
         )
 
@@ -309,20 +298,7 @@ class TestPayNowDialog(StablecoinCheckoutMixin, HttpCase):
         self.press_pay(self.make_invoice(25.0))
 
     def test_pay_in_the_dialog_leads_to_the_eur_invoices_card(self):
-        invoice = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.partner.id,
-                "currency_id": self.eur.id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {"product_id": self.product.id, "price_unit": 40.0, "tax_ids": []}
-                    )
-                ],
-            }
-        )
-        invoice.action_post()
-        self.press_pay(invoice)
+        self.press_pay(self.make_eur_invoice(40.0))
 
     def test_or_pay_by_card_in_the_dialog_posts_the_card_form(self):
         invoice = self.make_invoice(30.0)
