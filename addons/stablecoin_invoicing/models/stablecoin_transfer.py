@@ -157,11 +157,8 @@ class StablecoinTransfer(models.Model):
             ("payment_state", "in", ("not_paid", "partial")),
             ("company_id", "=", self.company_id.id),
         ]
-        earlier = self.search(
-            [("sender", "=", self.sender), ("state", "=", "matched"), ("id", "!=", self.id)]
-        )
         known = Move.search(
-            [*domain, ("commercial_partner_id", "in", earlier.partner_id.commercial_partner_id.ids)]
+            [*domain, ("commercial_partner_id", "in", self._known_sender_customers().ids)]
         )
         amount = self.amount or 0.0
         close = Move.search(
@@ -173,6 +170,15 @@ class StablecoinTransfer(models.Model):
             ]
         ).sorted(lambda m: abs(m.amount_residual - amount))
         return (known | close)[:limit]
+
+    def _known_sender_customers(self):
+        """The customers (commercial partners) whose invoices earlier receipts from this
+        receipt's sender paid."""
+        self.ensure_one()
+        earlier = self.search(
+            [("sender", "=", self.sender), ("state", "=", "matched"), ("id", "!=", self.id)]
+        )
+        return earlier.partner_id.commercial_partner_id
 
     def _set_unmatched(self, reason=None):
         """To the accountants' queue, with the reason in words."""
@@ -596,9 +602,10 @@ class StablecoinTransfer(models.Model):
         self.write({"state": "matched", "payment_id": payment.id})
         return payment
 
-    def _pay_invoices_manually(self, invoices):
-        """The same posted and reconciled payment the matcher makes, for chosen invoices."""
-        payment = self._manual_payment(invoices.commercial_partner_id)
+    def _pay_invoices_manually(self, invoices, write_offs=None):
+        """The same posted and reconciled payment the matcher makes, for chosen invoices;
+        ``write_offs``: its write-off lines (a difference the accountant marked as paid)."""
+        payment = self._manual_payment(invoices.commercial_partner_id, write_offs)
         self.move_id = invoices[:1]
         self._reconcile_as_paying(payment, self._open_receivable(invoices))
         return payment
