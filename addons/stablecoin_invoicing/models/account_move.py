@@ -5,7 +5,7 @@ import time
 from datetime import timedelta
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.stablecoin_wallet.chain import InvalidAddress, format_units
@@ -585,12 +585,17 @@ class AccountMove(models.Model):
             )
         today = fields.Date.context_today(self)
         if self.invoice_date_due and self.invoice_date_due < today:
-            raise ValidationError(
+            raise RedirectWarning(
                 self.env._(
                     "Due Date: %(date)s is in the past; a stablecoin payment request cannot "
-                    "be due before it is sent.",
-                    date=self.invoice_date_due,
-                )
+                    "be due before it is sent. Make it due today and post it with the button "
+                    "below, or set a Due Date (or Payment Terms) of today or later; to post it "
+                    "without a stablecoin payment request, clear its Accepted Tokens.",
+                    date=tools.format_date(self.env, self.invoice_date_due),
+                ),
+                self.env.ref("stablecoin_invoicing.account_move_action_stablecoin_due_today").id,
+                self.env._("Due Today and Post"),
+                {"active_model": self._name, "active_id": self.id, "active_ids": self.ids},
             )
         if token not in self.company_id._stablecoin_accepted_tokens():
             raise ValidationError(
@@ -601,6 +606,20 @@ class AccountMove(models.Model):
                 )
             )
         self.env["stablecoin.payment.request"]._wallet_for(self, token)
+
+    def _stablecoin_post_due_today(self):
+        """The way out of a past due date (see :meth:`_stablecoin_check_postable`): the draft
+        invoices become due today, with no payment terms, and are posted."""
+        self.check_access("write")
+        today = fields.Date.context_today(self)
+        late = self.filtered(
+            lambda move: move.state == "draft"
+            and move.invoice_date_due
+            and move.invoice_date_due < today
+        )
+        late.write({"invoice_payment_term_id": False, "invoice_date_due": today})
+        late.action_post()
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def _stablecoin_reject(self, reason):
         """The payer rejects the invoice (portal), with a reason the issuer sees."""

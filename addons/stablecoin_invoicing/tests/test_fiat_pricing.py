@@ -4,7 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from odoo import Command, fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import RedirectWarning, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
@@ -404,6 +404,39 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
         )
         self.assertIn("Paid", tracked.mapped("new_value_char"))
 
+    def test_a_past_due_date_offers_due_today_and_post(self):
+        """A clerk posts an invoice for last month's work: the warning names the Due Date,
+        says what to do, and its button makes the invoice due today and posts it."""
+        clerk = new_test_user(
+            self.env, login="scoin_backdated_clerk", groups="account.group_account_invoice"
+        )
+        invoice = self.invoice_as(
+            clerk,
+            100.0,
+            post=False,
+            invoice_date=fields.Date.today() - timedelta(days=30),
+            invoice_payment_term_id=self.env.ref("account.account_payment_term_15days").id,
+        )
+        with self.assertRaises(RedirectWarning) as caught:
+            invoice.with_user(clerk).action_post()
+        message, action_id, button, context = caught.exception.args
+        self.assertIn("Due Date", message)
+        self.assertIn("due today", message)
+        self.assertIn("Accepted Tokens", message)
+        self.assertEqual(button, "Due Today and Post")
+        self.assertEqual(invoice.state, "draft")
+        result = (
+            self.env["ir.actions.server"]
+            .browse(action_id)
+            .with_user(clerk)
+            .with_context(**context)
+            .run()
+        )
+        self.assertEqual(result["tag"], "soft_reload")
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.invoice_date_due, fields.Date.today())
+        self.assertTrue(invoice.stablecoin_request_id)
+
     def test_validation_errors_name_the_field(self):
         Move = self.env["account.move"]
 
@@ -423,7 +456,7 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
             draft(
                 invoice_line_ids=[Command.create({"name": "x", "price_unit": 0.0, "tax_ids": []})]
             ).action_post()
-        with self.assertRaisesRegex(ValidationError, "Due Date: .* in the past"):
+        with self.assertRaisesRegex(RedirectWarning, "Due Date: .* in the past"):
             draft(invoice_date_due=fields.Date.today() - timedelta(days=1)).action_post()
         with self.assertRaisesRegex(ValidationError, "Customer: "):
             invoice = draft()

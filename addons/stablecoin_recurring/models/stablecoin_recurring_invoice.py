@@ -3,7 +3,7 @@
 import logging
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.tools import format_date
 
 from odoo.addons.stablecoin_wallet.jobs import may_commit, run_batches
@@ -721,7 +721,8 @@ class StablecoinRecurringInvoice(models.Model):
             invoice=invoice._get_html_link(),
             date=invoice.stablecoin_recurring_date,
             what=what,
-            error=str(error),
+            # A warning with a way out (e.g. a past due date) reads as its message.
+            error=error.args[0] if isinstance(error, RedirectWarning) else str(error),
         )
         self.message_post(body=body)
 
