@@ -39,8 +39,16 @@ class AccountMove(models.Model):
         store=True,
         readonly=False,
         copy=False,
+        domain="[('id', 'in', stablecoin_wallet_token_ids)]",
         help="The tokens and networks the customer may pay this invoice with (the company's "
-        "accepted tokens by default).",
+        "accepted tokens by default): those a receiving wallet of the company accepts.",
+    )
+    stablecoin_wallet_token_ids = fields.Many2many(
+        "stablecoin.token",
+        "account_move_stablecoin_wallet_token_rel",
+        string="Tokens with a Wallet",
+        compute="_compute_stablecoin_wallet_token_ids",
+        help="The tokens a receiving wallet of the invoice's company accepts.",
     )
     stablecoin_token_id = fields.Many2one(
         "stablecoin.token",
@@ -309,11 +317,22 @@ class AccountMove(models.Model):
                 move.partner_bank_id = False
         return res
 
+    @api.depends("company_id")
+    def _compute_stablecoin_wallet_token_ids(self):
+        Wallet = self.env["stablecoin.wallet"]
+        for move in self:
+            wallets = Wallet.search([("company_id", "=", move.company_id.id)])
+            move.stablecoin_wallet_token_ids = wallets.token_ids.filtered("active")
+
     @api.depends("company_id", "move_type")
     def _compute_stablecoin_token_ids(self):
         for move in self:
             if move.move_type == "out_invoice" and move.state == "draft":
-                move.stablecoin_token_ids = move.company_id._stablecoin_accepted_tokens()
+                # Only what can be received: a token without a wallet is refused on posting.
+                move.stablecoin_token_ids = (
+                    move.company_id._stablecoin_accepted_tokens()
+                    & move.stablecoin_wallet_token_ids
+                )
 
     @api.depends("currency_id", "stablecoin_token_ids", "move_type")
     def _compute_stablecoin_token_id(self):

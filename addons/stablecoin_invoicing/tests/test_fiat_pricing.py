@@ -6,6 +6,7 @@ from decimal import Decimal
 from odoo import Command, fields
 from odoo.exceptions import RedirectWarning, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
 
@@ -403,6 +404,39 @@ class TestFiatPricing(StablecoinInvoiceMixin, TransactionCase):
             lambda t: t.field_id.name == "stablecoin_payment_status"
         )
         self.assertIn("Paid", tracked.mapped("new_value_char"))
+
+    def test_accepted_tokens_offer_only_tokens_a_wallet_receives(self):
+        """A token the company accepts but no wallet receives is not offered on the invoice
+        (it would only be refused at Confirm)."""
+        no_wallet = self.env.ref("stablecoin_wallet.stablecoin_token_usdc_base")
+        no_wallet.active = True
+        company = self.env.company
+        company.stablecoin_token_ids = self.wallet.token_ids | no_wallet
+        clerk = new_test_user(
+            self.env, login="scoin_tokens_clerk", groups="account.group_account_invoice"
+        )
+        Move = self.env["account.move"].with_user(clerk)
+        invoice = Move.create({"move_type": "out_invoice", "partner_id": self.partner.id})
+        self.assertNotIn(no_wallet, invoice.stablecoin_token_ids)
+        self.assertIn(self.token_usdc, invoice.stablecoin_token_ids)
+        domain = Move.fields_get(["stablecoin_token_ids"])["stablecoin_token_ids"]["domain"]
+        offered = (
+            self.env["stablecoin.token"]
+            .with_user(clerk)
+            .search(
+                safe_eval(
+                    domain,
+                    {"stablecoin_wallet_token_ids": invoice.stablecoin_wallet_token_ids.ids},
+                )
+            )
+        )
+        self.assertNotIn(no_wallet, offered)
+        self.assertIn(self.token_usdc, offered)
+        invoice.invoice_line_ids = [
+            Command.create({"name": "Consulting", "price_unit": 50.0, "tax_ids": []})
+        ]
+        invoice.action_post()  # posts: its token has a wallet
+        self.assertEqual(invoice.stablecoin_token_id, self.token_usdc)
 
     def test_a_past_due_date_offers_due_today_and_post(self):
         """A clerk posts an invoice for last month's work: the warning names the Due Date,
