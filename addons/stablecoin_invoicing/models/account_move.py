@@ -137,6 +137,21 @@ class AccountMove(models.Model):
         help="What the business is asked to send back (amount, URI), once an accountant "
         "confirmed the refund address: the watcher matches the wallet's transfer to it.",
     )
+    stablecoin_refund_amount_text = fields.Char(
+        compute="_compute_stablecoin_refund_payment", string="Refund Amount"
+    )
+    stablecoin_refund_uri = fields.Char(
+        compute="_compute_stablecoin_refund_payment",
+        string="Refund URI",
+        help="The refund as the business's wallet reads it (EVM: an EIP-681 URI; Tron: the "
+        "bare address): open it with the wallet, or scan its QR code.",
+    )
+    stablecoin_refund_qr = fields.Binary(
+        compute="_compute_stablecoin_refund_payment", string="Refund QR Code"
+    )
+    stablecoin_refund_wallet_link = fields.Char(
+        compute="_compute_stablecoin_refund_payment", string="Refund Wallet Link"
+    )
     stablecoin_refund_confirmed = fields.Boolean(
         compute="_compute_stablecoin_refund_request",
         string="Refund Address Confirmed",
@@ -280,6 +295,17 @@ class AccountMove(models.Model):
         others are held for a review. Here all may be (``stablecoin_compliance`` screens the
         address first)."""
         return self
+
+    @api.depends("stablecoin_refund_request_id")
+    def _compute_stablecoin_refund_payment(self):
+        """What the refund tab shows of the refund request: the amount in words, its URI,
+        QR code and wallet link."""
+        for move in self:
+            request = move.stablecoin_refund_request_id
+            move.stablecoin_refund_amount_text = request.amount_text
+            move.stablecoin_refund_uri = request.payment_uri
+            move.stablecoin_refund_qr = request.payment_qr
+            move.stablecoin_refund_wallet_link = request.wallet_link
 
     @api.depends(
         "stablecoin_request_ids.state",

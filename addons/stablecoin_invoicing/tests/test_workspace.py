@@ -1,5 +1,7 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, TransactionCase, tagged
@@ -269,6 +271,31 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
         self.assertIn(
             f"address={self.customer}", credit_note.stablecoin_refund_request_id.payment_uri
         )
+
+    def test_refund_tab_shows_the_amount_and_its_qr_code(self):
+        """The accountant pays the refund from the credit note's tab: its amount in words,
+        the QR code of the refund URI and a link to open it in the wallet."""
+        invoice = self.make_invoice(245.5)
+        self.pay(245_500_000)
+        self.settle()
+        credit_note = self.post_credit_note(invoice)
+        credit_note.with_user(self.accountant).action_stablecoin_confirm_refund_address()
+        as_accountant = credit_note.with_user(self.accountant)
+        self.assertEqual(as_accountant.stablecoin_refund_amount_text, "245.50 USDC")
+        uri = as_accountant.stablecoin_refund_uri
+        self.assertTrue(uri.startswith("ethereum:"), uri)
+        self.assertEqual(parse_erc20_transfer_uri(uri).amount, 245_500_000)
+        self.assertTrue(as_accountant.stablecoin_refund_qr)
+        arch = (
+            self.env["account.move"]
+            .with_user(self.accountant)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        tab = etree.fromstring(arch).xpath("//page[@name='stablecoin_refund']")[0]
+        shown = {field.get("name"): field.get("widget") for field in tab.iter("field")}
+        self.assertIn("stablecoin_refund_amount_text", shown)
+        self.assertEqual(shown["stablecoin_refund_qr"], "image")
+        self.assertIn("stablecoin_refund_uri", shown)
 
     def test_refund_end_to_end(self):
         invoice = self.make_invoice(30.0)
