@@ -356,8 +356,7 @@ class AccountMove(models.Model):
             if move.move_type == "out_invoice" and move.state == "draft":
                 # Only what can be received: a token without a wallet is refused on posting.
                 move.stablecoin_token_ids = (
-                    move.company_id._stablecoin_accepted_tokens()
-                    & move.stablecoin_wallet_token_ids
+                    move.company_id._stablecoin_accepted_tokens() & move.stablecoin_wallet_token_ids
                 )
 
     @api.depends("currency_id", "stablecoin_token_ids", "move_type")
@@ -658,9 +657,9 @@ class AccountMove(models.Model):
         self.check_access("write")
         today = fields.Date.context_today(self)
         late = self.filtered(
-            lambda move: move.state == "draft"
-            and move.invoice_date_due
-            and move.invoice_date_due < today
+            lambda move: (
+                move.state == "draft" and move.invoice_date_due and move.invoice_date_due < today
+            )
         )
         late.write({"invoice_payment_term_id": False, "invoice_date_due": today})
         late.action_post()

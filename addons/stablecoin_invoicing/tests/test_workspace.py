@@ -70,9 +70,9 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
         """The wizard as the accountant opens it from the receipt's *Match* button."""
         action = transfer.with_user(self.accountant).action_open_match_wizard()
         return Form(
-            self.env["stablecoin.match.wizard"].with_user(self.accountant).with_context(
-                **action["context"]
-            )
+            self.env["stablecoin.match.wizard"]
+            .with_user(self.accountant)
+            .with_context(**action["context"])
         )
 
     def still_due_notices(self, invoice):

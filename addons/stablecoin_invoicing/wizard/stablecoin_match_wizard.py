@@ -139,7 +139,7 @@ class StablecoinMatchWizard(models.TransientModel):
             values.get("transfer_id") or self.env.context.get("active_id")
         )
         values["transfer_id"] = transfer.id
-        if transfer:
+        if transfer.exists() and transfer.has_access("read"):
             values.update(self._suggested_values(transfer, values))
         return values
 
@@ -152,9 +152,11 @@ class StablecoinMatchWizard(models.TransientModel):
         transfer_sudo = transfer.sudo()
         likely = transfer_sudo._likely_invoices()
         claimed = transfer_sudo.suggested_move_id.filtered(
-            lambda move: move.state == "posted"
-            and move.payment_state in ("not_paid", "partial")
-            and move.company_id == transfer_sudo.company_id
+            lambda move: (
+                move.state == "posted"
+                and move.payment_state in ("not_paid", "partial")
+                and move.company_id == transfer_sudo.company_id
+            )
         )
         pick = claimed or (likely if len(likely) == 1 else likely.browse())
         if pick and not values.get("invoice_ids"):
@@ -250,13 +252,9 @@ class StablecoinMatchWizard(models.TransientModel):
         if self.payment_difference_handling != "reconcile" or not self.payment_difference:
             return []
         if not self.writeoff_account_id:
-            raise UserError(
-                self.env._("Write-off Account: choose where the difference is booked.")
-            )
+            raise UserError(self.env._("Write-off Account: choose where the difference is booked."))
         if self.company_id not in self.writeoff_account_id.company_ids:
-            raise UserError(
-                self.env._("Write-off Account: choose one of the receipt's company.")
-            )
+            raise UserError(self.env._("Write-off Account: choose one of the receipt's company."))
         company = self.company_id
         return [
             {
