@@ -580,15 +580,14 @@ class StablecoinTransfer(models.Model):
         self._reconcile_with(payment.with_context(**ctx), lines.with_context(**ctx))
 
     def action_open_match_wizard(self):
+        """The wizard, saved: its suggested invoices each have a button that picks it."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Match Receipt"),
-            "res_model": "stablecoin.match.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_transfer_id": self.id, "active_id": self.id},
-        }
+        wizard = (
+            self.env["stablecoin.match.wizard"]
+            .with_context(default_transfer_id=self.id, active_id=self.id)
+            .create({})
+        )
+        return wizard._reopen()
 
     def _manual_payment(self, partner, write_offs=None):
         """A posted payment of this receipt in the wallet's journal, for ``partner``."""

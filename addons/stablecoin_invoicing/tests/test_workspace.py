@@ -148,6 +148,26 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
         wizard.action_confirm()
         self.assertEqual(claimed.amount_residual, 1.5)
 
+    def test_a_suggested_invoice_is_picked_with_its_match_button(self):
+        near, nearer = self.make_invoice(40.5), self.make_invoice(40.0)
+        self.pay(39_000_000)  # two likely invoices: the accountant picks one in the list
+        self.settle()
+        receipt = self.transfers(state="unmatched")
+        action = receipt.with_user(self.accountant).action_open_match_wizard()
+        wizard = (
+            self.env["stablecoin.match.wizard"].with_user(self.accountant).browse(action["res_id"])
+        )
+        self.assertEqual(wizard.suggestion_ids.move_id, near | nearer)
+        self.assertFalse(wizard.invoice_ids)
+        line = wizard.suggestion_ids.filtered(lambda line: line.move_id == near)
+        again = line.action_pick()
+        self.assertEqual((again["res_model"], again["res_id"]), (wizard._name, wizard.id))
+        self.assertEqual(wizard.invoice_ids, near)
+        self.assertTrue(line.picked)
+        wizard.action_confirm()
+        self.assertEqual(near.amount_residual, 1.5)
+        self.assertEqual(nearer.payment_state, "not_paid")
+
     def test_the_wizard_credits_a_known_sender_to_their_customer(self):
         regular = self.make_invoice(10.0)
         self.pay(10_000_000)  # the customer pays from their usual address

@@ -32,6 +32,12 @@ class StablecoinMatchWizard(models.TransientModel):
         help="Open invoices of customers who paid from this address before, and open invoices "
         "whose amount due is within 5% of the receipt, closest first.",
     )
+    suggestion_ids = fields.One2many(
+        "stablecoin.match.wizard.line",
+        "wizard_id",
+        string="Suggestions",
+        help="The likely invoices, each with a button that picks it.",
+    )
     currency_id = fields.Many2one(related="transfer_id.currency_id")
     company_id = fields.Many2one(related="transfer_id.company_id")
     mode = fields.Selection(
@@ -143,6 +149,19 @@ class StablecoinMatchWizard(models.TransientModel):
             values.update(self._suggested_values(transfer, values))
         return values
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        # Saved as the Match button opens it: each likely invoice a line with its own button.
+        self.env["stablecoin.match.wizard.line"].create(
+            [
+                {"wizard_id": wizard.id, "move_id": move.id}
+                for wizard in wizards.filtered(lambda w: not w.suggestion_ids)
+                for move in wizard.suggested_invoice_ids
+            ]
+        )
+        return wizards
+
     @api.model
     def _suggested_values(self, transfer, values):
         """What the accountant most likely picks: the invoice a payer claimed this receipt for
@@ -245,6 +264,22 @@ class StablecoinMatchWizard(models.TransientModel):
         )
         return {"type": "ir.actions.act_window_close"}
 
+    def _reopen(self):
+        """This wizard again, as its *Match* button opened it."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Match Receipt"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_transfer_id": self.transfer_id.id,
+                "active_id": self.transfer_id.id,
+            },
+        }
+
     def _write_off_vals(self):
         """The payment's write-off line when the accountant marks the invoices fully paid, as
         Odoo's *Register Payment* books it."""
@@ -271,3 +306,30 @@ class StablecoinMatchWizard(models.TransientModel):
                 ),
             }
         ]
+
+
+class StablecoinMatchWizardLine(models.TransientModel):
+    """A likely invoice of the receipt, picked with one click."""
+
+    _name = "stablecoin.match.wizard.line"
+    _description = "Suggested Invoice of a Stablecoin Receipt"
+
+    wizard_id = fields.Many2one("stablecoin.match.wizard", required=True, ondelete="cascade")
+    move_id = fields.Many2one("account.move", string="Invoice", required=True, readonly=True)
+    partner_id = fields.Many2one(related="move_id.partner_id")
+    invoice_date_due = fields.Date(related="move_id.invoice_date_due")
+    amount_residual = fields.Monetary(related="move_id.amount_residual", string="Amount Due")
+    currency_id = fields.Many2one(related="move_id.currency_id")
+    picked = fields.Boolean(compute="_compute_picked")
+
+    @api.depends("wizard_id.invoice_ids")
+    def _compute_picked(self):
+        for line in self:
+            line.picked = line.move_id in line.wizard_id.invoice_ids
+
+    def action_pick(self):
+        """The accountant's *Pick*: this invoice is among those the receipt pays."""
+        self.ensure_one()
+        wizard = self.wizard_id
+        wizard.write({"mode": "invoices", "invoice_ids": [Command.link(self.move_id.id)]})
+        return wizard._reopen()
