@@ -5,7 +5,7 @@ import time
 from datetime import timedelta
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.tools import SQL, format_datetime
 
 from odoo.addons.stablecoin_wallet.chain import InvalidAddress, format_units
@@ -40,8 +40,16 @@ class AccountMove(models.Model):
         store=True,
         readonly=False,
         copy=False,
+        domain="[('id', 'in', stablecoin_wallet_token_ids)]",
         help="The tokens and networks the customer may pay this invoice with (the company's "
-        "accepted tokens by default).",
+        "accepted tokens by default): those a receiving wallet of the company accepts.",
+    )
+    stablecoin_wallet_token_ids = fields.Many2many(
+        "stablecoin.token",
+        "account_move_stablecoin_wallet_token_rel",
+        string="Tokens with a Wallet",
+        compute="_compute_stablecoin_wallet_token_ids",
+        help="The tokens a receiving wallet of the invoice's company accepts.",
     )
     stablecoin_token_id = fields.Many2one(
         "stablecoin.token",
@@ -129,6 +137,21 @@ class AccountMove(models.Model):
         string="Refund Request",
         help="What the business is asked to send back (amount, URI), once an accountant "
         "confirmed the refund address: the watcher matches the wallet's transfer to it.",
+    )
+    stablecoin_refund_amount_text = fields.Char(
+        compute="_compute_stablecoin_refund_payment", string="Refund Amount"
+    )
+    stablecoin_refund_uri = fields.Char(
+        compute="_compute_stablecoin_refund_payment",
+        string="Refund URI",
+        help="The refund as the business's wallet reads it (EVM: an EIP-681 URI; Tron: the "
+        "bare address): open it with the wallet, or scan its QR code.",
+    )
+    stablecoin_refund_qr = fields.Binary(
+        compute="_compute_stablecoin_refund_payment", string="Refund QR Code"
+    )
+    stablecoin_refund_wallet_link = fields.Char(
+        compute="_compute_stablecoin_refund_payment", string="Refund Wallet Link"
     )
     stablecoin_refund_confirmed = fields.Boolean(
         compute="_compute_stablecoin_refund_request",
@@ -282,6 +305,17 @@ class AccountMove(models.Model):
         address first)."""
         return self
 
+    @api.depends("stablecoin_refund_request_id")
+    def _compute_stablecoin_refund_payment(self):
+        """What the refund tab shows of the refund request: the amount in words, its URI,
+        QR code and wallet link."""
+        for move in self:
+            request = move.stablecoin_refund_request_id
+            move.stablecoin_refund_amount_text = request.amount_text
+            move.stablecoin_refund_uri = request.payment_uri
+            move.stablecoin_refund_qr = request.payment_qr
+            move.stablecoin_refund_wallet_link = request.wallet_link
+
     @api.depends(
         "stablecoin_request_ids.state",
         "stablecoin_request_ids.amount_due",
@@ -318,11 +352,21 @@ class AccountMove(models.Model):
                 move.partner_bank_id = False
         return res
 
+    @api.depends("company_id")
+    def _compute_stablecoin_wallet_token_ids(self):
+        Wallet = self.env["stablecoin.wallet"]
+        for move in self:
+            wallets = Wallet.search([("company_id", "=", move.company_id.id)])
+            move.stablecoin_wallet_token_ids = wallets.token_ids.filtered("active")
+
     @api.depends("company_id", "move_type")
     def _compute_stablecoin_token_ids(self):
         for move in self:
             if move.move_type == "out_invoice" and move.state == "draft":
-                move.stablecoin_token_ids = move.company_id._stablecoin_accepted_tokens()
+                # Only what can be received: a token without a wallet is refused on posting.
+                move.stablecoin_token_ids = (
+                    move.company_id._stablecoin_accepted_tokens() & move.stablecoin_wallet_token_ids
+                )
 
     @api.depends("currency_id", "stablecoin_token_ids", "move_type")
     def _compute_stablecoin_token_id(self):
@@ -658,12 +702,17 @@ class AccountMove(models.Model):
             )
         today = fields.Date.context_today(self)
         if self.invoice_date_due and self.invoice_date_due < today:
-            raise ValidationError(
+            raise RedirectWarning(
                 self.env._(
                     "Due Date: %(date)s is in the past; a stablecoin payment request cannot "
-                    "be due before it is sent.",
-                    date=self.invoice_date_due,
-                )
+                    "be due before it is sent. Make it due today and post it with the button "
+                    "below, or set a Due Date (or Payment Terms) of today or later; to post it "
+                    "without a stablecoin payment request, clear its Accepted Tokens.",
+                    date=tools.format_date(self.env, self.invoice_date_due),
+                ),
+                self.env.ref("stablecoin_invoicing.account_move_action_stablecoin_due_today").id,
+                self.env._("Due Today and Post"),
+                {"active_model": self._name, "active_id": self.id, "active_ids": self.ids},
             )
         if token not in self.company_id._stablecoin_accepted_tokens():
             raise ValidationError(
@@ -710,6 +759,20 @@ class AccountMove(models.Model):
         except UserError as stale:
             return stale.args[0]
         return False
+
+    def _stablecoin_post_due_today(self):
+        """The way out of a past due date (see :meth:`_stablecoin_check_postable`): the draft
+        invoices become due today, with no payment terms, and are posted."""
+        self.check_access("write")
+        today = fields.Date.context_today(self)
+        late = self.filtered(
+            lambda move: (
+                move.state == "draft" and move.invoice_date_due and move.invoice_date_due < today
+            )
+        )
+        late.write({"invoice_payment_term_id": False, "invoice_date_due": today})
+        late.action_post()
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def _stablecoin_reject(self, reason):
         """The payer rejects the invoice (portal), with a reason the issuer sees."""

@@ -158,11 +158,8 @@ class StablecoinTransfer(models.Model):
             ("payment_state", "in", ("not_paid", "partial")),
             ("company_id", "=", self.company_id.id),
         ]
-        earlier = self.search(
-            [("sender", "=", self.sender), ("state", "=", "matched"), ("id", "!=", self.id)]
-        )
         known = Move.search(
-            [*domain, ("commercial_partner_id", "in", earlier.partner_id.commercial_partner_id.ids)]
+            [*domain, ("commercial_partner_id", "in", self._known_sender_customers().ids)]
         )
         amount = self.amount or 0.0
         close = Move.search(
@@ -174,6 +171,15 @@ class StablecoinTransfer(models.Model):
             ]
         ).sorted(lambda m: abs(m.amount_residual - amount))
         return (known | close)[:limit]
+
+    def _known_sender_customers(self):
+        """The customers (commercial partners) whose invoices earlier receipts from this
+        receipt's sender paid."""
+        self.ensure_one()
+        earlier = self.search(
+            [("sender", "=", self.sender), ("state", "=", "matched"), ("id", "!=", self.id)]
+        )
+        return earlier.partner_id.commercial_partner_id
 
     def _set_unmatched(self, reason=None):
         """To the accountants' queue, with the reason in words; the payer is told when they
@@ -650,15 +656,14 @@ class StablecoinTransfer(models.Model):
         self._reconcile_with(payment.with_context(**ctx), lines.with_context(**ctx))
 
     def action_open_match_wizard(self):
+        """The wizard, saved: its suggested invoices each have a button that picks it."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Match Receipt"),
-            "res_model": "stablecoin.match.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_transfer_id": self.id, "active_id": self.id},
-        }
+        wizard = (
+            self.env["stablecoin.match.wizard"]
+            .with_context(default_transfer_id=self.id, active_id=self.id)
+            .create({})
+        )
+        return wizard._reopen()
 
     def _manual_payment(self, partner, write_offs=None):
         """A posted payment of this receipt in the wallet's journal, for ``partner``."""
@@ -672,9 +677,10 @@ class StablecoinTransfer(models.Model):
         self.write({"state": "matched", "payment_id": payment.id})
         return payment
 
-    def _pay_invoices_manually(self, invoices):
-        """The same posted and reconciled payment the matcher makes, for chosen invoices."""
-        payment = self._manual_payment(invoices.commercial_partner_id)
+    def _pay_invoices_manually(self, invoices, write_offs=None):
+        """The same posted and reconciled payment the matcher makes, for chosen invoices;
+        ``write_offs``: its write-off lines (a difference the accountant marked as paid)."""
+        payment = self._manual_payment(invoices.commercial_partner_id, write_offs)
         self.move_id = invoices[:1]
         self._reconcile_as_paying(payment, self._open_receivable(invoices))
         return payment

@@ -4,8 +4,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 from odoo import Command, fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
 
@@ -517,6 +518,72 @@ class TestFiatPricing(StablecoinInvoiceMixin, HttpCase):
         )
         self.assertIn("Paid", tracked.mapped("new_value_char"))
 
+    def test_accepted_tokens_offer_only_tokens_a_wallet_receives(self):
+        """A token the company accepts but no wallet receives is not offered on the invoice
+        (it would only be refused at Confirm)."""
+        no_wallet = self.env.ref("stablecoin_wallet.stablecoin_token_usdc_base")
+        no_wallet.active = True
+        company = self.env.company
+        company.stablecoin_token_ids = self.wallet.token_ids | no_wallet
+        clerk = new_test_user(
+            self.env, login="scoin_tokens_clerk", groups="account.group_account_invoice"
+        )
+        Move = self.env["account.move"].with_user(clerk)
+        invoice = Move.create({"move_type": "out_invoice", "partner_id": self.partner.id})
+        self.assertNotIn(no_wallet, invoice.stablecoin_token_ids)
+        self.assertIn(self.token_usdc, invoice.stablecoin_token_ids)
+        domain = Move.fields_get(["stablecoin_token_ids"])["stablecoin_token_ids"]["domain"]
+        offered = (
+            self.env["stablecoin.token"]
+            .with_user(clerk)
+            .search(
+                safe_eval(
+                    domain,
+                    {"stablecoin_wallet_token_ids": invoice.stablecoin_wallet_token_ids.ids},
+                )
+            )
+        )
+        self.assertNotIn(no_wallet, offered)
+        self.assertIn(self.token_usdc, offered)
+        invoice.invoice_line_ids = [
+            Command.create({"name": "Consulting", "price_unit": 50.0, "tax_ids": []})
+        ]
+        invoice.action_post()  # posts: its token has a wallet
+        self.assertEqual(invoice.stablecoin_token_id, self.token_usdc)
+
+    def test_a_past_due_date_offers_due_today_and_post(self):
+        """A clerk posts an invoice for last month's work: the warning names the Due Date,
+        says what to do, and its button makes the invoice due today and posts it."""
+        clerk = new_test_user(
+            self.env, login="scoin_backdated_clerk", groups="account.group_account_invoice"
+        )
+        invoice = self.invoice_as(
+            clerk,
+            100.0,
+            post=False,
+            invoice_date=fields.Date.today() - timedelta(days=30),
+            invoice_payment_term_id=self.env.ref("account.account_payment_term_15days").id,
+        )
+        with self.assertRaises(RedirectWarning) as caught:
+            invoice.with_user(clerk).action_post()
+        message, action_id, button, context = caught.exception.args
+        self.assertIn("Due Date", message)
+        self.assertIn("due today", message)
+        self.assertIn("Accepted Tokens", message)
+        self.assertEqual(button, "Due Today and Post")
+        self.assertEqual(invoice.state, "draft")
+        result = (
+            self.env["ir.actions.server"]
+            .browse(action_id)
+            .with_user(clerk)
+            .with_context(**context)
+            .run()
+        )
+        self.assertEqual(result["tag"], "soft_reload")
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.invoice_date_due, fields.Date.today())
+        self.assertTrue(invoice.stablecoin_request_id)
+
     def test_validation_errors_name_the_field(self):
         Move = self.env["account.move"]
 
@@ -536,7 +603,7 @@ class TestFiatPricing(StablecoinInvoiceMixin, HttpCase):
             draft(
                 invoice_line_ids=[Command.create({"name": "x", "price_unit": 0.0, "tax_ids": []})]
             ).action_post()
-        with self.assertRaisesRegex(ValidationError, "Due Date: .* in the past"):
+        with self.assertRaisesRegex(RedirectWarning, "Due Date: .* in the past"):
             draft(invoice_date_due=fields.Date.today() - timedelta(days=1)).action_post()
         with self.assertRaisesRegex(ValidationError, "Customer: "):
             invoice = draft()

@@ -1,5 +1,7 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, TransactionCase, tagged
@@ -12,6 +14,13 @@ from .common import StablecoinInvoiceMixin
 
 @tagged("post_install", "-at_install")
 class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.accountant = cls.company_user(
+            "scoin_match_accountant", "account.group_account_user", [cls.env.company]
+        )
+
     def transfers(self, **domain):
         return self.env["stablecoin.transfer"].search(
             [("network_id", "=", self.network.id)] + [(k, "=", v) for k, v in domain.items()]
@@ -56,6 +65,122 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
         self.assertNotIn(far, wizard.suggested_invoice_ids)
         self.assertEqual((wizard.amount_text, wizard.sender), ("39.00 USDC", self.customer))
         self.assertIn("exactly 39.00 USDC", wizard.unmatched_reason)
+
+    def accountant_wizard(self, transfer):
+        """The wizard as the accountant opens it from the receipt's *Match* button."""
+        action = transfer.with_user(self.accountant).action_open_match_wizard()
+        return Form(
+            self.env["stablecoin.match.wizard"]
+            .with_user(self.accountant)
+            .with_context(**action["context"])
+        )
+
+    def still_due_notices(self, invoice):
+        return invoice.message_ids.filtered(lambda m: "still due" in (m.subject or ""))
+
+    def test_the_wizard_marks_a_small_difference_fully_paid(self):
+        """99.99 of 100 matched by hand: the accountant writes the cent off, as Odoo's *Register
+        Payment* does, and the customer is not asked for 0.01 USDC."""
+        invoice = self.make_invoice(100.0)
+        self.pay(99_990_000)
+        self.settle()
+        receipt = self.transfers(state="unmatched")
+        self.assertTrue(receipt)
+        expense = self.env["account.account"].search(
+            [("account_type", "=", "expense"), ("company_ids", "in", self.env.company.id)],
+            limit=1,
+        )
+        form = self.accountant_wizard(receipt)
+        # The only likely invoice is picked; no tolerance configured: kept open by default.
+        self.assertEqual(form.invoice_ids[:], invoice)
+        self.assertEqual(form.payment_difference, 0.01)
+        self.assertEqual(form.payment_difference_handling, "open")
+        form.payment_difference_handling = "reconcile"
+        form.writeoff_account_id = expense
+        form.save().action_confirm()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(receipt.state, "matched")
+        write_off = receipt.payment_id.move_id.line_ids.filtered(
+            lambda line: line.account_id == expense
+        )
+        self.assertEqual(write_off.amount_currency, 0.01)
+        self.assertFalse(self.still_due_notices(invoice))
+
+    def test_the_wizard_writes_off_what_the_company_tolerates_by_default(self):
+        expense = self.env["account.account"].search(
+            [("account_type", "=", "expense"), ("company_ids", "in", self.env.company.id)],
+            limit=1,
+        )
+        self.env.company.write(
+            {"stablecoin_writeoff_account_id": expense.id, "stablecoin_tolerance_percent": 0.5}
+        )
+        small, large = self.make_invoice(100.0), self.make_invoice(101.0)
+        self.pay(99_990_000)  # two likely invoices: none picked for the accountant
+        self.settle()
+        receipt = self.transfers(state="unmatched")
+        form = self.accountant_wizard(receipt)
+        self.assertFalse(form.invoice_ids[:])
+        form.invoice_ids.add(small)
+        self.assertEqual(form.payment_difference_handling, "reconcile")
+        self.assertEqual(form.writeoff_account_id, expense)
+        form.invoice_ids.remove(small.id)
+        form.invoice_ids.add(large)  # 1.01 short: more than the company tolerates
+        self.assertEqual(form.payment_difference, 1.01)
+        self.assertEqual(form.payment_difference_handling, "open")
+        form.invoice_ids.remove(large.id)
+        form.invoice_ids.add(small)
+        form.save().action_confirm()
+        self.assertIn(small.payment_state, ("paid", "in_payment"))
+        self.assertFalse(self.still_due_notices(small))
+        self.assertEqual(large.payment_state, "not_paid")
+
+    def test_the_wizard_picks_the_invoice_the_payer_claimed(self):
+        first, claimed = self.make_invoice(40.0), self.make_invoice(40.5)
+        self.pay(39_000_000)
+        self.settle()
+        receipt = self.transfers(state="unmatched")
+        self.assertEqual(self.accountant_wizard(receipt).invoice_ids[:], self.env["account.move"])
+        receipt.sudo().suggested_move_id = claimed
+        form = self.accountant_wizard(receipt)
+        self.assertEqual(form.invoice_ids[:], claimed)
+        wizard = form.save()
+        self.assertIn(first, wizard.suggested_invoice_ids)
+        wizard.action_confirm()
+        self.assertEqual(claimed.amount_residual, 1.5)
+
+    def test_a_suggested_invoice_is_picked_with_its_match_button(self):
+        near, nearer = self.make_invoice(40.5), self.make_invoice(40.0)
+        self.pay(39_000_000)  # two likely invoices: the accountant picks one in the list
+        self.settle()
+        receipt = self.transfers(state="unmatched")
+        action = receipt.with_user(self.accountant).action_open_match_wizard()
+        wizard = (
+            self.env["stablecoin.match.wizard"].with_user(self.accountant).browse(action["res_id"])
+        )
+        self.assertEqual(wizard.suggestion_ids.move_id, near | nearer)
+        self.assertFalse(wizard.invoice_ids)
+        line = wizard.suggestion_ids.filtered(lambda line: line.move_id == near)
+        again = line.action_pick()
+        self.assertEqual((again["res_model"], again["res_id"]), (wizard._name, wizard.id))
+        self.assertEqual(wizard.invoice_ids, near)
+        self.assertTrue(line.picked)
+        wizard.action_confirm()
+        self.assertEqual(near.amount_residual, 1.5)
+        self.assertEqual(nearer.payment_state, "not_paid")
+
+    def test_the_wizard_credits_a_known_sender_to_their_customer(self):
+        regular = self.make_invoice(10.0)
+        self.pay(10_000_000)  # the customer pays from their usual address
+        self.settle()
+        self.assertIn(regular.payment_state, ("paid", "in_payment"))
+        self.pay(12_340_000)  # no open invoice: an advance
+        self.settle()
+        receipt = self.transfers(state="unmatched")
+        form = self.accountant_wizard(receipt)
+        form.mode = "credit"
+        self.assertEqual(form.partner_id, self.partner)
+        form.save().action_confirm()
+        self.assertEqual(receipt.payment_id.partner_id, self.partner)
 
     def test_manual_match_of_an_unmatched_receipt_to_two_invoices(self):
         first, second = self.make_invoice(30.0), self.make_invoice(20.0)
@@ -210,6 +335,31 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
         self.assertIn(
             f"address={self.customer}", credit_note.stablecoin_refund_request_id.payment_uri
         )
+
+    def test_refund_tab_shows_the_amount_and_its_qr_code(self):
+        """The accountant pays the refund from the credit note's tab: its amount in words,
+        the QR code of the refund URI and a link to open it in the wallet."""
+        invoice = self.make_invoice(245.5)
+        self.pay(245_500_000)
+        self.settle()
+        credit_note = self.post_credit_note(invoice)
+        credit_note.with_user(self.accountant).action_stablecoin_confirm_refund_address()
+        as_accountant = credit_note.with_user(self.accountant)
+        self.assertEqual(as_accountant.stablecoin_refund_amount_text, "245.50 USDC")
+        uri = as_accountant.stablecoin_refund_uri
+        self.assertTrue(uri.startswith("ethereum:"), uri)
+        self.assertEqual(parse_erc20_transfer_uri(uri).amount, 245_500_000)
+        self.assertTrue(as_accountant.stablecoin_refund_qr)
+        arch = (
+            self.env["account.move"]
+            .with_user(self.accountant)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        tab = etree.fromstring(arch).xpath("//page[@name='stablecoin_refund']")[0]
+        shown = {field.get("name"): field.get("widget") for field in tab.iter("field")}
+        self.assertIn("stablecoin_refund_amount_text", shown)
+        self.assertEqual(shown["stablecoin_refund_qr"], "image")
+        self.assertIn("stablecoin_refund_uri", shown)
 
     def test_refund_end_to_end(self):
         invoice = self.make_invoice(30.0)

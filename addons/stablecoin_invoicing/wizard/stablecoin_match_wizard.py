@@ -1,7 +1,11 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from decimal import Decimal
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+
+from .. import settlement
 
 
 class StablecoinMatchWizard(models.TransientModel):
@@ -28,6 +32,12 @@ class StablecoinMatchWizard(models.TransientModel):
         help="Open invoices of customers who paid from this address before, and open invoices "
         "whose amount due is within 5% of the receipt, closest first.",
     )
+    suggestion_ids = fields.One2many(
+        "stablecoin.match.wizard.line",
+        "wizard_id",
+        string="Suggestions",
+        help="The likely invoices, each with a button that picks it.",
+    )
     currency_id = fields.Many2one(related="transfer_id.currency_id")
     company_id = fields.Many2one(related="transfer_id.company_id")
     mode = fields.Selection(
@@ -45,6 +55,34 @@ class StablecoinMatchWizard(models.TransientModel):
         domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
         "('payment_state', 'in', ('not_paid', 'partial')), ('company_id', '=', company_id)]",
     )
+    payment_difference = fields.Monetary(
+        compute="_compute_payment_difference",
+        string="Difference",
+        help="What the chosen invoices still ask beyond this receipt (invoices in the "
+        "receipt's currency).",
+    )
+    payment_difference_handling = fields.Selection(
+        [("open", "Keep open"), ("reconcile", "Mark as fully paid")],
+        string="Difference Handling",
+        compute="_compute_payment_difference_handling",
+        store=True,
+        readonly=False,
+        help="Keep open: the invoice stays partly paid and its customer is told what is still "
+        "due. Mark as fully paid: the difference is written off to the account below.",
+    )
+    writeoff_account_id = fields.Many2one(
+        "account.account",
+        string="Write-off Account",
+        compute="_compute_payment_difference_handling",
+        store=True,
+        readonly=False,
+        check_company=True,
+        domain="[('deprecated', '=', False)]",
+    )
+    writeoff_label = fields.Char(
+        string="Write-off Label",
+        default=lambda self: self.env._("Tolerated underpayment"),
+    )
     partner_id = fields.Many2one("res.partner", string="Customer")
     account_id = fields.Many2one(
         "account.account",
@@ -58,6 +96,48 @@ class StablecoinMatchWizard(models.TransientModel):
         for wizard in self:
             wizard.suggested_invoice_ids = wizard.transfer_id.sudo()._likely_invoices()
 
+    @api.depends("invoice_ids", "transfer_id")
+    def _compute_payment_difference(self):
+        for wizard in self:
+            invoices = wizard.invoice_ids
+            same_currency = invoices and invoices.currency_id == wizard.currency_id
+            difference = (
+                sum(invoices.mapped("amount_residual")) - wizard.amount if same_currency else 0.0
+            )
+            wizard.payment_difference = max(wizard.currency_id.round(difference), 0.0)
+
+    @api.depends("payment_difference")
+    def _compute_payment_difference_handling(self):
+        """Mark as fully paid by default what the company's underpayment tolerance would have
+        written off had the matcher found the invoice, to its write-off account."""
+        for wizard in self:
+            company = wizard.company_id
+            account = company.stablecoin_writeoff_account_id
+            wizard.writeoff_account_id = wizard.writeoff_account_id or account
+            if not wizard.payment_difference:
+                wizard.payment_difference_handling = "open"
+                continue
+            due = sum(wizard.invoice_ids.mapped("amount_residual"))
+            in_company = wizard.currency_id._convert(
+                wizard.payment_difference,
+                company.currency_id,
+                company,
+                wizard.transfer_id._booking_date(),
+            )
+            tolerated = bool(account) and settlement.is_tolerated(
+                *(
+                    Decimal(repr(value))
+                    for value in (
+                        wizard.payment_difference,
+                        due,
+                        company.stablecoin_tolerance_percent,
+                        company.stablecoin_tolerance_amount,
+                    )
+                ),
+                shortfall_in_amount_currency=Decimal(repr(in_company)),
+            )
+            wizard.payment_difference_handling = "reconcile" if tolerated else "open"
+
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
@@ -65,7 +145,45 @@ class StablecoinMatchWizard(models.TransientModel):
             values.get("transfer_id") or self.env.context.get("active_id")
         )
         values["transfer_id"] = transfer.id
+        if transfer.exists() and transfer.has_access("read"):
+            values.update(self._suggested_values(transfer, values))
         return values
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        # Saved as the Match button opens it: each likely invoice a line with its own button.
+        self.env["stablecoin.match.wizard.line"].create(
+            [
+                {"wizard_id": wizard.id, "move_id": move.id}
+                for wizard in wizards.filtered(lambda w: not w.suggestion_ids)
+                for move in wizard.suggested_invoice_ids
+            ]
+        )
+        return wizards
+
+    @api.model
+    def _suggested_values(self, transfer, values):
+        """What the accountant most likely picks: the invoice a payer claimed this receipt for
+        (when still open), else the only likely invoice; and the customer who paid from this
+        sender before, as the one to credit."""
+        suggested = {}
+        transfer_sudo = transfer.sudo()
+        likely = transfer_sudo._likely_invoices()
+        claimed = transfer_sudo.suggested_move_id.filtered(
+            lambda move: (
+                move.state == "posted"
+                and move.payment_state in ("not_paid", "partial")
+                and move.company_id == transfer_sudo.company_id
+            )
+        )
+        pick = claimed or (likely if len(likely) == 1 else likely.browse())
+        if pick and not values.get("invoice_ids"):
+            suggested["invoice_ids"] = [Command.set(pick.ids)]
+        known = transfer_sudo._known_sender_customers()
+        if len(known) == 1 and not values.get("partner_id"):
+            suggested["partner_id"] = known.id
+        return suggested
 
     def action_confirm(self):
         """The accountant's decision. The receipt's chain fields are written by this code only
@@ -119,7 +237,9 @@ class StablecoinMatchWizard(models.TransientModel):
                 raise UserError(
                     self.env._("One receipt pays invoices of one customer: split the choice.")
                 )
-            transfer_sudo._pay_invoices_manually(self.invoice_ids.sudo())
+            transfer_sudo._pay_invoices_manually(
+                self.invoice_ids.sudo(), write_offs=self._write_off_vals()
+            )
             decision = self.env._("paid %s", ", ".join(self.invoice_ids.mapped("display_name")))
         elif self.mode == "credit":
             if not self.partner_id:
@@ -143,3 +263,73 @@ class StablecoinMatchWizard(models.TransientModel):
             ),
         )
         return {"type": "ir.actions.act_window_close"}
+
+    def _reopen(self):
+        """This wizard again, as its *Match* button opened it."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Match Receipt"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_transfer_id": self.transfer_id.id,
+                "active_id": self.transfer_id.id,
+            },
+        }
+
+    def _write_off_vals(self):
+        """The payment's write-off line when the accountant marks the invoices fully paid, as
+        Odoo's *Register Payment* books it."""
+        self.ensure_one()
+        if self.payment_difference_handling != "reconcile" or not self.payment_difference:
+            return []
+        if not self.writeoff_account_id:
+            raise UserError(self.env._("Write-off Account: choose where the difference is booked."))
+        if self.company_id not in self.writeoff_account_id.company_ids:
+            raise UserError(self.env._("Write-off Account: choose one of the receipt's company."))
+        company = self.company_id
+        return [
+            {
+                "name": self.writeoff_label or self.env._("Write-Off"),
+                "account_id": self.writeoff_account_id.id,
+                "partner_id": self.invoice_ids.commercial_partner_id.id,
+                "currency_id": self.currency_id.id,
+                "amount_currency": self.payment_difference,
+                "balance": self.currency_id._convert(
+                    self.payment_difference,
+                    company.currency_id,
+                    company,
+                    self.transfer_id._booking_date(),
+                ),
+            }
+        ]
+
+
+class StablecoinMatchWizardLine(models.TransientModel):
+    """A likely invoice of the receipt, picked with one click."""
+
+    _name = "stablecoin.match.wizard.line"
+    _description = "Suggested Invoice of a Stablecoin Receipt"
+
+    wizard_id = fields.Many2one("stablecoin.match.wizard", required=True, ondelete="cascade")
+    move_id = fields.Many2one("account.move", string="Invoice", required=True, readonly=True)
+    partner_id = fields.Many2one(related="move_id.partner_id")
+    invoice_date_due = fields.Date(related="move_id.invoice_date_due")
+    amount_residual = fields.Monetary(related="move_id.amount_residual", string="Amount Due")
+    currency_id = fields.Many2one(related="move_id.currency_id")
+    picked = fields.Boolean(compute="_compute_picked")
+
+    @api.depends("wizard_id.invoice_ids")
+    def _compute_picked(self):
+        for line in self:
+            line.picked = line.move_id in line.wizard_id.invoice_ids
+
+    def action_pick(self):
+        """The accountant's *Pick*: this invoice is among those the receipt pays."""
+        self.ensure_one()
+        wizard = self.wizard_id
+        wizard.write({"mode": "invoices", "invoice_ids": [Command.link(self.move_id.id)]})
+        return wizard._reopen()

@@ -3,7 +3,7 @@
 import logging
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.tools import format_date
 
 from odoo.addons.stablecoin_wallet.jobs import may_commit, run_batches
@@ -122,6 +122,7 @@ class StablecoinRecurringInvoice(models.Model):
     )
     auto_send = fields.Boolean(
         string="Send by Email",
+        default=True,
         tracking=True,
         help="Send each posted invoice to the customer by email, as Send does.",
     )
@@ -530,9 +531,23 @@ class StablecoinRecurringInvoice(models.Model):
         return action
 
     def action_generate_due(self):
-        """Make the invoices due today now (what the scheduled action does)."""
-        self._generate_due()
-        return True
+        """Make the invoices due today now (what the scheduled action does), and say how many
+        were made."""
+        made = self._generate_due()
+        if made:
+            message = self.env._("%s invoice(s) made.", len(made))
+        else:
+            message = self.env._("No invoice is due: the next one is made on its date.")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if made else "info",
+                "message": message,
+                # The template's form shows its new invoices.
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     # -- the scheduled action --------------------------------------------------------------------
     @api.model
@@ -721,7 +736,8 @@ class StablecoinRecurringInvoice(models.Model):
             invoice=invoice._get_html_link(),
             date=invoice.stablecoin_recurring_date,
             what=what,
-            error=str(error),
+            # A warning with a way out (e.g. a past due date) reads as its message.
+            error=error.args[0] if isinstance(error, RedirectWarning) else str(error),
         )
         self.message_post(body=body)
 

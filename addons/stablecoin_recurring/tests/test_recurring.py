@@ -155,6 +155,14 @@ class TestRecurringSchedule(RecurringMixin, TransactionCase):
         self.assertEqual(invoices.stablecoin_wallet_id, self.wallet)
         self.assertEqual(invoices.stablecoin_token_id, self.token_usdc)
 
+    def test_new_templates_send_by_email(self):
+        """Send by Email is on for a new template: its invoices reach the customer."""
+        template = self.clerk_template(date(2026, 1, 31))
+        self.assertTrue(template.auto_send)
+        with freeze_time("2026-02-01 12:00:00"):
+            template.with_user(self.clerk).action_generate_due()
+        self.assertTrue(template.invoice_ids.is_move_sent)
+
     def test_schedule_is_shown_on_the_template(self):
         template = self.clerk_template(date(2026, 1, 31))
         self.assertEqual(template.schedule_summary[:11], "Every month")
@@ -165,7 +173,12 @@ class TestRecurringSchedule(RecurringMixin, TransactionCase):
             date(2026, 5, 31),
         ])  # fmt: skip
         with freeze_time("2026-02-01 12:00:00"):
-            template.with_user(self.clerk).action_generate_due()  # Make Due Invoices, by hand
+            # Make Due Invoices, by hand: it says what it made, then nothing more to make.
+            made = template.with_user(self.clerk).action_generate_due()
+            again = template.with_user(self.clerk).action_generate_due()
+        self.assertEqual(made["tag"], "display_notification")
+        self.assertEqual(made["params"]["message"], "1 invoice(s) made.")
+        self.assertIn("No invoice is due", again["params"]["message"])
         self.assertEqual(template.invoice_ids.state, "posted")
         self.assertEqual(template._upcoming()[0], date(2026, 2, 28))
         self.assertEqual(template.invoice_ids.stablecoin_recurring_date, date(2026, 1, 31))
