@@ -53,11 +53,13 @@ def test_kyc_becomes_per_company(old_db, tmp_path):
     )
     before = shell(old_db, BEFORE, old_addons)
     assert before["SHARED"] == "1 B-7", "one flag for every company"
+    # Every addon of the release is upgraded together (as `-u all` would): the wallet's
+    # dependents follow it.
     odoodb.odoo(
         "-d",
         old_db,
         "-u",
-        "stablecoin_compliance",
+        "stablecoin_wallet",
         "--stop-after-init",
         "--no-http",
         "--log-level=warn",
