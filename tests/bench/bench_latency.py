@@ -11,7 +11,9 @@ from their wallet. A watcher thread notes when each block number first appears.
     latency = (portal status route answers "paid") - (final-depth block first seen)
 
 The idle figure counts the proxy's JSON-RPC calls while no page is open, over IDLE seconds
-(default 180), scaled to an hour; then the same with one invoice page open and polling.
+(default 180), scaled to an hour; then the same with one invoice page open and polling (OPEN
+seconds, default 60). The server runs through odoo_rpc_callers.py, so both figures are also
+printed by caller (the production function that sent the call) and JSON-RPC method.
 """
 
 import json
@@ -22,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -33,16 +36,19 @@ from scoin_dev.devchain import DevChain
 
 PAYMENTS = int(os.environ.get("PAYMENTS", "20"))
 IDLE = int(os.environ.get("IDLE", "180"))
+OPEN = int(os.environ.get("OPEN", "60"))  # seconds measured with one page open
 POLL_S = 1.0  # the page script's pace once a payment is on its way (2 s before)
 DB = sys.argv[1]
 
 
 class CountingProxy:
     """Forwards JSON-RPC to anvil and counts the calls (a batch counts each call, as hosted
-    providers bill them)."""
+    providers bill them), in all and by (caller, method): the caller is the X-Bench-Caller
+    header that odoo_rpc_callers.py adds to each request of the Odoo server."""
 
     def __init__(self, upstream):
         self.calls = 0
+        self.by_caller = Counter()
         self.lock = threading.Lock()
         session = requests.Session()
         proxy = self
@@ -51,8 +57,11 @@ class CountingProxy:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 parsed = json.loads(body)
+                caller = self.headers.get("X-Bench-Caller", "(no caller header)")
                 with proxy.lock:
-                    proxy.calls += len(parsed) if isinstance(parsed, list) else 1
+                    for call in parsed if isinstance(parsed, list) else [parsed]:
+                        proxy.calls += 1
+                        proxy.by_caller[caller, call.get("method", "?")] += 1
                 answer = session.post(
                     upstream, data=body, headers={"Content-Type": "application/json"}
                 )
@@ -161,7 +170,10 @@ def pay_and_wait(args):
 
 
 def idle_calls(seconds, open_page=None):
+    """Calls per hour over ``seconds`` (no page open, or one page polling), and per hour by
+    (caller, method) over the same time."""
     before = proxy.calls
+    before_by_caller = proxy.by_caller.copy()
     deadline = time.monotonic() + seconds
     session = requests.Session()
     while time.monotonic() < deadline:
@@ -170,13 +182,27 @@ def idle_calls(seconds, open_page=None):
             time.sleep(2.0)  # the page script's pace while awaiting
         else:
             time.sleep(1.0)
-    return (proxy.calls - before) * 3600 / seconds
+    by_caller = proxy.by_caller.copy()
+    by_caller.subtract(before_by_caller)
+    scale = 3600 / seconds
+    return (proxy.calls - before) * scale, {k: n * scale for k, n in by_caller.items() if n}
+
+
+def print_callers(title, by_caller):
+    """The calls per hour of a phase, by caller then method, largest first."""
+    print(f"BENCH   {title}: calls per hour by caller and method")
+    for (caller, method), per_hour in sorted(by_caller.items(), key=lambda item: -item[1]):
+        print(f"BENCH     {per_hour:9.0f}  {method:<24} {caller}")
 
 
 LOG = os.environ.get("SERVER_LOG")  # a file: keep the server's log (info level) there
+# The server as odoodb.server_cmd runs it, through odoo_rpc_callers.py instead of `-m odoo`:
+# each of its JSON-RPC requests names the production function that sent it.
+command = odoodb.server_cmd(DB, port, "--max-cron-threads=1")
+assert command[1:3] == ["-m", "odoo"], command
+command[1:3] = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "odoo_rpc_callers.py")]
 server = subprocess.Popen(  # pylint: disable=consider-using-with
-    odoodb.server_cmd(DB, port, "--max-cron-threads=1")
-    + ([f"--logfile={LOG}", "--log-level=info"] if LOG else []),
+    command + ([f"--logfile={LOG}", "--log-level=info"] if LOG else []),
     stdout=subprocess.DEVNULL,
     stderr=subprocess.DEVNULL,
 )
@@ -201,10 +227,15 @@ try:
         f"p95 {p95:.2f} s  max {latencies[-1]:.2f} s  (goal p95 <= 5 s)"
     )
     time.sleep(65)  # let the last triggers and the minute crons settle
-    idle = idle_calls(IDLE)
+    idle, idle_by_caller = idle_calls(IDLE)
     print(f"BENCH   RPC calls, idle network, no page open: {idle:.0f} per hour ({IDLE} s measured)")
-    waiting = idle_calls(60, open_page=spare[:2])
-    print(f"BENCH   RPC calls with one invoice page open and awaiting: {waiting:.0f} per hour")
+    waiting, waiting_by_caller = idle_calls(OPEN, open_page=spare[:2])
+    print(
+        f"BENCH   RPC calls with one invoice page open and awaiting: {waiting:.0f} per hour "
+        f"({OPEN} s measured)"
+    )
+    print_callers("idle, no page open", idle_by_caller)
+    print_callers("one invoice page open and awaiting", waiting_by_caller)
 finally:
     stop.set()
     server.terminate()
