@@ -5,7 +5,7 @@
 #   TRANSFERS=20000 BLOCKS=100000 bash setup/bench.sh scan
 #   REQUESTS=300 bash setup/bench.sh portal
 #   REQUESTS=300 bash setup/bench.sh polling
-#   PAYMENTS=20 IDLE=180 bash setup/bench.sh latency
+#   PAYMENTS=20 IDLE=180 OPEN=60 bash setup/bench.sh latency   (calls by caller and method too)
 #   N=100 TRANSFERS=500 BLOCKS=2000 bash setup/bench.sh reconcile scan   (several)
 # Results are summarised in docs/benchmarks.md.
 set -euo pipefail
