@@ -377,12 +377,15 @@ class StablecoinTransfer(models.Model):
         return True
 
     @api.model
-    def _update_confirmations(self, network, client, head):
+    def _update_confirmations(self, network, client, head, seen=None):
         """Promote seen transfers at the network's depth, after re-reading their block hash.
 
         A hash that changed means the block was reorganised away: the transfer is reverted and
         the watcher rescans from its block (the transaction may have been re-included).
-        Writes are grouped (one per depth, one per block) rather than one per transfer.
+        ``seen``: {(tx hash, log index): (block hash, block time)} of the logs this scan's
+        eth_getLogs answered (the rescan overlap re-reads the last blocks): a transfer the
+        node has just answered again in its recorded block, with its time, needs no block
+        read. Writes are grouped (one per depth, one per block) rather than one per transfer.
         """
         pending = self.search([("network_id", "=", network.id), ("state", "=", "seen")])
         deep = pending.filtered(lambda t: network._is_final(t.block_number, head))
@@ -390,7 +393,14 @@ class StablecoinTransfer(models.Model):
             (pending - deep).grouped(lambda t: max(0, watch.depth(t.block_number, head))).items()
         ):
             shallow.confirmations = depth
-        blocks = client.blocks(deep.mapped("block_number"))  # batched requests
+        seen = seen or {}
+        answered = {}
+        for transfer in deep:
+            again = seen.get((transfer.tx_hash, transfer.log_index))
+            if again and again[0] == transfer.block_hash and again[1] is not None:
+                answered[transfer.block_number] = (transfer.block_hash, again[1])
+        blocks = dict(answered)
+        blocks.update(client.blocks(set(deep.mapped("block_number")) - set(answered)))
         for (number, block_hash), same_block in deep.grouped(
             lambda t: (t.block_number, t.block_hash)
         ).items():
@@ -429,12 +439,15 @@ class StablecoinTransfer(models.Model):
         return ("confirmed", "matched", "unmatched", "attention")
 
     @api.model
-    def _verify_settled(self, network, client, head):
-        """Re-check accepted transfers of the last blocks: one that a reorganisation deeper
-        than the confirmation depth removed is reverted, and what it paid is undone."""
+    def _verify_settled(self, network, client, head, since=None):
+        """Re-check accepted transfers of the last blocks (above ``since``: by default the
+        whole deep-reorganisation window): one that a reorganisation deeper than the
+        confirmation depth removed is reverted, and what it paid is undone."""
         window_start = watch.verify_window_start(
             head, network.reorg_window_blocks, network.confirmations_final
         )
+        if since is not None:
+            window_start = max(window_start, since)
         accepted = self.search(
             [
                 ("network_id", "=", network.id),

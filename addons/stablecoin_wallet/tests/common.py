@@ -18,6 +18,7 @@ between an ``evm_snapshot`` and an ``evm_revert``, so chain state never leaks be
 like Odoo's savepoints do for the database.
 """
 
+from ..chain import rpc
 from ..chain.tron import from_tron_address, to_tron_address
 from .fakenode import FakeNode
 
@@ -75,6 +76,8 @@ class DevChainMixin:
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Each class's nodes may reuse an earlier one's port: check chain ids afresh.
+        rpc._CHECKED_CHAIN.clear()
         cls.chain = cls._shared_chain()
         cls.addClassCleanup(cls.chain.revert, cls.chain.snapshot())
         cls.usdc = cls.chain.tokens["USDC"]
