@@ -356,8 +356,9 @@ class TestPaymentClaims(ClerkInvoicesMixin, StablecoinInvoiceMixin, HttpCase):
             calls.append(method)
             raise AssertionError(f"a page's poll called the node: {method}")
 
-        with patch.object(JsonRpcClient, "call", no_node), patch.object(
-            JsonRpcClient, "batch", lambda client, batch: no_node(client, "batch")
+        with (
+            patch.object(JsonRpcClient, "call", no_node),
+            patch.object(JsonRpcClient, "batch", lambda client, batch: no_node(client, "batch")),
         ):
             for _poll in range(5):
                 answer = json.loads(self.url_open(url).text)

@@ -138,9 +138,7 @@ class TestWatcherFollowsTheHead(
         self.assertLess(elapsed, 30, "the follower stops when no payment is expected")
         self.assertLessEqual(runs, 4)
         blocks = max(last - first, 1)
-        self.assertLessEqual(
-            len(calls.methods) / blocks, 3, f"{calls.methods} in {blocks} blocks"
-        )
+        self.assertLessEqual(len(calls.methods) / blocks, 3, f"{calls.methods} in {blocks} blocks")
         self.assertFalse(self.own_triggers(), "nothing expected: no next run asked")
 
     def test_an_idle_head_costs_one_call_a_block(self):
