@@ -3,11 +3,13 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.tools import split_every
+from odoo.tools import SQL
 
 from ..chain import watch
 from ..chain.logs import block_datetime
 from ..chain.units import format_units, from_units
+from ..pgcopy import LineStream as _LineStream
+from ..pgcopy import copy_text
 
 _logger = logging.getLogger(__name__)
 
@@ -323,13 +325,17 @@ class StablecoinTransfer(models.Model):
 
     @api.model
     def _insert(self, vals_list):
-        """Insert transfers with one multi-row INSERT per thousand rows; return the new ones.
+        """Insert transfers in one go; return the new ones, in chain order.
 
         A scan records thousands of transfers: the ORM's ``create`` costs about 1 ms a row
-        (defaults, related fields, conversions), ten times this. Every ``vals`` holds the same
-        stored columns, related ones included; other columns get their defaults. Rows already
-        there (another worker was faster) are skipped by the unique constraint. Stored fields
-        that depend on what is inserted are marked for recomputation as ``create`` does.
+        (defaults, related fields, conversions), ten times this. The rows are streamed with
+        PostgreSQL's ``COPY`` into a temporary table shaped like ours, then moved with one
+        ``INSERT ... SELECT`` (a multi-row ``INSERT`` of literal values cost the server about
+        as much parsing as inserting: docs/benchmarks.md, *Chain scan*). Every ``vals`` holds
+        the same stored columns, related ones included; other columns get their defaults.
+        Rows already there (another worker was faster) are skipped by the unique constraint.
+        Stored fields that depend on what is inserted are marked for recomputation as
+        ``create`` does.
         """
         if not vals_list:
             return self.browse()
@@ -351,22 +357,40 @@ class StablecoinTransfer(models.Model):
         uid, now = self.env.uid, self.env.cr.now()
         constant = [*defaults.values(), uid, now, uid, now]
         columns = [*given, *defaults, "create_uid", "create_date", "write_uid", "write_date"]
-        # A plain query string: an SQL object per row would cost more than the insert itself.
-        prefix = "INSERT INTO {} ({}) VALUES ".format(
-            self._table, ", ".join(f'"{name}"' for name in columns)
+        names = SQL(", ").join(SQL.identifier(name) for name in columns)
+        incoming = SQL.identifier(f"{self._table}_incoming")
+        cr = self.env.cr
+        # The columns given, without constraints; dropped at commit (its shape is always the
+        # table's of this transaction).
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", incoming))
+        cr.execute(
+            SQL(
+                "CREATE TEMPORARY TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
+                incoming,
+                names,
+                SQL.identifier(self._table),
+            )
         )
-        suffix = " ON CONFLICT (network_id, tx_hash, log_index) DO NOTHING RETURNING id"
-        placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        ids = []
-        for batch in split_every(1000, vals_list):
-            params = []
-            for vals in batch:
-                params.extend(vals[name] for name in given)
-                params.extend(constant)
-            query = prefix + ", ".join([placeholder] * len(batch)) + suffix
-            self.env.cr.execute(query, params)  # pylint: disable=sql-injection
-            ids.extend(row[0] for row in self.env.cr.fetchall())
-        records = self.browse(ids)
+        tail = [copy_text(value) for value in constant]
+        rows = (
+            "\t".join([*(copy_text(vals[name]) for name in given), *tail]) + "\n"
+            for vals in vals_list
+        )
+        cr.copy_expert(
+            cr.mogrify(SQL("COPY %s (%s) FROM STDIN", incoming, names)).decode(),
+            _LineStream(rows),
+        )
+        cr.execute(
+            SQL(
+                "INSERT INTO %s (%s) SELECT %s FROM %s ORDER BY block_number, log_index "
+                "ON CONFLICT (network_id, tx_hash, log_index) DO NOTHING RETURNING id",
+                SQL.identifier(self._table),
+                names,
+                names,
+                incoming,
+            )
+        )
+        records = self.browse(sorted(row[0] for row in cr.fetchall()))
         computed = [self._fields[name] for name in given if self._fields[name].compute]
         with self.env.protecting(computed, records):
             records.modified([*given, *defaults], create=True)
