@@ -18,7 +18,7 @@ from odoo.addons.stablecoin_wallet.tests.common import AnvilChainMixin
 
 from .common import ClerkInvoicesMixin, StablecoinInvoiceMixin
 
-BLOCK_SECONDS = 0.5
+BLOCK_SECONDS = 1.0
 
 
 class CountingCalls:

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from odoo.addons.stablecoin_wallet.chain import TRANSFER_TOPIC, to_checksum_address
+from odoo.addons.stablecoin_wallet.chain import TRANSFER_TOPIC, to_checksum_address, watch
 from odoo.addons.stablecoin_wallet.chain.scanner import address_topic
 from odoo.addons.stablecoin_wallet.chain.watch import (
     Ask,
@@ -263,3 +263,43 @@ def test_identical_transfers_of_one_transaction_take_one_log_each():
     assert placement_in(receipt(logs=logs), key).log_index == 6
     assert placement_in(receipt(logs=logs), key, taken={6}).log_index == 7
     assert placement_in(receipt(logs=logs), key, taken={6, 7}).log_index is None
+
+
+# -- the head follower (issue 26) ---------------------------------------------------------
+def test_the_latest_block_proves_the_checkpoint_when_it_links_to_it():
+    assert watch.checkpoint_linked(10, "0xa", 10, "0xa", "0x9")  # the checkpoint itself
+    assert watch.checkpoint_linked(10, "0xa", 11, "0xb", "0xa")  # the next block, its child
+    assert not watch.checkpoint_linked(10, "0xa", 11, "0xb", "0xz")  # another parent: ask
+    assert not watch.checkpoint_linked(10, "0xa", 12, "0xc", "0xb")  # blocks skipped: ask
+    assert not watch.checkpoint_linked(10, "0xa", 10, "0xq", "0x9")  # replaced at the head
+    assert not watch.checkpoint_linked(10, None, 11, "0xb", "0xa")  # no hash kept: ask
+
+
+def test_an_unchanged_head_reads_nothing():
+    assert watch.head_unchanged(10, "0xa", 10, "0xa")
+    assert not watch.head_unchanged(10, "0xa", 11, "0xb")
+    assert not watch.head_unchanged(10, "0xa", 10, "0xb")
+    assert not watch.head_unchanged(10, None, 10, "0xa")
+
+
+def test_settled_checks_read_the_new_transfers_and_the_window_once_per_window():
+    # A check due 12 blocks after the last: only what was accepted since (and the depth).
+    assert watch.verify_from(1012, 1000, 200, 12, False) == 988
+    # Crossing a window boundary, a reorganisation at the checkpoint, or a head gone back:
+    # the whole window.
+    assert watch.verify_from(1202, 1190, 200, 12, False) == 1002
+    assert watch.verify_from(1012, 1000, 200, 12, True) == 812
+    assert watch.verify_from(990, 1000, 200, 12, False) == 790
+
+
+def test_transfers_out_are_read_about_once_a_minute_of_blocks():
+    assert watch.out_scan_every(12, 12) == 12  # Ethereum: the depth (12 blocks, 2.4 min)
+    assert watch.out_scan_every(2, 2) == 30  # the demo chain: a minute
+    assert watch.out_scan_every(20, 0.25) == 240  # Arbitrum: a minute
+
+
+def test_the_follower_asks_once_a_block_and_at_most_once_a_second():
+    assert watch.next_poll_delay(12, True) == 12
+    assert watch.next_poll_delay(12, False) == 3
+    assert watch.next_poll_delay(0.25, True) == watch.MIN_POLL_SECONDS
+    assert watch.next_poll_delay(0.25, False) == watch.MIN_POLL_SECONDS / 4
