@@ -94,11 +94,17 @@ def sign_terms(node, terms, signer=None, chain_id=CHAIN_ID, contract=None):
 
 
 def approve(node, token, owner, spender, amount):
-    node.send(owner, token, encode_call("approve(address,uint256)", ["address", "uint256"], [spender, amount]))
+    node.send(
+        owner,
+        token,
+        encode_call("approve(address,uint256)", ["address", "uint256"], [spender, amount]),
+    )
 
 
 def charge(node, sender, terms, signature, amount, charge_id):
-    tx = node.send(sender, mandate.contract_address(), mandate.charge_call(terms, signature, amount, charge_id))
+    tx = node.send(
+        sender, mandate.contract_address(), mandate.charge_call(terms, signature, amount, charge_id)
+    )
     return node.wait_receipt(tx)
 
 
@@ -191,7 +197,11 @@ def test_contract_is_where_the_addon_computes_it(node, setup):
     terms, _signature, _t0 = setup
     address = mandate.contract_address()
     assert node.rpc("eth_getCode", address, "latest") != "0x"
-    on_chain = view(node, encode_call(f"mandateId({mandate.TERMS_TUPLE})", [mandate.TERMS_TUPLE], [terms.as_tuple()]), ["bytes32"])
+    on_chain = view(
+        node,
+        encode_call(f"mandateId({mandate.TERMS_TUPLE})", [mandate.TERMS_TUPLE], [terms.as_tuple()]),
+        ["bytes32"],
+    )
     assert on_chain[0] == mandate.mandate_id(terms, CHAIN_ID)
     domain = view(
         node,
@@ -214,8 +224,13 @@ def test_a_charge_by_anyone_pays_the_payee_what_was_charged(node, roles, setup):
     assert node.balance_of(terms.token, roles["gas_payer"]) == 0
     (log,) = [entry for entry in receipt["logs"] if entry["topics"][0] == CHARGED_TOPIC]
     assert log["topics"][1] == "0x" + mandate.mandate_id(terms, CHAIN_ID).hex()
-    assert [to_checksum_address("0x" + t[-40:]) for t in log["topics"][2:]] == [terms.payer, terms.payee]
-    token, amount, charge_id = decode(["address", "uint256", "bytes32"], bytes.fromhex(log["data"][2:]))
+    assert [to_checksum_address("0x" + t[-40:]) for t in log["topics"][2:]] == [
+        terms.payer,
+        terms.payee,
+    ]
+    token, amount, charge_id = decode(
+        ["address", "uint256", "bytes32"], bytes.fromhex(log["data"][2:])
+    )
     assert (to_checksum_address(token), amount, charge_id) == (terms.token, 100_000_000, cid(1))
     (transfer,) = [entry for entry in receipt["logs"] if entry["topics"][0] == TRANSFER_TOPIC]
     assert transfer["address"].lower() == terms.token.lower()
@@ -227,7 +242,9 @@ def test_a_charge_by_anyone_pays_the_payee_what_was_charged(node, roles, setup):
 def test_no_charge_above_the_limit_per_charge(node, roles, setup):
     terms, signature, _t0 = setup
     before = balances(node, terms)
-    refused_charge(node, error("AboveChargeLimit"), roles["gas_payer"], terms, signature, 100_000_001, cid(1))
+    refused_charge(
+        node, error("AboveChargeLimit"), roles["gas_payer"], terms, signature, 100_000_001, cid(1)
+    )
     refused_charge(node, error("ZeroAmount"), roles["gas_payer"], terms, signature, 0, cid(1))
     assert balances(node, terms) == before
     assert not charged(node, terms, cid(1))
@@ -261,7 +278,7 @@ def test_no_overdraw_across_charges_of_a_period_and_a_new_period_resets(node, ro
 
 def test_the_signed_terms_alone_say_where_money_goes(node, roles, setup):
     terms, signature, _t0 = setup
-    attacker, other_payer, gas_payer = roles["attacker"], roles["other_payer"], roles["gas_payer"]
+    attacker, other_payer = roles["attacker"], roles["other_payer"]
     node.mint(terms.token, other_payer, 1_000_000_000)
     approve(node, terms.token, other_payer, mandate.contract_address(), 2**256 - 1)
     before = balances(node, terms)
@@ -285,9 +302,25 @@ def test_the_signed_terms_alone_say_where_money_goes(node, roles, setup):
     mine = mandate.Terms(**{**terms.__dict__, "payee": attacker})
     for payer in (terms.payer, other_payer):
         forged = mandate.Terms(**{**mine.__dict__, "payer": payer})
-        refused_charge(node, error("BadSignature"), attacker, forged, sign_terms(node, forged, signer=attacker), 1, cid(1))
+        refused_charge(
+            node,
+            error("BadSignature"),
+            attacker,
+            forged,
+            sign_terms(node, forged, signer=attacker),
+            1,
+            cid(1),
+        )
     # Another payer's signature on the payer's terms.
-    refused_charge(node, error("BadSignature"), attacker, terms, sign_terms(node, terms, signer=other_payer), 1, cid(1))
+    refused_charge(
+        node,
+        error("BadSignature"),
+        attacker,
+        terms,
+        sign_terms(node, terms, signer=other_payer),
+        1,
+        cid(1),
+    )
     # The payer's own signature for another network or another contract.
     for chain_id, contract in ((1, None), (8453, None), (CHAIN_ID, node.tokens["USDC"])):
         elsewhere = sign_terms(node, terms, chain_id=chain_id, contract=contract)
@@ -318,7 +351,9 @@ def test_each_charge_id_once_whichever_mandate_is_used(node, roles, setup):
     refused_charge(node, error("AlreadyCharged"), terms.payer, terms, signature, 1, cid(1))
     # A second mandate of the same payer to the same payee: the invoice stays charged.
     second = mandate.Terms(**{**terms.__dict__, "salt": mandate.mandate_salt("test-db:2")})
-    refused_charge(node, error("AlreadyCharged"), gas_payer, second, sign_terms(node, second), 1, cid(1))
+    refused_charge(
+        node, error("AlreadyCharged"), gas_payer, second, sign_terms(node, second), 1, cid(1)
+    )
     assert balances(node, terms) == before
     # Another payee's invoices are another namespace: nobody can block theirs with ours.
     third = mandate.Terms(**{**terms.__dict__, "payee": roles["attacker"]})
@@ -352,7 +387,9 @@ def test_revoked_by_the_payer_only_and_never_charged_again(node, roles, setup):
         refused(node, error("NotPayer"), stranger, contract, mandate.revoke_call(terms))
     charge(node, roles["gas_payer"], terms, signature, 1, cid(2))
     tx = node.send(terms.payer, contract, mandate.revoke_call(terms))
-    (log,) = [entry for entry in node.wait_receipt(tx)["logs"] if entry["topics"][0] == REVOKED_TOPIC]
+    (log,) = [
+        entry for entry in node.wait_receipt(tx)["logs"] if entry["topics"][0] == REVOKED_TOPIC
+    ]
     assert log["topics"][1] == "0x" + mandate.mandate_id(terms, CHAIN_ID).hex()
     before = balances(node, terms)
     refused_charge(node, error("MandateRevoked"), roles["gas_payer"], terms, signature, 1, cid(3))
@@ -405,7 +442,9 @@ def test_a_token_that_returns_false_or_is_no_contract_is_refused(node, roles, se
     for token in (false_token, roles["attacker"]):
         forged = mandate.Terms(**{**terms.__dict__, "token": token})
         signature = sign_terms(node, forged)
-        refused_charge(node, error("TransferFailed"), roles["gas_payer"], forged, signature, 1, cid(1))
+        refused_charge(
+            node, error("TransferFailed"), roles["gas_payer"], forged, signature, 1, cid(1)
+        )
         assert not charged(node, forged, cid(1))
         assert state(node, forged) == (False, 0, 0)
     # With the allowance and balance it returns true and pays.
@@ -439,7 +478,9 @@ def test_a_permit_replaces_the_approval_transaction(node, roles, setup):
     terms = mandate.Terms(**{**terms.__dict__, "token": token})
     node.mint(token, terms.payer, 300_000_000)
     gas_before = int(node.rpc("eth_getBalance", terms.payer, "latest"), 16)
-    nonce = decode(["uint256"], bytes.fromhex(node.call(token, mandate.nonces_call(terms.payer))[2:]))[0]
+    nonce = decode(
+        ["uint256"], bytes.fromhex(node.call(token, mandate.nonces_call(terms.payer))[2:])
+    )[0]
     domain = eip712.domain("USD Coin", "2", CHAIN_ID, token)
     permit = mandate.permit_typed_data(
         domain, terms.payer, mandate.contract_address(), 150_000_000, nonce, terms.end
@@ -460,10 +501,14 @@ def test_gas_per_charge_is_bounded(node, roles, setup):
     terms, signature, _t0 = setup
     node.mint(terms.token, terms.payee, 1)  # the payee already holds the token
     receipt = charge(node, roles["gas_payer"], terms, signature, 50_000_000, cid(1))
-    first = GAS["first charge of a mandate, payee already holding the token"] = int(receipt["gasUsed"], 16)
+    first = GAS["first charge of a mandate, payee already holding the token"] = int(
+        receipt["gasUsed"], 16
+    )
     at(node, terms.start + terms.period)
     receipt = charge(node, roles["gas_payer"], terms, signature, 50_000_000, cid(2))
-    monthly = GAS["a monthly charge (new period, payee holding the token)"] = int(receipt["gasUsed"], 16)
+    monthly = GAS["a monthly charge (new period, payee holding the token)"] = int(
+        receipt["gasUsed"], 16
+    )
     assert monthly < first < 110_000
     assert monthly < 95_000
 
@@ -499,7 +544,9 @@ def test_a_gas_payer_submits_the_payers_authorization_exactly(node, roles, autho
     assert node.balance_of(token, payee) == 42_500_000
     assert node.balance_of(token, payer) == 57_500_000
     assert node.balance_of(token, gas_payer) == 0
-    assert int(node.rpc("eth_getBalance", payer, "latest"), 16) == eth_before, "the payer paid no gas"
+    assert int(node.rpc("eth_getBalance", payer, "latest"), 16) == eth_before, (
+        "the payer paid no gas"
+    )
     # The nonce in the token's event names the invoice.
     (used,) = [entry for entry in receipt["logs"] if entry["topics"][0] == AUTH_USED_TOPIC]
     nonce = eip3009.authorization_nonce("test-db", 7, "INV/2026/00007")
@@ -519,15 +566,32 @@ def test_an_authorization_cannot_be_bent(node, roles, authorization):
     for field, value in (("to", attacker), ("value", "42500001"), ("validBefore", str(2**64))):
         forged = json.loads(json.dumps(document))
         forged["message"][field] = value
-        refused(node, "invalid signature", attacker, token, eip3009.transfer_with_authorization_call(forged, signature))
+        refused(
+            node,
+            "invalid signature",
+            attacker,
+            token,
+            eip3009.transfer_with_authorization_call(forged, signature),
+        )
     # receiveWithAuthorization: only the recipient may submit (and it is a different type).
-    data = "0x" + keccak(text="receiveWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)")[:4].hex()
+    data = (
+        "0x"
+        + keccak(
+            text="receiveWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)"
+        )[:4].hex()
+    )
     data += eip3009.transfer_with_authorization_call(document, signature)[10:]
     refused(node, "caller must be the payee", attacker, token, data)
     refused(node, "invalid signature", roles["payee"], token, data)
     # Too late.
     at(node, int(document["message"]["validBefore"]))
-    refused(node, "authorization is expired", attacker, token, eip3009.transfer_with_authorization_call(document, signature))
+    refused(
+        node,
+        "authorization is expired",
+        attacker,
+        token,
+        eip3009.transfer_with_authorization_call(document, signature),
+    )
     assert node.balance_of(token, roles["payee"]) == 0
     assert node.balance_of(token, attacker) == 0
 
@@ -539,7 +603,9 @@ def test_an_authorization_is_not_valid_before_its_time_nor_after_a_cancel(node, 
     start = now(node) + 100
     nonce = eip3009.authorization_nonce("test-db", 8, "INV/2026/00008")
     domain = eip712.domain("USD Coin", "2", CHAIN_ID, token)
-    document = eip3009.transfer_typed_data(domain, payer, roles["payee"], 10, start, start + 3600, nonce)
+    document = eip3009.transfer_typed_data(
+        domain, payer, roles["payee"], 10, start, start + 3600, nonce
+    )
     call = eip3009.transfer_with_authorization_call(document, sign(node, payer, document))
     at(node, start)
     refused(node, "authorization is not yet valid", roles["gas_payer"], token, call)

@@ -68,7 +68,17 @@ def transfer_with_authorization_call(document, signature):
     m = document["message"]
     return encode_call(
         "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)",
-        ["address", "address", "uint256", "uint256", "uint256", "bytes32", "uint8", "bytes32", "bytes32"],
+        [
+            "address",
+            "address",
+            "uint256",
+            "uint256",
+            "uint256",
+            "bytes32",
+            "uint8",
+            "bytes32",
+            "bytes32",
+        ],
         [
             m["from"],
             m["to"],
