@@ -331,6 +331,9 @@ def test_the_signed_terms_alone_say_where_money_goes(node, roles, setup):
     other_form = raw[:32] + (SECP256K1_N - s).to_bytes(32, "big") + bytes([55 - raw[64]])
     for bad in (other_form, raw[:64], b""):
         refused_charge(node, error("BadSignature"), attacker, terms, bad, 1, cid(1))
+    # Terms naming nobody (the zero address) as payer, with a signature nobody made.
+    nobody = mandate.Terms(**{**terms.__dict__, "payer": "0x" + "00" * 20})
+    refused_charge(node, error("BadSignature"), attacker, nobody, bytes(64) + b"\x1b", 1, cid(1))
     assert balances(node, terms) == before
     assert node.balance_of(terms.token, attacker) == 0
     assert node.balance_of(terms.token, other_payer) == 1_000_000_000
