@@ -232,6 +232,19 @@ def test_a_charge_by_anyone_pays_the_payee_what_was_charged(node, roles, setup):
         ["address", "uint256", "bytes32"], bytes.fromhex(log["data"][2:])
     )
     assert (to_checksum_address(token), amount, charge_id) == (terms.token, 100_000_000, cid(1))
+    # The addon's decoder reads the same.
+    assert mandate.CHARGED_TOPIC == CHARGED_TOPIC
+    assert mandate.decode_charged_log(log) == (
+        mandate.mandate_id(terms, CHAIN_ID),
+        terms.payer,
+        terms.payee,
+        terms.token,
+        100_000_000,
+        cid(1),
+        receipt["transactionHash"],
+        int(receipt["blockNumber"], 16),
+        int(log["logIndex"], 16),
+    )
     (transfer,) = [entry for entry in receipt["logs"] if entry["topics"][0] == TRANSFER_TOPIC]
     assert transfer["address"].lower() == terms.token.lower()
     assert charged(node, terms, cid(1))
@@ -554,6 +567,8 @@ def test_a_gas_payer_submits_the_payers_authorization_exactly(node, roles, autho
     (used,) = [entry for entry in receipt["logs"] if entry["topics"][0] == AUTH_USED_TOPIC]
     nonce = eip3009.authorization_nonce("test-db", 7, "INV/2026/00007")
     assert used["topics"][2] == "0x" + nonce.hex()
+    assert eip3009.AUTHORIZATION_USED_TOPIC == AUTH_USED_TOPIC
+    assert eip3009.decode_authorization_used(used) == (payer, nonce)
     state_call = eip3009.authorization_state_call(payer, nonce)
     assert decode(["bool"], bytes.fromhex(node.call(token, state_call)[2:])) == (True,)
     # Replayed, by anyone: refused, nothing moves.

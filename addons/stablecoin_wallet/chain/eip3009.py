@@ -16,6 +16,7 @@ from eth_utils import keccak
 from . import eip712
 from .abi import encode_call
 from .address import to_checksum_address
+from .logs import MalformedLog, _hash32, _topic_address
 
 TRANSFER_FIELDS = [
     {"name": "from", "type": "address"},
@@ -26,6 +27,7 @@ TRANSFER_FIELDS = [
     {"name": "nonce", "type": "bytes32"},
 ]
 PRIMARY_TYPE = "TransferWithAuthorization"
+AUTHORIZATION_USED_TOPIC = "0x" + keccak(text="AuthorizationUsed(address,bytes32)").hex()
 
 
 def authorization_nonce(database_uuid, invoice_id, invoice_name):
@@ -101,3 +103,12 @@ def authorization_state_call(authorizer, nonce):
         ["address", "bytes32"],
         [to_checksum_address(authorizer), nonce],
     )
+
+
+def decode_authorization_used(log):
+    """(authorizer, nonce) of a token's ``AuthorizationUsed`` log: the nonce names the invoice
+    (``authorization_nonce``); raise ``MalformedLog`` for anything else."""
+    topics = log.get("topics") or []
+    if len(topics) != 3 or str(topics[0]).lower() != AUTHORIZATION_USED_TOPIC:
+        raise MalformedLog("Not an EIP-3009 AuthorizationUsed log.")
+    return _topic_address(topics[1]), bytes.fromhex(_hash32(topics[2], "topics[2]")[2:])

@@ -16,13 +16,16 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
+from eth_abi import decode
 from eth_utils import keccak
 
 from . import eip712
 from .abi import encode_call
 from .address import to_checksum_address
 from .deposit import CREATE2_DEPLOYER, create2_address
+from .logs import MalformedLog, _hash32, _hex_int, _topic_address
 
 ARTIFACT = Path(__file__).resolve().parent / "contracts" / "mandate.json"
 CONTRACT_SALT = bytes(32)
@@ -42,6 +45,8 @@ TERMS_FIELDS = [
 ]
 TERMS_TUPLE = "(address,address,address,uint256,uint256,uint256,uint256,uint256,bytes32)"
 UINT256_MAX = 2**256 - 1
+CHARGED_TOPIC = "0x" + keccak(text="Charged(bytes32,address,address,address,uint256,bytes32)").hex()
+REVOKED_TOPIC = "0x" + keccak(text="Revoked(bytes32,address)").hex()
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,48 @@ def charged_call(payer, payee, charge_id_):
         "charged(address,address,bytes32)",
         ["address", "address", "bytes32"],
         [to_checksum_address(payer), to_checksum_address(payee), charge_id_],
+    )
+
+
+class Charge(NamedTuple):
+    """A ``Charged`` event: the token's own Transfer log from payer to payee is beside it."""
+
+    mandate_id: bytes
+    payer: str
+    payee: str
+    token: str
+    amount: int
+    charge_id: bytes
+    tx_hash: str
+    block_number: int
+    log_index: int
+
+
+def decode_charged_log(log):
+    """The :class:`Charge` of one raw ``Charged`` log (eth_getLogs or a receipt); raise
+    ``MalformedLog`` for anything else. The caller checks the log's address is the contract."""
+    topics = log.get("topics") or []
+    if len(topics) != 4 or str(topics[0]).lower() != CHARGED_TOPIC:
+        raise MalformedLog("Not a mandate Charged log.")
+    data = log.get("data") or ""
+    if not isinstance(data, str) or len(data) != 2 + 64 * 3 or not data.startswith("0x"):
+        raise MalformedLog(f"Charged data must be three 32-byte words, got {data!r}.")
+    try:
+        token, amount, charge_id_ = decode(
+            ["address", "uint256", "bytes32"], bytes.fromhex(data[2:])
+        )
+    except Exception as exc:
+        raise MalformedLog(f"Charged data does not decode: {data!r}.") from exc
+    return Charge(
+        mandate_id=bytes.fromhex(_hash32(topics[1], "topics[1]")[2:]),
+        payer=_topic_address(topics[2]),
+        payee=_topic_address(topics[3]),
+        token=to_checksum_address(token),
+        amount=amount,
+        charge_id=charge_id_,
+        tx_hash=_hash32(log.get("transactionHash"), "transactionHash"),
+        block_number=_hex_int(log.get("blockNumber"), "blockNumber"),
+        log_index=_hex_int(log.get("logIndex"), "logIndex"),
     )
 
 

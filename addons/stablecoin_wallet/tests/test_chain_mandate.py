@@ -11,6 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from odoo.addons.stablecoin_wallet.chain import deposit, eip712, eip3009, mandate
+from odoo.addons.stablecoin_wallet.chain.address import to_checksum_address
+from odoo.addons.stablecoin_wallet.chain.logs import MalformedLog
 
 PAYER = Account.from_key("0x" + "11" * 32)
 OTHER = Account.from_key("0x" + "22" * 32)
@@ -259,3 +261,29 @@ def test_eip3009_authorizations_that_cannot_work_are_refused(value, after, befor
     domain = eip712.domain("USD Coin", "2", 1, TOKEN)
     with pytest.raises(ValueError):
         eip3009.transfer_typed_data(domain, PAYER.address, PAYEE, value, after, before, nonce)
+
+
+def test_decoders_refuse_other_logs():
+    transfer = {
+        "topics": ["0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"]
+        + ["0x" + "00" * 32] * 2,
+        "data": "0x" + "00" * 32,
+    }
+    with pytest.raises(MalformedLog):
+        mandate.decode_charged_log(transfer)
+    with pytest.raises(MalformedLog):
+        eip3009.decode_authorization_used(transfer)
+    charged = {
+        "topics": [mandate.CHARGED_TOPIC, "0x" + "11" * 32, "0x" + "22" * 32, "0x" + "00" * 32],
+        "data": "0x" + "00" * 96,
+        "transactionHash": "0x" + "33" * 32,
+        "blockNumber": "0x1",
+        "logIndex": "0x0",
+    }
+    with pytest.raises(MalformedLog, match="address"):
+        mandate.decode_charged_log(charged)  # a topic that holds no address
+    charged["topics"][2] = "0x" + "00" * 12 + "22" * 20
+    assert mandate.decode_charged_log(charged).payer == to_checksum_address("0x" + "22" * 20)
+    charged["data"] = "0x" + "00" * 64
+    with pytest.raises(MalformedLog):
+        mandate.decode_charged_log(charged)
