@@ -58,7 +58,7 @@ class PaymentToken(models.Model):
         help="The payer's revoke() transaction, when the payer revoked the mandate on chain.",
     )
 
-    _sql_constraints = [
+    _sql_constraints = [  # noqa: RUF012
         (
             "stablecoin_mandate_id_unique",
             "UNIQUE(stablecoin_mandate_id)",
@@ -129,39 +129,38 @@ class PaymentToken(models.Model):
     def _stablecoin_check_terms(self):
         """Refuse, naming the field, a mandate whose terms or signature do not hold."""
         self.ensure_one()
-        _ = self.env._
         if not self.stablecoin_token_id:
-            raise ValidationError(_("Token: a mandate is for one stablecoin token."))
+            raise ValidationError(self.env._("Token: a mandate is for one stablecoin token."))
         if not self.stablecoin_token_id.network_id.kind == "evm":
-            raise ValidationError(_("Token: mandates are charged on EVM networks only."))
+            raise ValidationError(self.env._("Token: mandates are charged on EVM networks only."))
         for field in ("stablecoin_payer", "stablecoin_payee"):
             try:
                 to_checksum_address(self[field] or "")
             except (InvalidAddress, ValueError):
                 label = self._fields[field].string
-                raise ValidationError(_("%s: not an address.", label)) from None
+                raise ValidationError(self.env._("%s: not an address.", label)) from None
         for field in ("stablecoin_max_per_charge", "stablecoin_max_per_period"):
             value = self[field] or ""
             if not value.isdigit() or int(value) <= 0:
                 label = self._fields[field].string
-                raise ValidationError(_("%s: a positive whole number of units.", label))
+                raise ValidationError(self.env._("%s: a positive whole number of units.", label))
         if int(self.stablecoin_max_per_charge) > int(self.stablecoin_max_per_period):
             raise ValidationError(
-                _("Max per Charge (units): above the maximum per period.")
+                self.env._("Max per Charge (units): above the maximum per period.")
             )
         if self.stablecoin_period <= 0:
-            raise ValidationError(_("Period (seconds): at least one second."))
+            raise ValidationError(self.env._("Period (seconds): at least one second."))
         if not self.stablecoin_start or not self.stablecoin_end:
-            raise ValidationError(_("Valid From / Valid Until: both dates are required."))
+            raise ValidationError(self.env._("Valid From / Valid Until: both dates are required."))
         if self.stablecoin_end <= self.stablecoin_start:
-            raise ValidationError(_("Valid Until: after Valid From."))
+            raise ValidationError(self.env._("Valid Until: after Valid From."))
         salt = (self.stablecoin_salt or "").removeprefix("0x")
         if len(salt) != 64 or not all(c in "0123456789abcdefABCDEF" for c in salt):
-            raise ValidationError(_("Salt: 32 bytes of hex."))
+            raise ValidationError(self.env._("Salt: 32 bytes of hex."))
         payees = self._stablecoin_payees(self.provider_id.company_id, self.stablecoin_token_id)
         if to_checksum_address(self.stablecoin_payee) not in payees:
             raise ValidationError(
-                _(
+                self.env._(
                     "Payee Address: %(payee)s is not %(company)s's receiving address for "
                     "%(token)s.",
                     payee=self.stablecoin_payee,
@@ -172,18 +171,18 @@ class PaymentToken(models.Model):
         try:
             terms = self._stablecoin_terms()
         except ValueError as exc:
-            raise ValidationError(_("Mandate terms: %s.", exc)) from None
+            raise ValidationError(self.env._("Mandate terms: %s.", exc)) from None
         chain_id = self.stablecoin_token_id.network_id.chain_id
         if not mandate.payer_signed(terms, self.stablecoin_signature or "", chain_id):
             raise ValidationError(
-                _(
+                self.env._(
                     "Signature: not the payer %s's signature of these terms on this network.",
                     terms.payer,
                 )
             )
         digest = "0x" + mandate.mandate_id(terms, chain_id).hex()
         if self.stablecoin_mandate_id != digest or self.provider_ref != digest:
-            raise ValidationError(_("Mandate Id: not the digest of these terms."))
+            raise ValidationError(self.env._("Mandate Id: not the digest of these terms."))
 
     @api.model
     def _stablecoin_mandate_from_signature(self, partner, terms_dict, signature):
@@ -192,12 +191,11 @@ class PaymentToken(models.Model):
         start, end, salt) and ``signature`` the wallet's 65 bytes (0x hex). Checked against
         the chain's rules before it is kept (``_stablecoin_check_terms``)."""
         provider = self.env.ref("stablecoin_payment_provider.payment_provider_stablecoin")
-        _ = self.env._
         try:
             payer = to_checksum_address(terms_dict["payer"])
             contract = to_checksum_address(terms_dict["token"])
         except (InvalidAddress, KeyError, TypeError, ValueError):
-            raise ValidationError(_("Payer Address / Token: not addresses.")) from None
+            raise ValidationError(self.env._("Payer Address / Token: not addresses.")) from None
         tokens = (
             self.env["stablecoin.token"]
             .sudo()
@@ -205,7 +203,7 @@ class PaymentToken(models.Model):
             .filtered(lambda t: to_checksum_address(t.contract_address) == contract)
         )
         if not tokens:
-            raise ValidationError(_("Token: %s is no stablecoin token of ours.", contract))
+            raise ValidationError(self.env._("Token: %s is no stablecoin token of ours.", contract))
         try:
             start, end = int(terms_dict["start"]), int(terms_dict["end"])
             values = {
@@ -225,7 +223,9 @@ class PaymentToken(models.Model):
                 "payment_details": payer[-4:],
             }
         except (KeyError, TypeError, ValueError, OverflowError, OSError) as exc:
-            raise ValidationError(_("Mandate terms: incomplete or malformed (%s).", exc)) from None
+            raise ValidationError(
+                self.env._("Mandate terms: incomplete or malformed (%s).", exc)
+            ) from None
         # Of several tokens with that contract (one per network), the one the signature's
         # chain id names: the one whose mandate id the signature recovers to.
         for token in tokens:
@@ -265,7 +265,11 @@ class PaymentToken(models.Model):
     def _stablecoin_revoked_on_chain(self, tx_hash):
         """The payer revoked the mandate on chain (the contract's ``Revoked`` event)."""
         self.sudo().write(
-            {"stablecoin_mandate_state": "revoked", "stablecoin_revoked_tx": tx_hash, "active": False}
+            {
+                "stablecoin_mandate_state": "revoked",
+                "stablecoin_revoked_tx": tx_hash,
+                "active": False,
+            }
         )
 
     def _stablecoin_check_chargeable(self):

@@ -147,31 +147,30 @@ class PaymentTransaction(models.Model):
             self._set_error(exc.args[0])
             return
         self.provider_reference = tx_hash
-        self._set_pending(
-            self.env._("Charge sent to the network in transaction %s.", tx_hash)
-        )
+        self._set_pending(self.env._("Charge sent to the network in transaction %s.", tx_hash))
 
     def _stablecoin_charge_plan(self):
         """(network, terms, signature, amount in units, charge id) of this charge, checked
         against the mandate and the invoice; a UserError names what is wrong."""
         self.ensure_one()
-        _ = self.env._
         token = self.token_id.sudo()
         if not token or token.provider_code != const.PROVIDER_CODE:
-            raise UserError(_("A stablecoin charge needs a mandate."))
+            raise UserError(self.env._("A stablecoin charge needs a mandate."))
         token._stablecoin_check_chargeable()
         if len(self.invoice_ids) != 1:
-            raise UserError(_("A mandate charge pays exactly one invoice."))
+            raise UserError(self.env._("A mandate charge pays exactly one invoice."))
         invoice = self.invoice_ids.sudo()
         self._stablecoin_check_no_open_charge(invoice, exclude=self)
         if invoice.partner_id.commercial_partner_id != token.partner_id.commercial_partner_id:
-            raise UserError(_("%s is not this customer's mandate.", token.display_name))
+            raise UserError(self.env._("%s is not this customer's mandate.", token.display_name))
         request = invoice.stablecoin_request_id
         if not request or request.state != "awaiting" or not request._is_current_for(invoice):
-            raise UserError(_("%s has no open payment request to charge.", invoice.display_name))
+            raise UserError(
+                self.env._("%s has no open payment request to charge.", invoice.display_name)
+            )
         if request.token_id != token.stablecoin_token_id:
             raise UserError(
-                _(
+                self.env._(
                     "%(invoice)s asks %(asked)s; the mandate is for %(token)s.",
                     invoice=invoice.display_name,
                     asked=request.token_id.display_name,
@@ -181,7 +180,7 @@ class PaymentTransaction(models.Model):
         terms = token._stablecoin_terms()
         if to_checksum_address(request.address_hex) != terms.payee:
             raise UserError(
-                _(
+                self.env._(
                     "%(invoice)s is paid to %(address)s, not to the mandate's payee %(payee)s.",
                     invoice=invoice.display_name,
                     address=request.address_hex,
@@ -191,7 +190,7 @@ class PaymentTransaction(models.Model):
         amount = int(request.amount_units)
         if amount > terms.max_per_charge:
             raise UserError(
-                _(
+                self.env._(
                     "%(invoice)s: %(amount)s units are above the mandate's %(limit)s per charge.",
                     invoice=invoice.display_name,
                     amount=amount,
@@ -205,20 +204,23 @@ class PaymentTransaction(models.Model):
 
     def _stablecoin_send_charge(self):
         network, terms, signature, amount, charge_id = self._stablecoin_charge_plan()
-        _ = self.env._
         contract = mandate.contract_address()
         client = network._rpc_client()
         try:
-            charged = client.eth_call(contract, mandate.charged_call(terms.payer, terms.payee, charge_id))
+            charged = client.eth_call(
+                contract, mandate.charged_call(terms.payer, terms.payee, charge_id)
+            )
             chargeable = client.eth_call(contract, mandate.chargeable_call(terms))
         except RpcError as exc:
-            raise UserError(_("%(network)s: %(error)s", network=network.name, error=exc)) from exc
+            raise UserError(
+                self.env._("%(network)s: %(error)s", network=network.name, error=exc)
+            ) from exc
         if int(charged or "0x0", 16):
-            raise UserError(_("This invoice was already charged to the mandate on chain."))
+            raise UserError(self.env._("This invoice was already charged to the mandate on chain."))
         available = int(chargeable or "0x0", 16)
         if amount > available:
             raise UserError(
-                _(
+                self.env._(
                     "The mandate allows %(available)s units now, less than the %(amount)s due "
                     "(period limit, dates, or revoked on chain).",
                     available=available,

@@ -5,10 +5,10 @@ own ``eth_signTypedData_v4``; a billing user charges an invoice to it; the gas p
 system administrator, pays the gas; the business's address receives the invoice's amount."""
 
 import json
+import logging
 from contextlib import contextmanager
 from pathlib import Path
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
@@ -23,6 +23,7 @@ DAY = 86400
 # A key of no dev account: the gas payer holds nothing but the gas it is given.
 GAS_PAYER_KEY = "0x" + "4b" * 32
 MAX_UINT = 2**256 - 1
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install", "stablecoin_node")
@@ -32,7 +33,9 @@ class TestMandateCharge(AnvilChainMixin, StablecoinCheckoutMixin, TransactionCas
         super().setUpClass()
         cls.other_company = cls.env["res.company"].create({"name": "Other Stablecoin Co"})
         companies = [cls.env.company, cls.other_company]
-        cls.billing = cls.company_user("scoin_mandate_billing", "account.group_account_invoice", companies)
+        cls.billing = cls.company_user(
+            "scoin_mandate_billing", "account.group_account_invoice", companies
+        )
         cls.admin = cls.company_user("scoin_mandate_admin", "base.group_system", companies)
         contract = mandate.contract_address()
         if cls.chain.rpc("eth_getCode", contract, "latest") in ("0x", "0x0", None):
@@ -101,7 +104,9 @@ class TestMandateCharge(AnvilChainMixin, StablecoinCheckoutMixin, TransactionCas
         return (
             self.env["payment.transaction"]
             .with_user(self.billing)
-            ._stablecoin_charge_invoice(invoice.with_user(self.billing), token.with_user(self.billing))
+            ._stablecoin_charge_invoice(
+                invoice.with_user(self.billing), token.with_user(self.billing)
+            )
         )
 
     # -- mandates --------------------------------------------------------------------------------
@@ -136,9 +141,7 @@ class TestMandateCharge(AnvilChainMixin, StablecoinCheckoutMixin, TransactionCas
         )
         with self.refused(ValidationError, r"^Signature: not the payer"):
             self.save_mandate(terms, signature=other_chain)
-        self.assertFalse(
-            self.env["payment.token"].search([("stablecoin_payer", "=", terms.payer)])
-        )
+        self.assertFalse(self.env["payment.token"].search([("stablecoin_payer", "=", terms.payer)]))
 
     def test_terms_paying_another_address_or_out_of_order_are_refused(self):
         attacker = self.chain.accounts[7]
@@ -179,7 +182,7 @@ class TestMandateCharge(AnvilChainMixin, StablecoinCheckoutMixin, TransactionCas
         self.assertEqual(self.balance(self.merchant), before[0] + amount)
         self.assertEqual(self.balance(self.customer), before[1] - amount)
         # The gas used, for the readme's cost per charge.
-        print(f"\nmandate charge gas used: {int(receipt['gasUsed'], 16)}")  # noqa: T201
+        _logger.info("mandate charge gas used: %s", int(receipt["gasUsed"], 16))
         # The watcher sees the transfer to the request's address: the invoice is paid through
         # the same binding as any payment, and the charge's transaction is done with it.
         self.settle()

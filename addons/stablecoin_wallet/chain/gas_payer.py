@@ -55,9 +55,7 @@ def transaction(chain_id, nonce, to, data, gas_estimate, base_fee=None, gas_pric
     }
     if base_fee is not None:
         tip = PRIORITY_FEE_WEI
-        tx.update(
-            type=2, maxPriorityFeePerGas=tip, maxFeePerGas=2 * int(base_fee) + tip
-        )
+        tx.update(type=2, maxPriorityFeePerGas=tip, maxFeePerGas=2 * int(base_fee) + tip)
     else:
         if gas_price is None:
             raise ValueError("a legacy transaction needs a gas price")
