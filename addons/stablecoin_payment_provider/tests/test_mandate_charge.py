@@ -166,6 +166,23 @@ class TestMandateCharge(AnvilChainMixin, StablecoinCheckoutMixin, TransactionCas
         self.assertFalse(invoice.transaction_ids)
         self.assertEqual(self.gas_payer_nonce(), nonce)
 
+    def test_a_mandate_revoked_on_chain_is_refused_before_sending_and_recorded(self):
+        terms = self.terms()
+        token = self.save_mandate(terms)
+        # The payer's own revoke() from the wallet.
+        revoked = self.chain.send(self.customer, self.contract, mandate.revoke_call(terms))
+        invoice = self.make_invoice(100.0)
+        nonce, before = self.gas_payer_nonce(), self.balance(self.customer)
+        tx = self.charge(invoice, token)
+        self.assertEqual(tx.state, "error")
+        self.assertIn("The mandate allows 0 units now", tx.state_message)
+        self.assertEqual(self.gas_payer_nonce(), nonce)
+        self.assertEqual(self.balance(self.customer), before)
+        token._stablecoin_revoked_on_chain(revoked)
+        self.assertEqual(token.stablecoin_mandate_state, "revoked")
+        self.assertEqual(token.stablecoin_revoked_tx, revoked)
+        self.assertFalse(token.active)
+
     # -- charges ---------------------------------------------------------------------------------
     def test_a_charge_pays_the_invoice_address_and_the_invoice(self):
         token = self.save_mandate()
