@@ -34,6 +34,14 @@ class PaymentProvider(models.Model):
         "charges. Fund it with a little of each network's native coin; never one holding "
         "anything else. Not shown again once saved.",
     )
+    stablecoin_gas_payer_key_input = fields.Char(
+        string="New Gas Payer Key",
+        groups="base.group_system",
+        compute="_compute_stablecoin_gas_payer_key_input",
+        inverse="_inverse_stablecoin_gas_payer_key_input",
+        help="Paste the gas payer's private key to set or replace it. The key saved is never "
+        "sent back to a browser: only its address is shown.",
+    )
     stablecoin_gas_payer_address = fields.Char(
         string="Gas Payer Address",
         compute="_compute_stablecoin_gas_payer_address",
@@ -41,6 +49,43 @@ class PaymentProvider(models.Model):
         compute_sudo=True,
         help="The account paying the gas of mandate charges: fund it on every network charged.",
     )
+
+    def _compute_stablecoin_gas_payer_key_input(self):
+        self.stablecoin_gas_payer_key_input = False  # write-only
+
+    def _inverse_stablecoin_gas_payer_key_input(self):
+        for provider in self.filtered("stablecoin_gas_payer_key_input"):
+            provider.stablecoin_gas_payer_key = provider.stablecoin_gas_payer_key_input.strip()
+
+    def action_stablecoin_check_gas_payer(self):
+        """Show the gas payer's balance on each network the provider's tokens are on."""
+        self.ensure_one()
+        networks = (
+            self.env["stablecoin.token"]
+            .search([("network_id.kind", "=", "evm"), ("network_id.rpc_url", "!=", False)])
+            .network_id
+        )
+        lines, warned = [], False
+        for network in networks:
+            warning = self._stablecoin_gas_payer_warning(network)
+            warned = warned or bool(warning)
+            lines.append(
+                warning
+                or self.env._(
+                    "%(network)s: %(balance)s wei.",
+                    network=network.name,
+                    balance=self._stablecoin_gas_payer_balance(network),
+                )
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if warned else "success",
+                "sticky": warned,
+                "message": "\n".join(lines) or self.env._("No EVM network to check."),
+            },
+        }
 
     @api.depends("stablecoin_gas_payer_key")
     def _compute_stablecoin_gas_payer_address(self):

@@ -245,6 +245,16 @@ class TestMandateCharge(AnvilChainMixin, StablecoinCheckoutMixin, TransactionCas
             provider.read(["stablecoin_gas_payer_key"])
         admin_provider = self.provider.with_user(self.admin)
         self.assertEqual(admin_provider.stablecoin_gas_payer_address, self.gas_payer)
+        # The form's field is write-only: the key saved is never read back into a browser.
+        form_values = admin_provider.web_read(
+            {"stablecoin_gas_payer_key_input": {}, "stablecoin_gas_payer_address": {}}
+        )[0]
+        self.assertFalse(form_values["stablecoin_gas_payer_key_input"])
+        self.assertEqual(form_values["stablecoin_gas_payer_address"], self.gas_payer)
+        other = "0x" + "5c" * 32
+        admin_provider.stablecoin_gas_payer_key_input = other
+        self.assertEqual(admin_provider.stablecoin_gas_payer_address, address_of(other))
+        admin_provider.stablecoin_gas_payer_key_input = GAS_PAYER_KEY
         for wrong in ("0x1234", "not a key", "0x" + "00" * 32, "0x" + "zz" * 32):
             with self.refused(ValidationError, r"^Gas Payer Key: ") as caught:
                 admin_provider.stablecoin_gas_payer_key = wrong
@@ -264,3 +274,6 @@ class TestMandateCharge(AnvilChainMixin, StablecoinCheckoutMixin, TransactionCas
         warning = provider._stablecoin_gas_payer_warning(self.network)
         self.assertIn(self.gas_payer, warning)
         self.assertIn("has 1000 wei", warning)
+        action = provider.action_stablecoin_check_gas_payer()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn(warning, action["params"]["message"])
