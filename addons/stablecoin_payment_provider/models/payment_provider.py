@@ -176,6 +176,8 @@ class PaymentProvider(models.Model):
                 self.env._("Stablecoin: set the gas payer of %s first.", provider_sudo.name)
             )
         sender = provider_sudo.stablecoin_gas_payer_address
+        # One sender at a time per gas payer in this database: each takes the next nonce.
+        self.env.cr.execute("SELECT id FROM payment_provider WHERE id = %s FOR UPDATE", [self.id])
         client = network._rpc_client()
         call = {"from": sender, "to": to, "data": data}
         try:

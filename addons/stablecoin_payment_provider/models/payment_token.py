@@ -185,12 +185,20 @@ class PaymentToken(models.Model):
             raise ValidationError(self.env._("Mandate Id: not the digest of these terms."))
 
     @api.model
-    def _stablecoin_mandate_from_signature(self, partner, terms_dict, signature):
+    def _stablecoin_mandate_from_signature(self, partner, terms_dict, signature, company=None):
         """The mandate ``partner`` signed: ``terms_dict`` is the typed data's message
         (``mandate.Terms.message()``: payer, payee, token, maxPerCharge, maxPerPeriod, period,
         start, end, salt) and ``signature`` the wallet's 65 bytes (0x hex). Checked against
-        the chain's rules before it is kept (``_stablecoin_check_terms``)."""
-        provider = self.env.ref("stablecoin_payment_provider.payment_provider_stablecoin")
+        the chain's rules before it is kept (``_stablecoin_check_terms``), for the stablecoin
+        provider of ``company`` (default: the current one), whose receiving address it pays."""
+        company = company or self.env.company
+        provider = (
+            self.env["payment.provider"]
+            .sudo()
+            .search([("code", "=", const.PROVIDER_CODE), ("company_id", "=", company.id)], limit=1)
+        )
+        if not provider:
+            raise UserError(self.env._("%s has no stablecoin payment provider.", company.name))
         try:
             payer = to_checksum_address(terms_dict["payer"])
             contract = to_checksum_address(terms_dict["token"])

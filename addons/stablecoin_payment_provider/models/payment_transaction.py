@@ -161,6 +161,8 @@ class PaymentTransaction(models.Model):
             raise UserError(self.env._("A mandate charge pays exactly one invoice."))
         invoice = self.invoice_ids.sudo()
         self._stablecoin_check_no_open_charge(invoice, exclude=self)
+        if token.provider_id.company_id != invoice.company_id:
+            raise UserError(self.env._("%s is a mandate to another company.", token.display_name))
         if invoice.partner_id.commercial_partner_id != token.partner_id.commercial_partner_id:
             raise UserError(self.env._("%s is not this customer's mandate.", token.display_name))
         request = invoice.stablecoin_request_id

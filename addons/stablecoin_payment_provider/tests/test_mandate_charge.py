@@ -9,6 +9,7 @@ import logging
 from contextlib import contextmanager
 from pathlib import Path
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
@@ -147,6 +148,18 @@ class TestMandateCharge(AnvilChainMixin, StablecoinCheckoutMixin, TransactionCas
         attacker = self.chain.accounts[7]
         with self.refused(ValidationError, r"^Payee Address: .* is not"):
             self.save_mandate(self.terms(payee=attacker))
+        # The other company's receiving address is not this company's.
+        self.env["stablecoin.wallet"].create(
+            {
+                "name": "Other company's wallet",
+                "kind": "address",
+                "address": self.chain.accounts[3],
+                "company_id": self.other_company.id,
+                "token_ids": [Command.set(self.token_usdc.ids)],
+            }
+        )
+        with self.refused(ValidationError, r"^Payee Address: .* is not"):
+            self.save_mandate(self.terms(payee=self.chain.accounts[3]))
         now = self.now()
         message = dict(self.terms().message(), start=str(now + DAY), end=str(now))
         with self.refused(ValidationError, r"^Valid Until: after Valid From"):
