@@ -143,6 +143,12 @@ class TestMandateCharge(AnvilChainMixin, StablecoinCheckoutMixin, TransactionCas
         with self.refused(ValidationError, r"^Signature: not the payer"):
             self.save_mandate(terms, signature=other_chain)
         self.assertFalse(self.env["payment.token"].search([("stablecoin_payer", "=", terms.payer)]))
+        # Nor can a kept mandate's terms be changed afterwards, even by the superuser.
+        token = self.save_mandate(terms)
+        with self.refused(ValidationError, r"^Signature: not the payer"):
+            token.sudo().stablecoin_max_per_charge = str(900 * 10**6)
+        with self.refused(ValidationError, r"^Signature: not the payer"):
+            token.sudo().stablecoin_end = token.stablecoin_end.replace(year=2099)
 
     def test_terms_paying_another_address_or_out_of_order_are_refused(self):
         attacker = self.chain.accounts[7]
