@@ -1,5 +1,6 @@
-"""The committed artifacts (the test token; the deposit-address factory and forwarder the wallet
-addon computes addresses from) are exactly what solc-js makes of the committed sources."""
+"""The committed artifacts (the test tokens; the deposit-address factory and forwarder the wallet
+addon computes addresses from; the mandate contract) are exactly what solc-js makes of the
+committed sources."""
 
 import json
 import logging
@@ -27,6 +28,69 @@ def test_deposit_artifact_matches_a_fresh_compilation():
         assert fresh["contracts"][name]["bytecode"] == contract["bytecode"], (
             f"run build.py: {name}'s bytecode is stale"
         )
+
+
+@pytest.mark.parametrize(
+    ("compile_", "load", "names"),
+    [
+        (build.compile_mandate_artifact, build.load_mandate_artifact, build.MANDATE_CONTRACTS),
+        (build.compile_variants_artifact, build.load_variants_artifact, build.VARIANTS_CONTRACTS),
+    ],
+    ids=["mandate", "token-variants"],
+)
+def test_contracts_artifact_matches_a_fresh_compilation(compile_, load, names):
+    fresh, committed = compile_(), load()
+    assert fresh["compiler"] == committed["compiler"]
+    assert set(committed["contracts"]) == set(names)
+    for name, contract in committed["contracts"].items():
+        assert fresh["contracts"][name]["abi"] == contract["abi"]
+        assert fresh["contracts"][name]["bytecode"] == contract["bytecode"], (
+            f"run build.py: {name}'s bytecode is stale"
+        )
+
+
+def test_mandate_contract_has_no_admin():
+    """No owner, no constructor argument (one address on every network), nothing payable, and
+    two functions that change state: ``charge`` (the signed terms decide) and ``revoke``."""
+    abi = build.load_mandate_artifact()["contracts"]["StablecoinMandate"]["abi"]
+    functions = {item["name"]: item for item in abi if item["type"] == "function"}
+    assert {
+        name for name, item in functions.items() if item["stateMutability"] not in ("view", "pure")
+    } == {"charge", "revoke"}
+    assert set(functions) == {
+        "charge",
+        "revoke",
+        "charged",
+        "chargeable",
+        "mandateId",
+        "domainSeparator",
+        "eip712Domain",
+        "states",
+        "TERMS_TYPEHASH",
+    }
+    assert not [item for item in abi if item["type"] in ("constructor", "receive", "fallback")]
+    assert all(item.get("stateMutability") != "payable" for item in abi)
+
+
+def test_usdc_like_test_token_has_permit_and_eip3009():
+    """The shared test token has neither (``TestStablecoin``): gasless pay and permits are
+    tested on this variant."""
+    shared = {item.get("name") for item in build.load_artifact()["abi"]}
+    variant = {
+        item.get("name")
+        for item in build.load_variants_artifact()["contracts"]["TestAuthorizedStablecoin"]["abi"]
+    }
+    gasless = {
+        "permit",
+        "nonces",
+        "DOMAIN_SEPARATOR",
+        "transferWithAuthorization",
+        "receiveWithAuthorization",
+        "cancelAuthorization",
+        "authorizationState",
+    }
+    assert gasless <= variant
+    assert not gasless & shared
 
 
 def test_deposit_contracts_have_no_admin():

@@ -20,6 +20,7 @@
     ],
     "data": [
         "views/payment_stablecoin_templates.xml",
+        "views/payment_provider_views.xml",
         "data/payment_method_data.xml",
         "data/payment_provider_data.xml",  # Depends on payment_method_stablecoin.
     ],

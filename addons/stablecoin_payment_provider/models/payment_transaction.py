@@ -3,9 +3,12 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.payment import utils as payment_utils
+from odoo.addons.stablecoin_wallet.chain import mandate
+from odoo.addons.stablecoin_wallet.chain.address import to_checksum_address
+from odoo.addons.stablecoin_wallet.chain.rpc import RpcError
 
 from .. import const
 from ..controllers.main import StablecoinController
@@ -75,3 +78,157 @@ class PaymentTransaction(models.Model):
     def _stablecoin_chain_codes(self):
         """Override: *Pay now*'s transactions are completed by the chain too."""
         return super()._stablecoin_chain_codes() | {const.PROVIDER_CODE}
+
+    # -- mandate charges -----------------------------------------------------------------------
+    @api.model
+    def _stablecoin_charge_invoice(self, invoice, token):
+        """*Charge now*: a transaction charging ``invoice``'s amount due to the mandate
+        ``token``, sent at once. Refused (nothing created) while another stablecoin transaction
+        of the invoice is open or done."""
+        invoice.ensure_one()
+        token.ensure_one()
+        if token.provider_code != const.PROVIDER_CODE:
+            raise UserError(self.env._("%s is no stablecoin mandate.", token.display_name))
+        # Who may register a payment of the invoice may charge it; the transaction itself is
+        # made as Odoo's payment flows make theirs (its provider is a system setting).
+        invoice.check_access("write")
+        token.check_access("read")
+        token._stablecoin_check_chargeable()
+        # Serialise charges of one invoice: two clicks, two servers, one transaction.
+        self.env.cr.execute("SELECT id FROM account_move WHERE id = %s FOR UPDATE", [invoice.id])
+        self._stablecoin_check_no_open_charge(invoice)
+        tx_sudo = self.sudo().create(
+            {
+                "provider_id": token.provider_id.id,
+                "payment_method_id": token.payment_method_id.id,
+                "reference": self.sudo()._compute_reference(
+                    const.PROVIDER_CODE, prefix=f"{invoice.name}-mandate"
+                ),
+                "amount": invoice.amount_residual,
+                "currency_id": invoice.currency_id.id,
+                "partner_id": invoice.partner_id.id,
+                "token_id": token.id,
+                "operation": "offline",
+                "invoice_ids": [(6, 0, invoice.ids)],
+            }
+        )
+        tx_sudo._send_payment_request()
+        return tx_sudo.with_env(self.env)
+
+    def _stablecoin_check_no_open_charge(self, invoice, exclude=None):
+        others = self.sudo().search(
+            [
+                ("provider_code", "=", const.PROVIDER_CODE),
+                ("invoice_ids", "in", invoice.ids),
+                ("state", "in", ("pending", "authorized", "done")),
+                ("id", "not in", (exclude or self.browse()).ids),
+            ]
+        )
+        if others:
+            raise UserError(
+                self.env._(
+                    "%(invoice)s: payment %(tx)s is already %(state)s; it is not charged twice.",
+                    invoice=invoice.display_name,
+                    tx=others[0].reference,
+                    state=dict(others._fields["state"].selection)[others[0].state],
+                )
+            )
+
+    def _send_payment_request(self):
+        """Override of `payment`: charge the invoice to the mandate on chain, the gas payer
+        paying the gas. The transaction waits (pending) for the watcher to see the transfer
+        to the invoice's address; any refusal leaves it in error, nothing sent."""
+        super()._send_payment_request()
+        if self.provider_code != const.PROVIDER_CODE:
+            return
+        try:
+            tx_hash = self._stablecoin_send_charge()
+        except UserError as exc:
+            self._set_error(exc.args[0])
+            return
+        self.provider_reference = tx_hash
+        self._set_pending(self.env._("Charge sent to the network in transaction %s.", tx_hash))
+
+    def _stablecoin_charge_plan(self):
+        """(network, terms, signature, amount in units, charge id) of this charge, checked
+        against the mandate and the invoice; a UserError names what is wrong."""
+        self.ensure_one()
+        token = self.token_id.sudo()
+        if not token or token.provider_code != const.PROVIDER_CODE:
+            raise UserError(self.env._("A stablecoin charge needs a mandate."))
+        token._stablecoin_check_chargeable()
+        if len(self.invoice_ids) != 1:
+            raise UserError(self.env._("A mandate charge pays exactly one invoice."))
+        invoice = self.invoice_ids.sudo()
+        self._stablecoin_check_no_open_charge(invoice, exclude=self)
+        if token.provider_id.company_id != invoice.company_id:
+            raise UserError(self.env._("%s is a mandate to another company.", token.display_name))
+        if invoice.partner_id.commercial_partner_id != token.partner_id.commercial_partner_id:
+            raise UserError(self.env._("%s is not this customer's mandate.", token.display_name))
+        request = invoice.stablecoin_request_id
+        if not request or request.state != "awaiting" or not request._is_current_for(invoice):
+            raise UserError(
+                self.env._("%s has no open payment request to charge.", invoice.display_name)
+            )
+        if request.token_id != token.stablecoin_token_id:
+            raise UserError(
+                self.env._(
+                    "%(invoice)s asks %(asked)s; the mandate is for %(token)s.",
+                    invoice=invoice.display_name,
+                    asked=request.token_id.display_name,
+                    token=token.stablecoin_token_id.display_name,
+                )
+            )
+        terms = token._stablecoin_terms()
+        if to_checksum_address(request.address_hex) != terms.payee:
+            raise UserError(
+                self.env._(
+                    "%(invoice)s is paid to %(address)s, not to the mandate's payee %(payee)s.",
+                    invoice=invoice.display_name,
+                    address=request.address_hex,
+                    payee=terms.payee,
+                )
+            )
+        amount = int(request.amount_units)
+        if amount > terms.max_per_charge:
+            raise UserError(
+                self.env._(
+                    "%(invoice)s: %(amount)s units are above the mandate's %(limit)s per charge.",
+                    invoice=invoice.display_name,
+                    amount=amount,
+                    limit=terms.max_per_charge,
+                )
+            )
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        charge_id = mandate.charge_id(uuid, invoice.id, invoice.name)
+        network = token.stablecoin_token_id.network_id
+        return network, terms, token.stablecoin_signature, amount, charge_id
+
+    def _stablecoin_send_charge(self):
+        network, terms, signature, amount, charge_id = self._stablecoin_charge_plan()
+        contract = mandate.contract_address()
+        client = network._rpc_client()
+        try:
+            charged = client.eth_call(
+                contract, mandate.charged_call(terms.payer, terms.payee, charge_id)
+            )
+            chargeable = client.eth_call(contract, mandate.chargeable_call(terms))
+        except RpcError as exc:
+            raise UserError(
+                self.env._("%(network)s: %(error)s", network=network.name, error=exc)
+            ) from exc
+        if int(charged or "0x0", 16):
+            raise UserError(self.env._("This invoice was already charged to the mandate on chain."))
+        available = int(chargeable or "0x0", 16)
+        if amount > available:
+            raise UserError(
+                self.env._(
+                    "The mandate allows %(available)s units now, less than the %(amount)s due "
+                    "(period limit, dates, or revoked on chain).",
+                    available=available,
+                    amount=amount,
+                )
+            )
+        return self.provider_id._stablecoin_send_as_gas_payer(
+            network, contract, mandate.charge_call(terms, signature, amount, charge_id)
+        )

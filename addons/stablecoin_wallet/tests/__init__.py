@@ -13,3 +13,5 @@ from . import test_chain_units
 from . import test_chain_watch
 from . import test_chain_deposit
 from . import test_chain_secret
+from . import test_chain_mandate
+from . import test_chain_gas_payer

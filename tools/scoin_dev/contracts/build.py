@@ -6,7 +6,11 @@ Usage: python tools/scoin_dev/contracts/build.py [--check]
 * the test token (here): what the demo and the tests deploy on anvil;
 * the deposit-address factory and forwarder (in the wallet addon, ``chain/contracts``): the
   addon computes deposit addresses from the forwarder's creation code and deploys the factory
-  from this artifact.
+  from this artifact;
+* the mandate contract (in the wallet addon, ``chain/contracts``): charges within the limits a
+  payer signed, deployed at the same address on every network (``chain/mandate.py``);
+* test tokens that behave as real ones do where the test token does not (here: EIP-2612 and
+  EIP-3009 like USDC, no return value like USDT, false instead of a revert).
 
 A test recompiles each source and compares, so the committed bytecode always matches the
 committed Solidity.
@@ -27,6 +31,12 @@ DEPOSIT_DIR = HERE.parents[2] / "addons" / "stablecoin_wallet" / "chain" / "cont
 DEPOSIT_SOURCE = DEPOSIT_DIR / "DepositForwarder.sol"
 DEPOSIT_ARTIFACT = DEPOSIT_DIR / "deposit.json"
 DEPOSIT_CONTRACTS = ("DepositForwarder", "DepositFactory")
+MANDATE_SOURCE = DEPOSIT_DIR / "StablecoinMandate.sol"
+MANDATE_ARTIFACT = DEPOSIT_DIR / "mandate.json"
+MANDATE_CONTRACTS = ("StablecoinMandate",)
+VARIANTS_SOURCE = HERE / "TestTokenVariants.sol"
+VARIANTS_ARTIFACT = HERE / "TestTokenVariants.json"
+VARIANTS_CONTRACTS = ("TestAuthorizedStablecoin", "TestNoReturnToken", "TestFalseToken")
 _logger = logging.getLogger(__name__)
 SETTINGS = {
     "evmVersion": "cancun",  # what anvil runs with --hardfork cancun
@@ -99,7 +109,22 @@ def compile_artifact():
 
 def compile_deposit_artifact():
     """Return the deposit contracts' artifact dict compiled from the committed source."""
-    contracts, version = _compile(DEPOSIT_SOURCE)
+    return compile_contracts_artifact(DEPOSIT_SOURCE, DEPOSIT_CONTRACTS)
+
+
+def compile_mandate_artifact():
+    """Return the mandate contract's artifact dict compiled from the committed source."""
+    return compile_contracts_artifact(MANDATE_SOURCE, MANDATE_CONTRACTS)
+
+
+def compile_variants_artifact():
+    """Return the test token variants' artifact dict compiled from the committed source."""
+    return compile_contracts_artifact(VARIANTS_SOURCE, VARIANTS_CONTRACTS)
+
+
+def compile_contracts_artifact(source, names):
+    """The artifact of contracts ``names`` of ``source``: {compiler, settings, contracts}."""
+    contracts, version = _compile(source)
     return {
         "compiler": "solc-js " + version,
         "settings": {k: v for k, v in SETTINGS.items() if k != "outputSelection"},
@@ -108,7 +133,7 @@ def compile_deposit_artifact():
                 "abi": contracts[name]["abi"],
                 "bytecode": "0x" + contracts[name]["evm"]["bytecode"]["object"],
             }
-            for name in DEPOSIT_CONTRACTS
+            for name in names
         },
     }
 
@@ -121,11 +146,21 @@ def load_deposit_artifact():
     return json.loads(DEPOSIT_ARTIFACT.read_text())
 
 
+def load_mandate_artifact():
+    return json.loads(MANDATE_ARTIFACT.read_text())
+
+
+def load_variants_artifact():
+    return json.loads(VARIANTS_ARTIFACT.read_text())
+
+
 def main(argv):
     stale = 0
     for path, artifact, source in (
         (ARTIFACT, compile_artifact(), SOURCE),
         (DEPOSIT_ARTIFACT, compile_deposit_artifact(), DEPOSIT_SOURCE),
+        (MANDATE_ARTIFACT, compile_mandate_artifact(), MANDATE_SOURCE),
+        (VARIANTS_ARTIFACT, compile_variants_artifact(), VARIANTS_SOURCE),
     ):
         if "--check" in argv:
             if not path.exists() or artifact != json.loads(path.read_text()):

@@ -1,0 +1,298 @@
+# Copyright 2026 Stablecoin Invoicing contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Mandates on file and their charges, on anvil: a customer signs terms once with the wallet's
+own ``eth_signTypedData_v4``; a billing user charges an invoice to it; the gas payer, set by a
+system administrator, pays the gas; the business's address receives the invoice's amount."""
+
+import json
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.stablecoin_wallet.chain import mandate
+from odoo.addons.stablecoin_wallet.chain.abi import encode_call
+from odoo.addons.stablecoin_wallet.chain.gas_payer import address_of
+from odoo.addons.stablecoin_wallet.tests.common import TEST_CHAIN_ID, AnvilChainMixin
+
+from .common import StablecoinCheckoutMixin
+
+DAY = 86400
+# A key of no dev account: the gas payer holds nothing but the gas it is given.
+GAS_PAYER_KEY = "0x" + "4b" * 32
+MAX_UINT = 2**256 - 1
+_logger = logging.getLogger(__name__)
+
+
+@tagged("post_install", "-at_install", "stablecoin_node")
+class TestMandateCharge(AnvilChainMixin, StablecoinCheckoutMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_company = cls.env["res.company"].create({"name": "Other Stablecoin Co"})
+        companies = [cls.env.company, cls.other_company]
+        cls.billing = cls.company_user(
+            "scoin_mandate_billing", "account.group_account_invoice", companies
+        )
+        cls.admin = cls.company_user("scoin_mandate_admin", "base.group_system", companies)
+        contract = mandate.contract_address()
+        if cls.chain.rpc("eth_getCode", contract, "latest") in ("0x", "0x0", None):
+            to, data = mandate.contract_deployment()
+            cls.chain.send(cls.chain.accounts[0], to, data)
+        cls.contract = contract
+        cls.gas_payer = address_of(GAS_PAYER_KEY)
+        cls.chain.rpc("anvil_setBalance", cls.gas_payer, hex(10**18))
+        # The customer's wallet approves the contract once (or signs a permit).
+        cls.chain.send(
+            cls.customer,
+            cls.usdc,
+            encode_call("approve(address,uint256)", ["address", "uint256"], [contract, MAX_UINT]),
+        )
+        cls.chain.mint(cls.usdc, cls.customer, 10_000 * 10**6)
+
+    def setUp(self):
+        super().setUp()
+        self.provider.with_user(self.admin).stablecoin_gas_payer_key = GAS_PAYER_KEY
+
+    # -- helpers ---------------------------------------------------------------------------------
+    @contextmanager
+    def refused(self, exception, regex):
+        """``assertRaisesRegex`` rolled back as Odoo's ``assertRaises`` is (a savepoint)."""
+        with self.assertRaises(exception) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), regex)
+
+    def now(self):
+        return int(self.chain.rpc("eth_getBlockByNumber", "latest", False)["timestamp"], 16)
+
+    def terms(self, **overrides):
+        now = self.now()
+        values = {
+            "payer": self.customer,
+            "payee": self.merchant,
+            "token": self.usdc,
+            "max_per_charge": 500 * 10**6,
+            "max_per_period": 1000 * 10**6,
+            "period": 30 * DAY,
+            "start": now - 3600,
+            "end": now + 365 * DAY,
+            "salt": mandate.mandate_salt(f"test:{self.id()}"),
+        }
+        values.update(overrides)
+        return mandate.Terms(**values)
+
+    def sign(self, terms, signer=None):
+        document = mandate.typed_data(terms, TEST_CHAIN_ID)
+        return self.chain.rpc("eth_signTypedData_v4", signer or terms.payer, json.dumps(document))
+
+    def save_mandate(self, terms=None, message=None, signature=None):
+        terms = terms or self.terms()
+        signature = signature or self.sign(terms)
+        return self.env["payment.token"]._stablecoin_mandate_from_signature(
+            self.partner, message or terms.message(), signature
+        )
+
+    def balance(self, owner):
+        return self.chain.balance_of(self.usdc, owner)
+
+    def gas_payer_nonce(self):
+        return int(self.chain.rpc("eth_getTransactionCount", self.gas_payer, "latest"), 16)
+
+    def charge(self, invoice, token):
+        return (
+            self.env["payment.transaction"]
+            .with_user(self.billing)
+            ._stablecoin_charge_invoice(
+                invoice.with_user(self.billing), token.with_user(self.billing)
+            )
+        )
+
+    # -- mandates --------------------------------------------------------------------------------
+    def test_a_signed_mandate_is_kept_with_its_id(self):
+        terms = self.terms()
+        token = self.save_mandate(terms)
+        digest = "0x" + mandate.mandate_id(terms, TEST_CHAIN_ID).hex()
+        self.assertEqual(token.provider_id, self.provider)
+        self.assertEqual(token.partner_id, self.partner)
+        self.assertEqual(token.stablecoin_token_id, self.token_usdc)
+        self.assertEqual(token.stablecoin_mandate_id, digest)
+        self.assertEqual(token.provider_ref, digest)
+        self.assertEqual(token.stablecoin_mandate_state, "active")
+        # The record rebuilds exactly the terms signed (what the contract will check).
+        self.assertEqual(token._stablecoin_terms(), terms)
+
+    def test_an_altered_or_forged_signature_is_refused_naming_the_field(self):
+        terms = self.terms()
+        signature = self.sign(terms)
+        altered = dict(terms.message(), maxPerCharge=str(900 * 10**6))
+        with self.refused(ValidationError, r"^Signature: not the payer"):
+            self.save_mandate(terms, message=altered, signature=signature)
+        # Signed by someone else than the payer the terms name.
+        forged = self.sign(terms, signer=self.chain.accounts[7])
+        with self.refused(ValidationError, r"^Signature: not the payer"):
+            self.save_mandate(terms, signature=forged)
+        with self.refused(ValidationError, r"^Signature: not the payer"):
+            self.save_mandate(terms, signature="0x" + "00" * 65)
+        # Terms signed for another network's domain.
+        other_chain = self.chain.rpc(
+            "eth_signTypedData_v4", terms.payer, json.dumps(mandate.typed_data(terms, 1))
+        )
+        with self.refused(ValidationError, r"^Signature: not the payer"):
+            self.save_mandate(terms, signature=other_chain)
+        self.assertFalse(self.env["payment.token"].search([("stablecoin_payer", "=", terms.payer)]))
+        # Nor can a kept mandate's terms be changed afterwards, even by the superuser.
+        token = self.save_mandate(terms)
+        with self.refused(ValidationError, r"^Signature: not the payer"):
+            token.sudo().stablecoin_max_per_charge = str(900 * 10**6)
+        with self.refused(ValidationError, r"^Signature: not the payer"):
+            token.sudo().stablecoin_end = token.stablecoin_end.replace(year=2099)
+
+    def test_terms_paying_another_address_or_out_of_order_are_refused(self):
+        attacker = self.chain.accounts[7]
+        with self.refused(ValidationError, r"^Payee Address: .* is not"):
+            self.save_mandate(self.terms(payee=attacker))
+        # The other company's receiving address is not this company's.
+        self.env["stablecoin.wallet"].create(
+            {
+                "name": "Other company's wallet",
+                "kind": "address",
+                "address": self.chain.accounts[3],
+                "company_id": self.other_company.id,
+                "token_ids": [Command.set(self.token_usdc.ids)],
+            }
+        )
+        with self.refused(ValidationError, r"^Payee Address: .* is not"):
+            self.save_mandate(self.terms(payee=self.chain.accounts[3]))
+        now = self.now()
+        message = dict(self.terms().message(), start=str(now + DAY), end=str(now))
+        with self.refused(ValidationError, r"^Valid Until: after Valid From"):
+            self.save_mandate(message=message, signature="0x" + "11" * 65)
+        message = dict(self.terms().message(), maxPerCharge="0")
+        with self.refused(ValidationError, r"^Max per Charge \(units\): a positive"):
+            self.save_mandate(message=message, signature="0x" + "11" * 65)
+
+    def test_revoked_mandate_is_not_charged(self):
+        token = self.save_mandate()
+        token.with_user(self.admin).action_stablecoin_revoke()
+        self.assertEqual(token.stablecoin_mandate_state, "revoked")
+        invoice = self.make_invoice(100.0)
+        nonce = self.gas_payer_nonce()
+        with self.refused(UserError, "is revoked"):
+            self.charge(invoice, token)
+        self.assertFalse(invoice.transaction_ids)
+        self.assertEqual(self.gas_payer_nonce(), nonce)
+
+    def test_a_mandate_revoked_on_chain_is_refused_before_sending_and_recorded(self):
+        terms = self.terms()
+        token = self.save_mandate(terms)
+        # The payer's own revoke() from the wallet.
+        revoked = self.chain.send(self.customer, self.contract, mandate.revoke_call(terms))
+        invoice = self.make_invoice(100.0)
+        nonce, before = self.gas_payer_nonce(), self.balance(self.customer)
+        tx = self.charge(invoice, token)
+        self.assertEqual(tx.state, "error")
+        self.assertIn("The mandate allows 0 units now", tx.state_message)
+        self.assertEqual(self.gas_payer_nonce(), nonce)
+        self.assertEqual(self.balance(self.customer), before)
+        token._stablecoin_revoked_on_chain(revoked)
+        self.assertEqual(token.stablecoin_mandate_state, "revoked")
+        self.assertEqual(token.stablecoin_revoked_tx, revoked)
+        self.assertFalse(token.active)
+
+    # -- charges ---------------------------------------------------------------------------------
+    def test_a_charge_pays_the_invoice_address_and_the_invoice(self):
+        token = self.save_mandate()
+        invoice = self.make_invoice(120.0)
+        request = invoice.stablecoin_request_id
+        amount = int(request.amount_units)
+        before = self.balance(self.merchant), self.balance(self.customer)
+        tx = self.charge(invoice, token)
+        self.assertEqual(tx.state, "pending", tx.state_message)
+        self.assertEqual(tx.token_id, token)
+        receipt = self.chain.wait_receipt(tx.provider_reference)
+        self.assertEqual(int(receipt["status"], 16), 1)
+        self.assertEqual(receipt["from"].lower(), self.gas_payer.lower())
+        self.assertEqual(self.balance(self.merchant), before[0] + amount)
+        self.assertEqual(self.balance(self.customer), before[1] - amount)
+        # The gas used, for the readme's cost per charge.
+        _logger.info("mandate charge gas used: %s", int(receipt["gasUsed"], 16))
+        # The watcher sees the transfer to the request's address: the invoice is paid through
+        # the same binding as any payment, and the charge's transaction is done with it.
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(tx.state, "done")
+
+    def test_a_charge_above_the_limit_is_refused_before_sending(self):
+        token = self.save_mandate()
+        invoice = self.make_invoice(600.0)  # above the 500 per charge
+        nonce, before = self.gas_payer_nonce(), self.balance(self.merchant)
+        tx = self.charge(invoice, token)
+        self.assertEqual(tx.state, "error")
+        self.assertIn("above the mandate's 500000000 per charge", tx.state_message)
+        self.assertFalse(tx.provider_reference)
+        self.assertEqual(self.gas_payer_nonce(), nonce)
+        self.assertEqual(self.balance(self.merchant), before)
+
+    def test_an_invoice_is_charged_once(self):
+        token = self.save_mandate()
+        invoice = self.make_invoice(100.0)
+        amount = int(invoice.stablecoin_request_id.amount_units)
+        before = self.balance(self.customer)
+        first = self.charge(invoice, token)
+        self.assertEqual(first.state, "pending", first.state_message)
+        self.chain.wait_receipt(first.provider_reference)
+        # Odoo refuses a second transaction while the first is pending.
+        with self.refused(UserError, "is already Pending; it is not charged twice"):
+            self.charge(invoice, token)
+        # Odoo's record lost (the first put in error by hand): the chain refuses, and nothing
+        # is sent.
+        first.sudo()._set_error("lost")
+        nonce = self.gas_payer_nonce()
+        second = self.charge(invoice, token)
+        self.assertEqual(second.state, "error")
+        self.assertIn("already charged to the mandate on chain", second.state_message)
+        self.assertEqual(self.gas_payer_nonce(), nonce)
+        self.assertEqual(self.balance(self.customer), before - amount)
+
+    # -- the gas payer ---------------------------------------------------------------------------
+    def test_the_gas_payer_key_is_a_system_secret(self):
+        provider = self.provider.with_user(self.billing)
+        with self.assertRaises(AccessError):
+            provider.read(["stablecoin_gas_payer_key"])
+        admin_provider = self.provider.with_user(self.admin)
+        self.assertEqual(admin_provider.stablecoin_gas_payer_address, self.gas_payer)
+        # The form's field is write-only: the key saved is never read back into a browser.
+        form_values = admin_provider.web_read(
+            {"stablecoin_gas_payer_key_input": {}, "stablecoin_gas_payer_address": {}}
+        )[0]
+        self.assertFalse(form_values["stablecoin_gas_payer_key_input"])
+        self.assertEqual(form_values["stablecoin_gas_payer_address"], self.gas_payer)
+        other = "0x" + "5c" * 32
+        admin_provider.stablecoin_gas_payer_key_input = other
+        self.assertEqual(admin_provider.stablecoin_gas_payer_address, address_of(other))
+        admin_provider.stablecoin_gas_payer_key_input = GAS_PAYER_KEY
+        for wrong in ("0x1234", "not a key", "0x" + "00" * 32, "0x" + "zz" * 32):
+            with self.refused(ValidationError, r"^Gas Payer Key: ") as caught:
+                admin_provider.stablecoin_gas_payer_key = wrong
+            self.assertNotIn(wrong, str(caught.exception))
+        # Cleared in a copied database.
+        sql = Path(__file__).parents[1].joinpath("data", "neutralize.sql").read_text()
+        self.env.cr.execute(sql)
+        self.env.invalidate_all()
+        self.assertFalse(self.provider.sudo().stablecoin_gas_payer_key)
+        self.assertFalse(self.provider.stablecoin_gas_payer_address)
+
+    def test_the_gas_payer_balance_and_its_warning(self):
+        provider = self.provider.with_user(self.admin)
+        self.assertEqual(provider._stablecoin_gas_payer_balance(self.network), 10**18)
+        self.assertFalse(provider._stablecoin_gas_payer_warning(self.network))
+        self.chain.rpc("anvil_setBalance", self.gas_payer, hex(1000))
+        warning = provider._stablecoin_gas_payer_warning(self.network)
+        self.assertIn(self.gas_payer, warning)
+        self.assertIn("has 1000 wei", warning)
+        action = provider.action_stablecoin_check_gas_payer()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn(warning, action["params"]["message"])
