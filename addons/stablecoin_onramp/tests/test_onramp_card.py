@@ -24,6 +24,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.stablecoin_invoicing.tests.common import StablecoinInvoiceMixin
 from odoo.addons.stablecoin_onramp.onramp import bridge, stripe_onramp
+from odoo.addons.stablecoin_wallet import compat
 from odoo.addons.stablecoin_wallet.tests.common import AnvilChainMixin
 
 from .common import onramp_provider
@@ -208,7 +209,7 @@ class TestOnrampCard(AnvilChainMixin, StablecoinInvoiceMixin, HttpCase):
             {
                 "login": "scoin_card_accountant",
                 "name": "Accounting manager, not a system administrator",
-                "groups_id": [(6, 0, [self.env.ref("account.group_account_manager").id])],
+                compat.GROUP_IDS: [(6, 0, [self.env.ref("account.group_account_manager").id])],
             }
         )
         provider = self.provider.with_user(accountant)

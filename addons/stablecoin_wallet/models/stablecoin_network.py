@@ -15,6 +15,7 @@ from ..chain import InvalidAddress, watch
 from ..chain.family import DEFAULT_KIND, family, kind_selection
 from ..chain.rpc import FailoverClient, RpcError
 from ..chain.scanner import scan_transfers
+from ..compat import sql_constraints
 from ..jobs import run_batches
 from ..locking import try_lock_row
 from .stablecoin_network_cursor import CURSOR_FIELDS
@@ -40,6 +41,7 @@ class ChainIdField(fields.Integer):
 MAX_BACKOFF_MINUTES = 60
 
 
+@sql_constraints
 class StablecoinNetwork(models.Model):
     _name = "stablecoin.network"
     _description = "Blockchain Network"

@@ -8,10 +8,12 @@ from odoo.tools import split_every
 from ..chain import watch
 from ..chain.logs import block_datetime
 from ..chain.units import format_units, from_units
+from ..compat import sql_constraints
 
 _logger = logging.getLogger(__name__)
 
 
+@sql_constraints
 class StablecoinTransfer(models.Model):
     """One ERC-20 transfer received on chain: unique per (network, transaction, log index)."""
 
