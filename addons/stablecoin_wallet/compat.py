@@ -20,7 +20,9 @@ at import time, each with the name of what it replaces:
   and ``_process_notification_data``, 19.0 ``_search_by_reference``, ``_extract_amount_data``
   and ``_apply_updates``; each series never calls the other's;
 * :data:`SEND_TEMPLATE` / :data:`SEND_BODY`: the invoice send wizard's template and body
-  fields (``mail_template_id`` / ``mail_body`` on 18.0, ``template_id`` / ``body`` on 19.0).
+  fields (``mail_template_id`` / ``mail_body`` on 18.0, ``template_id`` / ``body`` on 19.0);
+* :data:`ACCOUNT_IN_USE_DOMAIN`: accounts in use, not ``deprecated`` (18.0) or not archived
+  (19.0, which has no ``deprecated``).
 
 Odoo 20.0 will add its own entries here (see the README, "Odoo 19.0 and 20.0").
 """
@@ -33,6 +35,8 @@ SERIES = release.version_info[0]
 GROUP_IDS = "group_ids" if SERIES >= 19 else "groups_id"
 SEND_TEMPLATE = "template_id" if SERIES >= 19 else "mail_template_id"
 SEND_BODY = "body" if SERIES >= 19 else "mail_body"
+# The accounts still in use: 18.0 marks the others deprecated, 19.0 archives them.
+ACCOUNT_IN_USE_DOMAIN = "[]" if SERIES >= 19 else "[('deprecated', '=', False)]"
 
 
 def sql_constraints(cls):
