@@ -18,6 +18,9 @@ between an ``evm_snapshot`` and an ``evm_revert``, so chain state never leaks be
 like Odoo's savepoints do for the database.
 """
 
+from contextlib import nullcontext
+
+from .. import compat
 from ..chain.tron import from_tron_address, to_tron_address
 from .fakenode import FakeNode
 
@@ -25,6 +28,18 @@ from .fakenode import FakeNode
 NODE_TAG = "stablecoin_node"
 
 _CHAINS = {}
+
+
+def run_scheduled_action(case, xmlid):
+    """Run scheduled action ``xmlid`` as Odoo's cron runner would, inside test ``case``'s
+    transaction (the 18.0 / 19.0 seam of the tests: 19.0 runs a job in a cursor of its own,
+    which sees the test's data only in the registry's test mode), then invalidate the test's
+    caches (the job wrote through another environment)."""
+    in_test_mode = case.enter_registry_test_mode() if compat.SERIES >= 19 else nullcontext()
+    with in_test_mode:
+        result = case.env.ref(xmlid).method_direct_trigger()
+    case.env.invalidate_all()
+    return result
 
 
 def _with_test_tokens(chain):
