@@ -25,7 +25,7 @@ from odoo.tools.safe_eval import safe_eval
 from odoo.addons.stablecoin_invoicing.tests.common import StablecoinInvoiceMixin
 from odoo.addons.stablecoin_onramp.onramp import bridge, stripe_onramp
 from odoo.addons.stablecoin_wallet import compat
-from odoo.addons.stablecoin_wallet.tests.common import AnvilChainMixin
+from odoo.addons.stablecoin_wallet.tests.common import AnvilChainMixin, allow_outside_requests
 
 from .common import onramp_provider
 
@@ -50,6 +50,7 @@ class TestOnrampCard(AnvilChainMixin, StablecoinInvoiceMixin, HttpCase):
 
     def setUp(self):
         super().setUp()
+        self.enterContext(allow_outside_requests(self))  # the simulator's deliveries
         self.sim.webhook_url = self.base_url() + WEBHOOK
 
     def pay_by_card(self, invoice):

@@ -25,7 +25,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.stablecoin_invoicing.tests.common import StablecoinInvoiceMixin
 from odoo.addons.stablecoin_onramp.onramp import bridge
-from odoo.addons.stablecoin_wallet.tests.common import AnvilChainMixin
+from odoo.addons.stablecoin_wallet.tests.common import AnvilChainMixin, allow_outside_requests
 
 from .common import onramp_provider
 
@@ -52,6 +52,7 @@ class TestOnrampWire(AnvilChainMixin, StablecoinInvoiceMixin, HttpCase):
 
     def setUp(self):
         super().setUp()
+        self.enterContext(allow_outside_requests(self))  # the simulator's deliveries
         self.sim.webhook_url = self.base_url() + WEBHOOK
 
     def ask_for_wire(self, invoice):

@@ -30,6 +30,20 @@ NODE_TAG = "stablecoin_node"
 _CHAINS = {}
 
 
+# What an HTTP route answers when it raises a UserError/ValidationError: 400 on 18.0, 422
+# (Unprocessable Entity) on 19.0.
+ROUTE_ERROR_STATUS = 422 if compat.SERIES >= 19 else 400
+
+
+def allow_outside_requests(case):
+    """A context in which HTTP test ``case``'s server takes requests from outside the test
+    (an on-ramp simulator's webhook deliveries): 19.0's test server refuses requests without
+    the test's cookie unless told (``allow_requests``); 18.0 takes them all."""
+    if compat.SERIES >= 19:
+        return case.allow_requests(all_requests=True)
+    return nullcontext()
+
+
 def run_scheduled_action(case, xmlid):
     """Run scheduled action ``xmlid`` as Odoo's cron runner would, inside test ``case``'s
     transaction (the 18.0 / 19.0 seam of the tests: 19.0 runs a job in a cursor of its own,
