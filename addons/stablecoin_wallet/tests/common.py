@@ -18,7 +18,7 @@ between an ``evm_snapshot`` and an ``evm_revert``, so chain state never leaks be
 like Odoo's savepoints do for the database.
 """
 
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 
 from .. import compat
 from ..chain.tron import from_tron_address, to_tron_address
@@ -35,13 +35,20 @@ _CHAINS = {}
 ROUTE_ERROR_STATUS = 422 if compat.SERIES >= 19 else 400
 
 
+@contextmanager
 def allow_outside_requests(case):
-    """A context in which HTTP test ``case``'s server takes requests from outside the test
-    (an on-ramp simulator's webhook deliveries): 19.0's test server refuses requests without
-    the test's cookie unless told (``allow_requests``); 18.0 takes them all."""
-    if compat.SERIES >= 19:
-        return case.allow_requests(all_requests=True)
-    return nullcontext()
+    """A context in which HTTP test ``case``'s server takes requests from outside the test (an
+    on-ramp simulator's webhook deliveries, made and awaited by the test's thread): 19.0's test
+    server refuses requests without the test's cookie unless told (``allow_requests``, which
+    also lets the server's threads take the test cursor meanwhile); 18.0 takes them all."""
+    if compat.SERIES < 19:
+        yield
+        return
+    try:
+        with case.allow_requests(all_requests=True):
+            yield
+    finally:
+        case.http_request_allow_all = False  # 19.0's allow_requests leaves it on
 
 
 def run_scheduled_action(case, xmlid):
