@@ -13,3 +13,4 @@ from . import test_chain_units
 from . import test_chain_watch
 from . import test_chain_deposit
 from . import test_chain_secret
+from . import test_compat
