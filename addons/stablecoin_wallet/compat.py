@@ -10,8 +10,9 @@ at import time, each with the name of what it replaces:
 
 * :func:`sql_constraints`: ``_sql_constraints`` (18.0) or ``models.Constraint`` (19.0, which
   ignores ``_sql_constraints``: the watcher's ``ON CONFLICT`` then fails);
-* :data:`GROUP_IDS`: the groups of a user, a menu or a view, ``groups_id`` (18.0) or
-  ``group_ids`` (19.0); :func:`group_users`: a group's users, ``users`` or ``user_ids``;
+* :data:`GROUP_IDS`: the groups of a user, a menu, a view or an action, ``groups_id`` (18.0)
+  or ``group_ids`` (19.0; on a user, the explicit ones only); :func:`group_users`: a group's
+  users, ``users`` or ``all_user_ids``;
 * :func:`place_group`: a group in the user form, by ``category_id`` (18.0) or by a
   ``res.groups.privilege`` of that category (19.0);
 * :func:`process_payment_data`: a provider's payment data applied to its transaction, by
@@ -58,8 +59,9 @@ def sql_constraints(cls):
 
 
 def group_users(group):
-    """The users of ``group`` (``res.groups.users``, 19.0: ``user_ids``)."""
-    return group.user_ids if SERIES >= 19 else group.users
+    """The users of ``group``, implied memberships included: ``users`` on 18.0 (which stores
+    them), ``all_user_ids`` on 19.0 (its ``user_ids`` holds the explicit members only)."""
+    return group.all_user_ids if SERIES >= 19 else group.users
 
 
 def place_group(env, group_xmlid, category_xmlid, privilege_xmlid):
