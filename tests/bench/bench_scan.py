@@ -7,9 +7,14 @@ eth_getLogs sweep of the same range with the same filter and chunk size, results
 only by the node. Prints both, the ratio, and checks the watcher found every transfer; then
 times PostgreSQL alone inserting copies of the same rows (INSERT ... SELECT, rolled back): the
 floor under any watcher that records each transfer as an Odoo row.
+
+Then the follower's case: WATCHED (10,000) more addresses watched, each a deposit address of an
+open request, ten of them paid in the next block range: one step of the head follower over
+that range, its JSON-RPC calls counted (a batch counts each call) and timed.
 """
 
 import os
+import secrets
 import time
 
 import requests
@@ -18,9 +23,13 @@ from scoin_dev.devchain import DevChain
 from odoo.tools import SQL
 
 from odoo.addons.stablecoin_wallet.chain.abi import encode_call
+from odoo.addons.stablecoin_wallet.chain.address import to_checksum_address
+from odoo.addons.stablecoin_wallet.chain.rpc import JsonRpcClient
 from odoo.addons.stablecoin_wallet.chain.scanner import topic_filters
 
 TRANSFERS = int(os.environ.get("TRANSFERS", "20000"))
+# Open requests with a deposit address each, for the follower's block-range phase.
+WATCHED = int(os.environ.get("WATCHED", "10000"))
 BLOCKS = int(os.environ.get("BLOCKS", "100000"))
 CHUNK = 10000
 env = env  # noqa: F821,PLW0127  (odoo shell's global)
@@ -143,6 +152,46 @@ print(f"BENCH   ratio ours/bare: {ours / bare:.2f}  (goal <= 1.3)")
 print(
     f"BENCH   floor/bare: {floor / bare:.2f} (no watcher that records Odoo rows can go below); "
     f"ours/floor: {ours / floor:.2f}"
+)
+
+# -- the follower's block range with WATCHED open requests' addresses --------------------------
+wallet = env.ref("stablecoin_wallet.stablecoin_wallet_demo")
+watched = [to_checksum_address("0x" + secrets.token_hex(20)) for _i in range(WATCHED)]
+env["stablecoin.address"].sudo().create([{"wallet_id": wallet.id, "address": a} for a in watched])
+env.flush_all()
+network._scan()  # the checkpoint at the head, every address known
+paid = watched[:: max(1, WATCHED // 10)][:10]
+call("anvil_setBalance", customer, hex(10**20))
+for address in paid:
+    data = encode_call("transfer(address,uint256)", ["address", "uint256"], [address, 1_000_000])
+    call("eth_sendTransaction", {"from": customer, "to": token, "data": data})
+counted = []
+original_call, original_batch = JsonRpcClient.call, JsonRpcClient.batch
+
+
+def counting_call(client, method, *params):
+    counted.append(method)
+    return original_call(client, method, *params)
+
+
+def counting_batch(client, calls):
+    counted.extend(method for method, _params in calls)
+    return original_batch(client, calls)
+
+
+JsonRpcClient.call, JsonRpcClient.batch = counting_call, counting_batch
+t0 = time.perf_counter()
+network._scan(follow=True)
+env.flush_all()
+step = time.perf_counter() - t0
+JsonRpcClient.call, JsonRpcClient.batch = original_call, original_batch
+got = env["stablecoin.transfer"].search_count([("recipient", "in", paid)])
+assert got == len(paid), (got, len(paid))
+by_method = {m: counted.count(m) for m in sorted(set(counted))}
+print(
+    f"BENCH follower step, {WATCHED + 1} watched addresses ({len(paid)} paid in the range): "
+    f"{len(counted)} RPC calls {by_method}, {step:.2f} s "
+    f"({network.max_topics_per_query} addresses per eth_getLogs)"
 )
 env.cr.rollback()
 chain.stop()

@@ -229,11 +229,11 @@ class StablecoinTransfer(models.Model):
         return "claim" if claim else "receipt"
 
     @api.model
-    def _update_confirmations(self, network, client, head):
+    def _update_confirmations(self, network, client, head, seen=None):
         """A claimed receipt held while still unconfirmed, then reorganised away before it
         was final, leaves nothing to decide either: its hold is void (the invoice is no
         longer on hold, and reminders resume)."""
-        pending = super()._update_confirmations(network, client, head)
+        pending = super()._update_confirmations(network, client, head, seen=seen)
         reverted = pending.filtered(lambda t: t.state == "reverted")
         reverted.hold_ids.filtered(lambda h: h.state == "held").sudo().write({"state": "void"})
         return pending

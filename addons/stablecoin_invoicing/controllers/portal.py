@@ -134,33 +134,14 @@ class StablecoinPortal(PortalAccount):
         methods=["GET"],
     )
     def stablecoin_status(self, invoice_id, access_token=None, **kw):
-        """What the open invoice page polls: the payment status. While a payment is awaited,
-        a poll also asks the watcher for a scan (at most one pending at a time), so that a
-        payment made from the QR code is seen within a block or two."""
+        """What the open invoice page polls: the payment status, as stored. A poll never
+        reaches the chain nor the watcher: the watcher follows the network's head by itself
+        while payments are expected, whether or not a page is open."""
         try:
             invoice = self._stablecoin_invoice(invoice_id, access_token)
         except (AccessError, MissingError, TypeError, ValueError):
             return self._stablecoin_json({"ok": False}, status=404)
-        invoice_sudo = invoice.sudo()
-        status = invoice_sudo.stablecoin_payment_status
-        if status in ("awaiting", "in_progress", "partial", "expired"):
-            invoice_sudo._stablecoin_wake_watcher()
-        # Stored values only: this answers every open page every 2 seconds. The units asked
-        # tell the page when a new request (a remainder, a new quote) replaced its own.
-        request_sudo = invoice_sudo.stablecoin_request_id
-        asking = status not in ("rejected", "in_progress") and request_sudo.state in (
-            "awaiting",
-            "seen",
-            "partial",
-        )
-        return self._stablecoin_json(
-            {
-                "ok": True,
-                "status": status or "",
-                "units": request_sudo.amount_units if asking else "",
-                "residual": invoice_sudo.amount_residual,
-            }
-        )
+        return self._stablecoin_json(dict(invoice.sudo()._stablecoin_portal_status(), ok=True))
 
     @http.route(
         "/my/invoices/<int:invoice_id>/stablecoin/token",

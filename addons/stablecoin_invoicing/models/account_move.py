@@ -1,8 +1,6 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
-import time
-from datetime import timedelta
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import RedirectWarning, UserError, ValidationError
@@ -10,11 +8,6 @@ from odoo.tools import SQL, format_datetime
 
 from odoo.addons.stablecoin_wallet.chain import InvalidAddress, format_units
 from odoo.addons.stablecoin_wallet.chain.secret import looks_like_secret
-
-# When this server process may next look at asking for a scan of a network, per (database,
-# network): the polls of open invoice pages in between cost no query. The scan itself is asked
-# for in the database (a cron trigger), so several processes still agree.
-_NEXT_WAKE_CHECK = {}
 
 PAYMENT_STATUSES = [
     ("awaiting", "Awaiting payment"),
@@ -809,34 +802,24 @@ class AccountMove(models.Model):
         )
         return True
 
-    def _stablecoin_wake_watcher(self):
-        """A payer waits on the invoice page: ask for a scan of its request's network now,
-        unless one is already pending or ran within a block time. Returns True if asked."""
+    def _stablecoin_portal_status(self):
+        """What the open invoice page polls (sudo'ed invoice): its payment status, the units
+        its request asks (they tell the page when a new request, a remainder or a new quote,
+        replaced its own) and the residual. Stored values only, never the chain: this answers
+        every open page every few seconds."""
         self.ensure_one()
-        network = self.stablecoin_request_id.network_id
-        key = (self.env.cr.dbname, network.id)
-        if not network or time.monotonic() < _NEXT_WAKE_CHECK.get(key, 0):
-            return False
-        scan = self.env.ref("stablecoin_wallet.ir_cron_stablecoin_scan", False)
-        if not scan or not network.sudo().rpc_url:
-            return False
-        now = fields.Datetime.now()
-        # Half a block: a block made final is seen within about one block of waiting.
-        quiet = timedelta(seconds=max(network.block_seconds / 2, 1.0))
-        if len(_NEXT_WAKE_CHECK) > 10_000:
-            _NEXT_WAKE_CHECK.clear()
-        _NEXT_WAKE_CHECK[key] = time.monotonic() + quiet.total_seconds()
-        if network.last_success and network.last_success > now - quiet:
-            return False
-        # Someone asked within a block time and the cron worker has not run yet: enough. An
-        # older due trigger is no reason to wait: a trigger set for a later moment (when a
-        # receipt should be final) wakes no worker when that moment comes; this one does.
-        Trigger = self.env["ir.cron.trigger"].sudo()
-        recent = [("cron_id", "=", scan.id), ("call_at", "<=", now), ("call_at", ">", now - quiet)]
-        if Trigger.search_count(recent, limit=1):
-            return False
-        scan.sudo()._trigger()
-        return True
+        status = self.stablecoin_payment_status
+        request = self.stablecoin_request_id
+        asking = status not in ("rejected", "in_progress") and request.state in (
+            "awaiting",
+            "seen",
+            "partial",
+        )
+        return {
+            "status": status or "",
+            "units": request.amount_units if asking else "",
+            "residual": self.amount_residual,
+        }
 
     def _stablecoin_tokens(self):
         """The tokens this invoice may be paid with."""

@@ -192,6 +192,14 @@ class StablecoinPaymentRequest(models.Model):
         ("amount_units_positive", "CHECK(amount_units ~ '^[1-9][0-9]*$')", "Amount: positive."),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A request is a payment expected on its network: the watcher follows its head
+        from now (not from its next scheduled minute)."""
+        requests = super().create(vals_list)
+        requests.token_id.network_id._follow_soon()
+        return requests
+
     def init(self):
         # One reserved amount per (address, token): what makes a transfer's amount name its
         # invoice on a shared address. Derived (per-invoice) addresses never compete.

@@ -749,8 +749,8 @@ class StablecoinTransfer(models.Model):
         return True
 
     @api.model
-    def _update_confirmations(self, network, client, head):
-        pending = super()._update_confirmations(network, client, head)
+    def _update_confirmations(self, network, client, head, seen=None):
+        pending = super()._update_confirmations(network, client, head, seen=seen)
         reverted = pending.filtered(lambda t: t.state == "reverted")
         reverted.request_id._mark_unseen()
         for transfer in reverted.filtered(lambda t: t.move_id and not t.payment_id):
@@ -762,10 +762,40 @@ class StablecoinNetwork(models.Model):
     _inherit = "stablecoin.network"
 
     @api.model
-    def _cron_scan(self):
-        """After a scan, let the matcher run right away rather than at its next interval."""
-        res = super()._cron_scan()
+    def _after_scan(self, networks):
+        """After the scheduled scan, let the matcher run right away rather than at its next
+        interval, if the scan confirmed receipts (a trigger for nothing would only make the
+        head follower give its thread away)."""
+        res = super()._after_scan(networks)
         match_cron = self.env.ref("stablecoin_invoicing.ir_cron_stablecoin_match", False)
-        if match_cron:
+        confirmed = [("network_id", "in", networks.ids), ("state", "=", "confirmed")]
+        if match_cron and self.env["stablecoin.transfer"].search_count(confirmed, limit=1):
             match_cron._trigger()
         return res
+
+    def _after_follow_step(self):
+        """Pay what the follower's scan confirmed at once, in the watcher's run (its cron
+        thread may be the only one): the invoice is paid within the block its receipt became
+        final, not when the matcher's job next gets a thread."""
+        res = super()._after_follow_step()
+        Transfer = self.env["stablecoin.transfer"]
+        if Transfer.search_count([("network_id", "=", self.id), ("state", "=", "confirmed")]):
+            Transfer._cron_match()
+        return res
+
+    def _payments_expected(self):
+        """Besides receipts waiting for their depth: a payment request open on the network
+        (an invoice awaiting payment, partly paid, or a refund to send)."""
+        if super()._payments_expected():
+            return True
+        return bool(
+            self.env["stablecoin.payment.request"]
+            .sudo()
+            .search_count(
+                [
+                    ("token_id.network_id", "=", self.id),
+                    ("state", "in", ("awaiting", "seen", "partial")),
+                ],
+                limit=1,
+            )
+        )

@@ -322,21 +322,20 @@ class TestPortalCardInChromium(AnvilChainMixin, StablecoinCheckoutMixin, HttpCas
     def test_the_card_goes_from_awaiting_to_paid_and_pay_now_locks(self):
         invoice = self.make_invoice(12.34)
         self.chain.mint(self.usdc, self.customer, 12_340_000)
-        wake = type(self.env["account.move"])._stablecoin_wake_watcher
+        status = type(self.env["account.move"])._stablecoin_portal_status
 
         def cron_worker(moves):
-            # What Odoo's cron worker does when the watcher is woken (test servers run no
-            # cron worker): scan the chain, then match, in the polling request.
-            asked = wake(moves)
+            # What the watcher's follower does meanwhile (test servers run no cron worker):
+            # scan the chain, then match; here in the page's polling request.
             moves.env["stablecoin.network"].sudo()._cron_scan()
             moves.env["stablecoin.transfer"].sudo()._cron_match()
-            return asked
+            return status(moves)
 
         code = INJECTED_WALLET % {
             "rpc": json.dumps(self.chain.url),
             "account": json.dumps(self.customer),
         }
-        with patch.object(type(self.env["account.move"]), "_stablecoin_wake_watcher", cron_worker):
+        with patch.object(type(self.env["account.move"]), "_stablecoin_portal_status", cron_worker):
             self.browser_js(
                 invoice.get_portal_url(),
                 code + AWAITING_TO_PAID % {"rpc": json.dumps(self.chain.url)},

@@ -5,8 +5,16 @@ as raw dicts for :mod:`.logs` to decode.
 """
 
 import re
+import time
 
 import requests
+
+# Endpoints whose chain id was checked, by (URL, chain id): until when (monotonic) the check
+# holds. An endpoint serves the same chain for its whole life; asking at every scan cost a
+# third of the watcher's calls (docs/benchmarks.md, session 10). An endpoint that fails is
+# checked again at its next use.
+CHAIN_ID_CHECK_SECONDS = 600
+_CHECKED_CHAIN = {}
 
 # Messages providers send when an eth_getLogs range or result set is too large (Alchemy,
 # Infura, QuickNode, Ankr, public nodes, geth/erigon/reth). Matched case-insensitively.
@@ -110,6 +118,19 @@ class JsonRpcClient:
     def block_number(self):
         return self._quantity(self.call("eth_blockNumber"), "eth_blockNumber")
 
+    def latest_block(self):
+        """The head as one call: ``(number, hash, parent hash)`` of ``eth_getBlockByNumber
+        ("latest")`` (the head's number and the hash the checkpoint keeps, where
+        ``eth_blockNumber`` and a second read of the same block cost two)."""
+        block = self.call("eth_getBlockByNumber", "latest", False)
+        if not isinstance(block, dict) or "hash" not in block:
+            raise RpcError("eth_getBlockByNumber: the node has no latest block.")
+        return (
+            self._quantity(block.get("number"), "number"),
+            str(block["hash"]).lower(),
+            str(block.get("parentHash") or "").lower(),
+        )
+
     def block_hash(self, number):
         block = self.call("eth_getBlockByNumber", hex(number), False)
         if not block or not isinstance(block, dict) or "hash" not in block:
@@ -171,6 +192,7 @@ class FailoverClient:
                 raise
             except RpcError as exc:
                 self.failures[index] = str(exc)
+                _CHECKED_CHAIN.pop((client.url, self.expected_chain_id), None)
                 last = exc
                 continue
             self.used = index
@@ -185,6 +207,10 @@ class FailoverClient:
     def _check(self, index, client):
         if self.expected_chain_id is None or index in self._checked:
             return
+        key = (client.url, self.expected_chain_id)
+        if _CHECKED_CHAIN.get(key, 0) > time.monotonic():
+            self._checked.add(index)
+            return
         answered = client.chain_id()
         if answered != self.expected_chain_id:
             raise RpcError(
@@ -192,6 +218,9 @@ class FailoverClient:
                 "is a node of another network."
             )
         self._checked.add(index)
+        if len(_CHECKED_CHAIN) > 1000:
+            _CHECKED_CHAIN.clear()
+        _CHECKED_CHAIN[key] = time.monotonic() + CHAIN_ID_CHECK_SECONDS
 
     def call(self, method, *params):
         return self._run("call", method, *params)
@@ -207,6 +236,9 @@ class FailoverClient:
 
     def block_number(self):
         return self._run("block_number")
+
+    def latest_block(self):
+        return self._run("latest_block")
 
     def block_hash(self, number):
         return self._run("block_hash", number)

@@ -12,21 +12,27 @@ from dataclasses import dataclass
 from .logs import TRANSFER_TOPIC, decode_transfer_logs
 from .rpc import RpcRangeTooLarge
 
-MAX_TOPICS_PER_QUERY = 500  # recipients OR-ed in one eth_getLogs; more are split
+# Addresses OR-ed in one eth_getLogs topic filter; more are split into several queries. What
+# hosted endpoints accept is written in docs/rpc-providers.md; a network may set its own
+# (``stablecoin.network.max_topics_per_query``).
+MAX_TOPICS_PER_QUERY = 500
 
 
 def address_topic(address):
     return "0x" + "0" * 24 + address[2:].lower()
 
 
-def topic_filters(recipients, outgoing=False):
+def topic_filters(recipients, outgoing=False, incoming=True, max_topics=MAX_TOPICS_PER_QUERY):
     """The ``topics`` filters of the eth_getLogs queries for transfers to ``recipients`` (and,
-    with ``outgoing``, from them): one query per direction and group of 500 addresses."""
+    with ``outgoing``, from them): one query per direction and group of ``max_topics``
+    addresses, whatever the number of tokens (their contracts go in one ``address`` list)."""
     topics = [address_topic(a) for a in sorted(set(recipients))]
+    size = max(1, max_topics)
     groups = []
-    for i in range(0, len(topics), MAX_TOPICS_PER_QUERY):
-        group = topics[i : i + MAX_TOPICS_PER_QUERY]
-        groups.append([TRANSFER_TOPIC, None, group])
+    for i in range(0, len(topics), size):
+        group = topics[i : i + size]
+        if incoming:
+            groups.append([TRANSFER_TOPIC, None, group])
         if outgoing:
             groups.append([TRANSFER_TOPIC, group])
     return groups
@@ -50,16 +56,18 @@ def scan_transfers(
     max_chunk=10000,
     outgoing=False,
     result_cap=0,
+    incoming=True,
+    max_topics=MAX_TOPICS_PER_QUERY,
 ):
     """Yield a :class:`Chunk` per block range scanned, in order, from ``start`` to ``end``.
 
     ``tokens``: token contract addresses; ``recipients``: our addresses. With ``outgoing``,
-    transfers *from* those addresses come back too (refunds, sweeps). Raises
-    :class:`RpcRangeTooLarge` only if the node refuses even a single block.
+    transfers *from* those addresses come back too (refunds, sweeps); without ``incoming``,
+    only those. Raises :class:`RpcRangeTooLarge` only if the node refuses even a single block.
     """
-    if not tokens or not recipients or start > end:
+    if not tokens or not recipients or start > end or not (incoming or outgoing):
         return
-    groups = topic_filters(recipients, outgoing)
+    groups = topic_filters(recipients, outgoing, incoming, max_topics)
     max_chunk = max(1, max_chunk)
     size = min(max(1, chunk_size), max_chunk)
     block = start

@@ -16,6 +16,7 @@ asked step by step (a question costs an RPC call): :func:`judge_block` and
 """
 
 import enum
+import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -103,6 +104,51 @@ def verify_due(head, last_verified_block, confirmations_final, reorganised):
 def verify_window_start(head, reorg_window_blocks, confirmations_final):
     """Accepted transfers above this block are re-checked (the deep reorganisation window)."""
     return head - max(reorg_window_blocks, confirmations_final)
+
+
+def verify_from(head, last_verified_block, reorg_window_blocks, confirmations_final, reorganised):
+    """Accepted transfers above this block are re-checked by a due check.
+
+    The whole deep-reorganisation window after a reorganisation at the checkpoint, if the
+    head went back, or once per window of blocks; otherwise only the transfers accepted since
+    the last check: the older ones were checked then, and the checkpoint's hash, compared at
+    every scan, proves every block below it unchanged since (a block's hash commits to its
+    parent's). A second look at each new one, not a re-read of the window every few blocks."""
+    window = max(reorg_window_blocks, confirmations_final, 1)
+    start = verify_window_start(head, reorg_window_blocks, confirmations_final)
+    last = last_verified_block or 0
+    if reorganised or head < last or head // window != last // window:
+        return start
+    return max(start, last - confirmations_final)
+
+
+def out_scan_every(confirmations_final, block_seconds):
+    """Blocks between two reads of the transfers out of our addresses while the head is
+    followed (refunds and sweeps need no block-by-block latency): about a minute of blocks,
+    at least the confirmation depth."""
+    return max(confirmations_final, math.ceil(60 / max(block_seconds or 12, 0.1)), 1)
+
+
+def head_unchanged(checkpoint, checkpoint_hash, head, head_hash):
+    """The latest block is the one the last scan ended on: nothing new to read."""
+    return bool(checkpoint_hash) and head == checkpoint and head_hash == checkpoint_hash
+
+
+def checkpoint_linked(checkpoint, checkpoint_hash, head, head_hash, parent_hash):
+    """The latest block proves the checkpoint still the chain's without asking for it: it is
+    the checkpoint, or the next block whose parent is the checkpoint."""
+    if not checkpoint_hash:
+        return False
+    if head == checkpoint:
+        return head_hash == checkpoint_hash
+    return head == checkpoint + 1 and parent_hash == checkpoint_hash
+
+
+def next_poll_delay(block_seconds, new_head):
+    """Seconds until the follower asks for the head again: a block time after it saw a new
+    one (about one call a block), a quarter of it when the block is late."""
+    seconds = max(block_seconds or 12, 0.2)
+    return seconds if new_head else max(seconds / 4, 0.1)
 
 
 # -- a recorded block, asked again ---------------------------------------------------------

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import ipaddress
 import logging
+import time
 from datetime import timedelta
 from urllib.parse import urlparse
 
@@ -14,9 +15,9 @@ from odoo.tools import mute_logger
 from ..chain import InvalidAddress, watch
 from ..chain.family import DEFAULT_KIND, family, kind_selection
 from ..chain.rpc import FailoverClient, RpcError
-from ..chain.scanner import scan_transfers
+from ..chain.scanner import MAX_TOPICS_PER_QUERY, scan_transfers
 from ..compat import sql_constraints
-from ..jobs import run_batches
+from ..jobs import may_commit, run_batches
 from ..locking import try_lock_row
 from .stablecoin_network_cursor import CURSOR_FIELDS
 
@@ -39,6 +40,9 @@ class ChainIdField(fields.Integer):
 
 # A network that fails is retried after 1, 2, 4 ... minutes, at most every hour.
 MAX_BACKOFF_MINUTES = 60
+# How long one run of the scheduled scan follows the heads (system parameter
+# stablecoin_wallet.follow_seconds): then it gives its cron thread back and asks for the next.
+FOLLOW_SECONDS = 30
 
 
 @sql_constraints
@@ -143,6 +147,13 @@ class StablecoinNetwork(models.Model):
     max_chunk_size = fields.Integer(
         default=10000,
         help="The widest block range asked in one eth_getLogs (TronGrid: 5,000).",
+    )
+    max_topics_per_query = fields.Integer(
+        string="Addresses per Log Query",
+        default=MAX_TOPICS_PER_QUERY,
+        help="Most of our addresses OR-ed in one eth_getLogs filter; more are split into "
+        "several queries (one per group, whatever the number of tokens). What hosted "
+        "endpoints accept: docs/rpc-providers.md.",
     )
     log_result_cap = fields.Integer(
         help="Most logs the node answers for one eth_getLogs (0: no known cap). An answer "
@@ -261,6 +272,7 @@ class StablecoinNetwork(models.Model):
         "scan_chunk_size",
         "max_chunk_size",
         "log_result_cap",
+        "max_topics_per_query",
         "start_block",
         "reorg_window_blocks",
         "rescan_overlap_blocks",
@@ -275,6 +287,10 @@ class StablecoinNetwork(models.Model):
                     self.env._("Scan chunk size: at least 1 block."),
                 ),
                 (network.log_result_cap < 0, self.env._("Log Result Cap: 0 or more.")),
+                (
+                    network.max_topics_per_query < 1,
+                    self.env._("Addresses per Log Query: at least 1."),
+                ),
                 (
                     network.max_chunk_size < max(network.scan_chunk_size, 1),
                     self.env._("Max chunk size: at least the scan chunk size."),
@@ -373,13 +389,150 @@ class StablecoinNetwork(models.Model):
     # -- watcher -----------------------------------------------------------------------------
     @api.model
     def _cron_scan(self):
-        """Scheduled action: scan every active network, each isolated from the others."""
+        """Scheduled action: scan every active network, each isolated from the others; then,
+        while payments are expected on some of them, follow their heads (:meth:`_follow`)."""
         networks = self.search([("rpc_url", "!=", False)])
         now = fields.Datetime.now()
         due = networks.filtered(lambda n: not n.next_retry or n.next_retry <= now)
+        started = fields.Datetime.now()
         # One network at a time, each committed outside tests: a later failure loses none of
         # the scans before it.
-        run_batches(self.env, due, lambda network: network._scan_guarded(), total=len(due))
+        # A network whose head is followed is scanned as the follower does (nothing read
+        # when no block came since; transfers out every minute or so of blocks): a run that
+        # starts after the follower gave way costs no more than one of its steps.
+        run_batches(
+            self.env,
+            due,
+            lambda network: network._scan_guarded(follow=network._follows_now()),
+            total=len(due),
+        )
+        self._after_scan(due)
+        seconds = self._follow_seconds()
+        if seconds > 0:
+            self._follow(due, seconds, started)
+
+    @api.model
+    def _after_scan(self, networks):
+        """Hook: after scans of ``networks`` that may have confirmed transfers (invoicing pays
+        them at once)."""
+        return True
+
+    def _after_follow_step(self):
+        """Hook: after a step of the follower read new blocks of this network (invoicing
+        pays what became final)."""
+        return True
+
+    def _follows_now(self):
+        """Whether the follower asks this network for its head now: active, not backing off
+        after failures, and a payment expected."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        return (
+            self.active
+            and (not self.next_retry or self.next_retry <= now)
+            and self._payments_expected()
+        )
+
+    def _payments_expected(self):
+        """Whether a payment may arrive on this network now: the head is followed block by
+        block while it does. Here: transfers seen and waiting for their depth; invoicing adds
+        the open payment requests."""
+        self.ensure_one()
+        return bool(
+            self.env["stablecoin.transfer"]
+            .sudo()
+            .search_count([("network_id", "=", self.id), ("state", "=", "seen")], limit=1)
+        )
+
+    @api.model
+    def _follow_seconds(self):
+        """How long one run of the scheduled scan follows the heads before it gives its cron
+        thread back (system parameter ``stablecoin_wallet.follow_seconds``, 0: never follow,
+        scan once a minute). Under tests only when a test asks (context), never otherwise."""
+        if not may_commit(self.env):
+            return self.env.context.get("stablecoin_follow_seconds", 0)
+        value = self.env["ir.config_parameter"].sudo().get_param("stablecoin_wallet.follow_seconds")
+        try:
+            return max(0.0, float(value)) if value not in (None, "") else FOLLOW_SECONDS
+        except ValueError:
+            return FOLLOW_SECONDS
+
+    @api.model
+    def _follow(self, networks, seconds, started):
+        """Follow the heads of ``networks`` where payments are expected: ask each for its
+        latest block about once a block, and scan (and pay, :meth:`_after_scan`) as soon as
+        there is a new one. One call a block when nothing happens, three with the logs.
+
+        Runs inside the scheduled scan for at most ``seconds``, and gives its cron thread back
+        earlier when another scheduled job is ready (it never makes Odoo's other jobs wait
+        more than a block). It then asks for the next run at once (a trigger for now, which
+        wakes a cron worker), so the heads stay followed while payments are expected. One
+        follower per database at a time, whatever the number of Odoo servers: Odoo's cron
+        runner locks the job, and each scan locks its network's cursor."""
+        deadline = time.monotonic() + seconds
+        next_poll = {}
+        while True:
+            followed = networks.filtered(lambda n: n._follows_now())
+            if not followed:
+                return False
+            clock = time.monotonic()
+            if clock >= deadline or self._other_jobs_ready():
+                self._follow_again(started)
+                return True
+            for network in followed:
+                if next_poll.get(network.id, 0) > clock:
+                    continue
+                new_head = network._scan_guarded(follow=True)
+                if new_head:
+                    network._after_follow_step()
+                next_poll[network.id] = time.monotonic() + watch.next_poll_delay(
+                    network.block_seconds, new_head
+                )
+                if may_commit(self.env):
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
+            wake = min([next_poll.get(n.id, 0) for n in followed] + [deadline])
+            time.sleep(max(0.0, min(wake - time.monotonic(), deadline - time.monotonic())))
+
+    @api.model
+    def _other_jobs_ready(self):
+        """Another scheduled job is due (by its time or a trigger): the follower gives way."""
+        own = self.env.ref("stablecoin_wallet.ir_cron_stablecoin_scan", False)
+        own_id = own.id if own else 0
+        now = fields.Datetime.now()
+        Cron = self.env["ir.cron"].sudo()
+        if Cron.search_count([("id", "!=", own_id), ("nextcall", "<=", now)], limit=1):
+            return True
+        return bool(
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search_count(
+                [("cron_id", "!=", own_id), ("cron_id.active", "=", True), ("call_at", "<=", now)],
+                limit=1,
+            )
+        )
+
+    @api.model
+    def _follow_again(self, started):
+        """Ask for the next run of the scheduled scan now (a trigger due now wakes a worker at
+        commit). Its time is never before this run began: Odoo's runner removes the triggers
+        older than the run when it ends (its datetimes are to the second)."""
+        scan = self.env.ref("stablecoin_wallet.ir_cron_stablecoin_scan", False)
+        if not scan:
+            return
+        while fields.Datetime.now() <= started:
+            time.sleep(0.05)
+        scan.sudo()._trigger()
+
+    def _follow_soon(self):
+        """A payment is now expected on these networks: start following their heads now,
+        unless a run of the watcher is already asked for."""
+        scan = self.env.ref("stablecoin_wallet.ir_cron_stablecoin_scan", False)
+        if not scan or not self:
+            return
+        pending = [("cron_id", "=", scan.id), ("call_at", "<=", fields.Datetime.now())]
+        if not self.env["ir.cron.trigger"].sudo().search_count(pending, limit=1):
+            scan.sudo()._trigger()
 
     def action_scan_now(self):
         """Manual "Scan now" (administrators): scan, then show the outcome. The scan writes
@@ -402,15 +555,17 @@ class StablecoinNetwork(models.Model):
             )
         return True
 
-    def _scan_guarded(self):
-        """Scan, recording health; an error marks this network failing and backs it off."""
+    def _scan_guarded(self, follow=False):
+        """Scan, recording health; an error marks this network failing and backs it off.
+        Returns whether the scan read new blocks (``follow``: a step of the head follower,
+        which reads nothing when the head has not moved)."""
         self.ensure_one()
         if not self._lock_for_scan():
             _logger.info("Network %s is being scanned by another worker", self.name)
             return False
         try:
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
-                client = self._scan()
+                client, moved = self._scan(follow=follow)
         except psycopg2.errors.TransactionRollbackError:
             # Another worker changed what this scan read (its own scan or match committed in
             # between): nothing is wrong with the network; the next scan does it.
@@ -419,9 +574,11 @@ class StablecoinNetwork(models.Model):
             return False
         except (RpcError, UserError) as exc:
             self._record_failure(str(exc))
+            return False
         except Exception as exc:  # pylint: disable=broad-except
             _logger.exception("Unexpected error while scanning %s", self.name)
             self._record_failure(f"{exc.__class__.__name__}: {exc}")
+            return False
         else:
             # Healthy through a fallback: say which endpoint failed and why.
             failed = "; ".join(
@@ -438,6 +595,7 @@ class StablecoinNetwork(models.Model):
                     "endpoint_status": self._endpoint_status(client),
                 }
             )
+            return moved
 
     def _endpoint_status(self, client):
         """One line per endpoint (by position, never its address: it may hold a key): answered,
@@ -473,19 +631,29 @@ class StablecoinNetwork(models.Model):
         taken."""
         return try_lock_row(self.env.cr, "stablecoin_network_cursor", self._cursor_sudo().id)
 
-    def _scan(self):
-        """Scan from the checkpoint to the head, then confirm or revert what awaits depth."""
+    def _scan(self, follow=False):
+        """Scan from the checkpoint to the head, then confirm or revert what awaits depth.
+        Returns ``(client, moved)``: ``moved`` when there were new blocks to read.
+
+        The head's number and hash come in one call (the hash is the next checkpoint's); when
+        the head is the block the last scan ended on, a step of the follower (``follow``)
+        reads nothing more. Transfers out of our addresses are read at every scheduled scan,
+        but only every minute or so of blocks while the head is followed
+        (:func:`~..chain.watch.out_scan_every`)."""
         self.ensure_one()
         client = self._rpc_client()
-        self._check_chain_id(client)
-        head = client.block_number()
+        head, head_hash, parent_hash = client.latest_block()
         cursor_sudo = self._cursor_sudo()
+        if follow and watch.head_unchanged(
+            cursor_sudo.last_scanned_block, cursor_sudo.last_scanned_hash, head, head_hash
+        ):
+            return client, False
         cursor_sudo.head_block = head
         if self.finality != "depth":
             # Tron: "finalized" is the solidified block (about 19 blocks behind the head).
             tagged = client.call("eth_getBlockByNumber", self.finality, False)
             cursor_sudo.final_block = watch.tagged_block_number(tagged)
-        reorganised = self._detect_checkpoint_reorg(client)
+        reorganised = self._detect_checkpoint_reorg(client, head, head_hash, parent_hash)
         tokens = self.token_ids.filtered("active")
         # The addresses of wallets of this network's type (a Tron wallet's are not watched on
         # EVM networks, nor the reverse).
@@ -500,41 +668,67 @@ class StablecoinNetwork(models.Model):
             cursor_sudo.last_scanned_block = watch.first_checkpoint(
                 self.start_block, head, self.confirmations_final
             )
+        checkpoint = cursor_sudo.last_scanned_block
+        out_checkpoint = min(cursor_sudo.last_scanned_out_block or checkpoint, checkpoint)
+        read_out = not follow or head - out_checkpoint >= watch.out_scan_every(
+            self.confirmations_final, self.block_seconds
+        )
+        seen = {}
         if tokens and addresses:
             by_contract = {t.contract_address: t for t in tokens}
             by_address = {a.address: a for a in addresses}
-            for chunk in scan_transfers(
-                client,
-                list(by_contract),
-                list(by_address),
-                watch.scan_from(
-                    cursor_sudo.last_scanned_block, self.start_block, self.rescan_overlap_blocks
-                ),
-                head,
-                chunk_size=cursor_sudo.scan_chunk_size,
-                max_chunk=self.max_chunk_size,
-                result_cap=self.log_result_cap,
-                outgoing=True,
-            ):
-                self.env["stablecoin.transfer"]._record_transfers(
-                    self, chunk.transfers, by_contract, by_address, head=head
-                )
-                cursor_sudo.write(
-                    {"last_scanned_block": chunk.end, "scan_chunk_size": chunk.next_size}
-                )
-        else:
-            cursor_sudo.last_scanned_block = head
-        cursor_sudo.last_scanned_hash = client.block_hash(cursor_sudo.last_scanned_block)
-        self.env["stablecoin.transfer"]._update_confirmations(self, client, head)
+            passes = [(checkpoint, True, read_out and out_checkpoint == checkpoint)]
+            if read_out and out_checkpoint != checkpoint:
+                passes.append((out_checkpoint, False, True))
+            for since, incoming, outgoing in passes:
+                for chunk in scan_transfers(
+                    client,
+                    list(by_contract),
+                    list(by_address),
+                    watch.scan_from(since, self.start_block, self.rescan_overlap_blocks),
+                    head,
+                    chunk_size=cursor_sudo.scan_chunk_size,
+                    max_chunk=self.max_chunk_size,
+                    result_cap=self.log_result_cap,
+                    incoming=incoming,
+                    outgoing=outgoing,
+                    max_topics=self.max_topics_per_query or MAX_TOPICS_PER_QUERY,
+                ):
+                    self.env["stablecoin.transfer"]._record_transfers(
+                        self, chunk.transfers, by_contract, by_address, head=head
+                    )
+                    seen.update(
+                        ((t.tx_hash, t.log_index), (t.block_hash, t.block_time))
+                        for t in chunk.transfers
+                    )
+                    vals = {"scan_chunk_size": chunk.next_size}
+                    if incoming:
+                        vals["last_scanned_block"] = chunk.end
+                    if outgoing:
+                        vals["last_scanned_out_block"] = chunk.end
+                    cursor_sudo.write(vals)
+        cursor_sudo.last_scanned_block = head
+        if read_out:
+            cursor_sudo.last_scanned_out_block = head
+        cursor_sudo.last_scanned_hash = head_hash
+        self.env["stablecoin.transfer"]._update_confirmations(self, client, head, seen=seen)
         # A reorganisation that removes an accepted transfer replaces every later block, the
         # checkpoint's included: re-check them when the checkpoint moved, and every
-        # confirmation depth of blocks besides (not at every scan: RPC calls cost).
+        # confirmation depth of blocks the ones accepted since (not at every scan: RPC calls
+        # cost).
         if watch.verify_due(
             head, cursor_sudo.last_verified_block, self.confirmations_final, reorganised
         ):
-            self.env["stablecoin.transfer"]._verify_settled(self, client, head)
+            since = watch.verify_from(
+                head,
+                cursor_sudo.last_verified_block,
+                self.reorg_window_blocks,
+                self.confirmations_final,
+                reorganised,
+            )
+            self.env["stablecoin.transfer"]._verify_settled(self, client, head, since=since)
             cursor_sudo.last_verified_block = head
-        return client
+        return client, True
 
     def _is_final(self, block_number, head):
         """Whether a transfer of ``block_number`` is final, the head being ``head``."""
@@ -543,10 +737,20 @@ class StablecoinNetwork(models.Model):
             block_number, head, self.finality, self.confirmations_final, self.final_block
         )
 
-    def _detect_checkpoint_reorg(self, client):
-        """If the block at the checkpoint changed, step back and rescan the unsure blocks."""
+    def _detect_checkpoint_reorg(self, client, head=None, head_hash=None, parent_hash=None):
+        """If the block at the checkpoint changed, step back and rescan the unsure blocks.
+        The latest block (``head``, its hash and parent's) proves it unchanged without a call
+        when it is the checkpoint or the block after it."""
         cursor_sudo = self._cursor_sudo()
         if not cursor_sudo.last_scanned_block or not cursor_sudo.last_scanned_hash:
+            return False
+        if head is not None and watch.checkpoint_linked(
+            cursor_sudo.last_scanned_block,
+            cursor_sudo.last_scanned_hash,
+            head,
+            head_hash,
+            parent_hash,
+        ):
             return False
         back = watch.checkpoint_rewind(
             cursor_sudo.last_scanned_block,
@@ -561,7 +765,13 @@ class StablecoinNetwork(models.Model):
                 cursor_sudo.last_scanned_block,
                 back + 1,
             )
-            cursor_sudo.write({"last_scanned_block": back, "last_scanned_hash": False})
+            cursor_sudo.write(
+                {
+                    "last_scanned_block": back,
+                    "last_scanned_hash": False,
+                    "last_scanned_out_block": min(cursor_sudo.last_scanned_out_block or back, back),
+                }
+            )
             return True
         return False
 
@@ -571,3 +781,6 @@ class StablecoinNetwork(models.Model):
         checkpoint = watch.rewind(cursor_sudo.last_scanned_block, block)
         if checkpoint is not None:
             cursor_sudo.write({"last_scanned_block": checkpoint, "last_scanned_hash": False})
+        out = cursor_sudo.last_scanned_out_block
+        if out and watch.rewind(out, block) is not None:
+            cursor_sudo.last_scanned_out_block = watch.rewind(out, block)

@@ -9,6 +9,7 @@ CURSOR_FIELDS = (
     "final_block",
     "last_scanned_block",
     "last_scanned_hash",
+    "last_scanned_out_block",
     "scan_chunk_size",
     "head_block",
     "last_verified_block",
@@ -38,6 +39,11 @@ class StablecoinNetworkCursor(models.Model):
     final_block = fields.Integer(help="The node's safe or finalized block at the last scan.")
     last_scanned_block = fields.Integer()
     last_scanned_hash = fields.Char()
+    last_scanned_out_block = fields.Integer(
+        help="Checkpoint of the transfers out of our addresses (refunds, sweeps): read with "
+        "the incoming ones at the scheduled scans, but only every minute or so of blocks "
+        "while the watcher follows the head (0: where the incoming checkpoint is)."
+    )
     scan_chunk_size = fields.Integer(
         default=2000,
         help="Blocks per eth_getLogs request. Shrinks by itself when the node refuses a range "

@@ -3,12 +3,14 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.tools import split_every
+from odoo.tools import SQL
 
 from ..chain import watch
 from ..chain.logs import block_datetime
 from ..chain.units import format_units, from_units
 from ..compat import sql_constraints
+from ..pgcopy import LineStream as _LineStream
+from ..pgcopy import copy_text
 
 _logger = logging.getLogger(__name__)
 
@@ -325,13 +327,17 @@ class StablecoinTransfer(models.Model):
 
     @api.model
     def _insert(self, vals_list):
-        """Insert transfers with one multi-row INSERT per thousand rows; return the new ones.
+        """Insert transfers in one go; return the new ones, in chain order.
 
         A scan records thousands of transfers: the ORM's ``create`` costs about 1 ms a row
-        (defaults, related fields, conversions), ten times this. Every ``vals`` holds the same
-        stored columns, related ones included; other columns get their defaults. Rows already
-        there (another worker was faster) are skipped by the unique constraint. Stored fields
-        that depend on what is inserted are marked for recomputation as ``create`` does.
+        (defaults, related fields, conversions), ten times this. The rows are streamed with
+        PostgreSQL's ``COPY`` into a temporary table shaped like ours, then moved with one
+        ``INSERT ... SELECT`` (a multi-row ``INSERT`` of literal values cost the server about
+        as much parsing as inserting: docs/benchmarks.md, *Chain scan*). Every ``vals`` holds
+        the same stored columns, related ones included; other columns get their defaults.
+        Rows already there (another worker was faster) are skipped by the unique constraint.
+        Stored fields that depend on what is inserted are marked for recomputation as
+        ``create`` does.
         """
         if not vals_list:
             return self.browse()
@@ -353,22 +359,40 @@ class StablecoinTransfer(models.Model):
         uid, now = self.env.uid, self.env.cr.now()
         constant = [*defaults.values(), uid, now, uid, now]
         columns = [*given, *defaults, "create_uid", "create_date", "write_uid", "write_date"]
-        # A plain query string: an SQL object per row would cost more than the insert itself.
-        prefix = "INSERT INTO {} ({}) VALUES ".format(
-            self._table, ", ".join(f'"{name}"' for name in columns)
+        names = SQL(", ").join(SQL.identifier(name) for name in columns)
+        incoming = SQL.identifier(f"{self._table}_incoming")
+        cr = self.env.cr
+        # The columns given, without constraints; dropped at commit (its shape is always the
+        # table's of this transaction).
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", incoming))
+        cr.execute(
+            SQL(
+                "CREATE TEMPORARY TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
+                incoming,
+                names,
+                SQL.identifier(self._table),
+            )
         )
-        suffix = " ON CONFLICT (network_id, tx_hash, log_index) DO NOTHING RETURNING id"
-        placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        ids = []
-        for batch in split_every(1000, vals_list):
-            params = []
-            for vals in batch:
-                params.extend(vals[name] for name in given)
-                params.extend(constant)
-            query = prefix + ", ".join([placeholder] * len(batch)) + suffix
-            self.env.cr.execute(query, params)  # pylint: disable=sql-injection
-            ids.extend(row[0] for row in self.env.cr.fetchall())
-        records = self.browse(ids)
+        tail = [copy_text(value) for value in constant]
+        rows = (
+            "\t".join([*(copy_text(vals[name]) for name in given), *tail]) + "\n"
+            for vals in vals_list
+        )
+        cr.copy_expert(
+            cr.mogrify(SQL("COPY %s (%s) FROM STDIN", incoming, names)).decode(),
+            _LineStream(rows),
+        )
+        cr.execute(
+            SQL(
+                "INSERT INTO %s (%s) SELECT %s FROM %s ORDER BY block_number, log_index "
+                "ON CONFLICT (network_id, tx_hash, log_index) DO NOTHING RETURNING id",
+                SQL.identifier(self._table),
+                names,
+                names,
+                incoming,
+            )
+        )
+        records = self.browse(sorted(row[0] for row in cr.fetchall()))
         computed = [self._fields[name] for name in given if self._fields[name].compute]
         with self.env.protecting(computed, records):
             records.modified([*given, *defaults], create=True)
@@ -379,12 +403,15 @@ class StablecoinTransfer(models.Model):
         return True
 
     @api.model
-    def _update_confirmations(self, network, client, head):
+    def _update_confirmations(self, network, client, head, seen=None):
         """Promote seen transfers at the network's depth, after re-reading their block hash.
 
         A hash that changed means the block was reorganised away: the transfer is reverted and
         the watcher rescans from its block (the transaction may have been re-included).
-        Writes are grouped (one per depth, one per block) rather than one per transfer.
+        ``seen``: {(tx hash, log index): (block hash, block time)} of the logs this scan's
+        eth_getLogs answered (the rescan overlap re-reads the last blocks): a transfer the
+        node has just answered again in its recorded block, with its time, needs no block
+        read. Writes are grouped (one per depth, one per block) rather than one per transfer.
         """
         pending = self.search([("network_id", "=", network.id), ("state", "=", "seen")])
         deep = pending.filtered(lambda t: network._is_final(t.block_number, head))
@@ -392,7 +419,14 @@ class StablecoinTransfer(models.Model):
             (pending - deep).grouped(lambda t: max(0, watch.depth(t.block_number, head))).items()
         ):
             shallow.confirmations = depth
-        blocks = client.blocks(deep.mapped("block_number"))  # batched requests
+        seen = seen or {}
+        answered = {}
+        for transfer in deep:
+            again = seen.get((transfer.tx_hash, transfer.log_index))
+            if again and again[0] == transfer.block_hash and again[1] is not None:
+                answered[transfer.block_number] = (transfer.block_hash, again[1])
+        blocks = dict(answered)
+        blocks.update(client.blocks(set(deep.mapped("block_number")) - set(answered)))
         for (number, block_hash), same_block in deep.grouped(
             lambda t: (t.block_number, t.block_hash)
         ).items():
@@ -431,12 +465,15 @@ class StablecoinTransfer(models.Model):
         return ("confirmed", "matched", "unmatched", "attention")
 
     @api.model
-    def _verify_settled(self, network, client, head):
-        """Re-check accepted transfers of the last blocks: one that a reorganisation deeper
-        than the confirmation depth removed is reverted, and what it paid is undone."""
+    def _verify_settled(self, network, client, head, since=None):
+        """Re-check accepted transfers of the last blocks (above ``since``: by default the
+        whole deep-reorganisation window): one that a reorganisation deeper than the
+        confirmation depth removed is reverted, and what it paid is undone."""
         window_start = watch.verify_window_start(
             head, network.reorg_window_blocks, network.confirmations_final
         )
+        if since is not None:
+            window_start = max(window_start, since)
         accepted = self.search(
             [
                 ("network_id", "=", network.id),

@@ -21,6 +21,7 @@ like Odoo's savepoints do for the database.
 from contextlib import contextmanager, nullcontext
 
 from .. import compat
+from ..chain import rpc
 from ..chain.tron import from_tron_address, to_tron_address
 from .fakenode import FakeNode
 
@@ -111,6 +112,8 @@ class DevChainMixin:
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Each class's nodes may reuse an earlier one's port: check chain ids afresh.
+        rpc._CHECKED_CHAIN.clear()
         cls.chain = cls._shared_chain()
         cls.addClassCleanup(cls.chain.revert, cls.chain.snapshot())
         cls.usdc = cls.chain.tokens["USDC"]

@@ -92,7 +92,11 @@ class RpcProxy:
         if self.empty_logs and body.get("method") == "eth_getLogs":
             # A logs node lagging behind the head its load balancer reports: nothing yet.
             return {"jsonrpc": "2.0", "id": body.get("id"), "result": []}
-        if body.get("method") in self.null_methods:
+        if body.get("method") in self.null_methods and (body.get("params") or [None])[0] not in (
+            "latest",
+        ):
+            # (Blocks asked by number: the head itself stays answered, as a node that lost
+            # some blocks' data still serves its latest one.)
             return {"jsonrpc": "2.0", "id": body.get("id"), "result": None}
         if answer is None:
             body = self._rewrite_finalized(body)
@@ -113,21 +117,22 @@ class RpcProxy:
 
     def _rewrite_finalized(self, body):
         """The "finalized" tag, ``finalized_behind`` blocks below the head (Tron's solidified
-        block trails its head by about 19 blocks)."""
+        block trails its head by about 19 blocks), and a lagging node's "latest" (``lag``)."""
         params = body.get("params") or []
-        if (
-            self.finalized_behind is None
-            or body.get("method") != "eth_getBlockByNumber"
-            or not params
-            or params[0] != "finalized"
-        ):
+        if body.get("method") != "eth_getBlockByNumber" or not params:
+            return body
+        if self.lag and params[0] == "latest":
+            behind = self.lag  # a lagging node's latest block is its own head's
+        elif self.finalized_behind is not None and params[0] == "finalized":
+            behind = self.finalized_behind
+        else:
             return body
         head = requests.post(
             self.upstream,
             json={"jsonrpc": "2.0", "id": 0, "method": "eth_blockNumber", "params": []},
             timeout=30,
         ).json()["result"]
-        number = max(0, int(head, 16) - self.finalized_behind)
+        number = max(0, int(head, 16) - behind)
         return {**body, "params": [hex(number), *params[1:]]}
 
     def _limit_logs(self, body, answer):
