@@ -11,9 +11,10 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-bash setup/install.sh >/dev/null
+ODOO_SERIES="${ODOO_SERIES:-18.0}" bash setup/install.sh >/dev/null
+STATE_DIR=.state; [ "${ODOO_SERIES:-18.0}" = 18.0 ] || STATE_DIR=".state/$ODOO_SERIES"
 # shellcheck source=/dev/null
-source .state/env.sh
+source "$STATE_DIR/env.sh"
 PY="$SCOIN_VENV/bin/python"
 what=" ${*:-all} "  # one benchmark's name, several (`bash setup/bench.sh reconcile scan`) or all
 want() { [ "$what" = " all " ] || [[ "$what" == *" $1 "* ]]; }
@@ -28,7 +29,7 @@ fresh_db() { "$PY" setup/odoodb.py copy "$DB" >/dev/null; }  # drops the previou
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr), PostgreSQL $(psql -tA -c 'show server_version' postgres)"
 if want reconcile; then
   fresh_db
-  N=${N:-1000} "$PY" -m odoo shell -c .state/odoo.conf -d "$DB" --no-http --log-level=warn \
+  N=${N:-1000} "$PY" -m odoo shell -c "$SCOIN_STATE/odoo.conf" -d "$DB" --no-http --log-level=warn \
     < tests/bench/bench_reconcile.py 2>&1 | show
 fi
 if want portal; then
@@ -45,7 +46,7 @@ if want latency; then
 fi
 if want scan; then
   fresh_db
-  PYTHONPATH="$ROOT/setup" "$PY" -m odoo shell -c .state/odoo.conf -d "$DB" --no-http \
+  PYTHONPATH="$ROOT/setup" "$PY" -m odoo shell -c "$SCOIN_STATE/odoo.conf" -d "$DB" --no-http \
     --log-level=warn < tests/bench/bench_scan.py 2>&1 | show
 fi
 if want sweep; then

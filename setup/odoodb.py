@@ -21,7 +21,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STATE = ROOT / ".state"
+# The Odoo series of this run (setup/install.sh writes it into the series' env.sh): 18.0 keeps
+# .state/ and the scoin_ templates; 19.0 has .state/19.0/ and scoin19_ templates of its own.
+SERIES = os.environ.get("ODOO_SERIES", "18.0")
+STATE = Path(os.environ.get("SCOIN_STATE") or ROOT / ".state")
+PREFIX = "scoin" if SERIES == "18.0" else f"scoin{SERIES.split('.')[0]}"
 # Outside the checkout: the cached templates live in PostgreSQL for the whole machine, so their
 # filestores must too (a fresh clone, as CI makes, reuses both).
 DATA_DIR = Path(
@@ -59,7 +63,8 @@ def odoo_config():
         f"data_dir = {DATA_DIR}\n"
         "admin_passwd = admin\n"
         "list_db = False\n"
-        "without_demo = False\n"
+        # 19.0 installs no demo data unless told (and refuses --without-demo=all)
+        + ("without_demo = False\n" if SERIES == "18.0" else "with_demo = True\n")
     )
     if not conf.exists() or conf.read_text() != text:
         conf.write_text(text)
@@ -279,19 +284,19 @@ def _usable(name):
 
 
 def deps_template():
-    name = f"scoin_deps_{deps_key()}"
+    name = f"{PREFIX}_deps_{deps_key()}"
     if not _usable(name):
         _build(name, None, DEPS_MODULES)
-        _prune("scoin_deps_", name)
+        _prune(f"{PREFIX}_deps_", name)
     return name
 
 
 def addons_template():
     deps = deps_template()
-    name = f"scoin_addons_{addons_key()}"
+    name = f"{PREFIX}_addons_{addons_key()}"
     if not _usable(name):
         _build(name, deps, OUR_MODULES)
-        _prune("scoin_addons_", name)
+        _prune(f"{PREFIX}_addons_", name)
     return name
 
 

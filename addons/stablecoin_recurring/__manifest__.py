@@ -4,7 +4,7 @@
     "name": "Stablecoin Recurring Invoices",
     "summary": "Invoice a customer every period in USDC/USDT: each invoice once, with its own "
     "payment request",
-    "version": "18.0.2.0.0",
+    "version": "2.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/stablecoin-odoo/stablecoin-odoo",
     "author": "Stablecoin Invoicing contributors",

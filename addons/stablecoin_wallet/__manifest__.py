@@ -1,9 +1,11 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# The migrations/18.0.x.y.z folders are 18.0's; the version is series-free (see .pylintrc).
+# pylint: disable=manifest-behind-migrations
 {
     "name": "Stablecoin Wallets",
     "summary": "Blockchain networks, stablecoin tokens and watch-only receiving wallets",
-    "version": "18.0.2.0.0",
+    "version": "2.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/stablecoin-odoo/stablecoin-odoo",
     "author": "Stablecoin Invoicing contributors",

@@ -3,7 +3,7 @@
 {
     "name": "Stablecoin Webhooks",
     "summary": "Signed webhooks (Standard Webhooks) of stablecoin invoice events for your systems",
-    "version": "18.0.2.0.0",
+    "version": "2.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/stablecoin-odoo/stablecoin-odoo",
     "author": "Stablecoin Invoicing contributors",

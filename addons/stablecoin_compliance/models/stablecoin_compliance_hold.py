@@ -5,6 +5,8 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.stablecoin_wallet import compat
+
 _logger = logging.getLogger(__name__)
 
 COMPLIANCE_GROUP = "stablecoin_compliance.group_stablecoin_compliance"
@@ -105,7 +107,7 @@ class StablecoinComplianceHold(models.Model):
         """The compliance officers who may decide on this hold (its company's)."""
         self.ensure_one()
         group = self.env.ref(COMPLIANCE_GROUP)
-        officers = group.sudo().users.filtered(
+        officers = compat.group_users(group.sudo()).filtered(
             lambda u: not u.share and self.company_id in u.company_ids
         )
         if not officers:

@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 
 from odoo.addons.stablecoin_wallet.chain.family import kind_selection
+from odoo.addons.stablecoin_wallet.compat import sql_constraints
 
 from .. import chainalysis
 from ..sanctions import normalize_address
@@ -13,6 +14,7 @@ API_URL_PARAM = "stablecoin_wallet.chainalysis_url"
 PROVIDER_TIMEOUT = 10
 
 
+@sql_constraints
 class StablecoinSanctionsAddress(models.Model):
     """The screening table: one row per address OFAC lists (EVM addresses lowercase, Tron
     addresses as listed). Public data, the same for every company of the database."""

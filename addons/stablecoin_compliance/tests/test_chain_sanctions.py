@@ -130,5 +130,5 @@ def test_sanctions_chain_of_a_listed_address_comes_from_the_families():
 
 
 def test_the_listed_address_chain_selection_is_the_families():
-    selection = StablecoinSanctionsAddress.chain.args["selection"]
+    selection = StablecoinSanctionsAddress.chain._args__["selection"]
     assert [kind for kind, _label in selection] == list(FAMILIES)

@@ -16,6 +16,7 @@ from odoo.tools import mute_logger
 from odoo.addons.stablecoin_compliance.tests.chainalysis_stub import ChainalysisStub
 from odoo.addons.stablecoin_invoicing.tests.common import StablecoinInvoiceMixin
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
+from odoo.addons.stablecoin_wallet.tests.common import run_scheduled_action
 
 DATA = Path(__file__).parent / "data"
 
@@ -275,14 +276,14 @@ class TestCompliance(StablecoinInvoiceMixin, TransactionCase):
         today = fields.Date.context_today(self.env["account.move"])
         above = self.clerk_invoice(9000.0, post=False)
         above.with_user(self.clerk).write({"invoice_date": today, "auto_post": "at_date"})
-        self.env.ref("account.ir_cron_auto_post_draft_entry").method_direct_trigger()
+        run_scheduled_action(self, "account.ir_cron_auto_post_draft_entry")
         self.assertEqual(above.state, "draft")
         self.assertFalse(above.stablecoin_payment_uri, "no request, no QR code")
         self.assertIn("KYC", above.message_ids[0].body)
         self.verify(self.partner)
         verified = self.clerk_invoice(9000.0, post=False)
         verified.with_user(self.clerk).write({"invoice_date": today, "auto_post": "at_date"})
-        self.env.ref("account.ir_cron_auto_post_draft_entry").method_direct_trigger()
+        run_scheduled_action(self, "account.ir_cron_auto_post_draft_entry")
         self.assertEqual(verified.state, "posted")
 
     def test_a_customers_invoices_count_together_for_the_threshold(self):

@@ -27,10 +27,11 @@ class AccountMoveSend(models.AbstractModel):
         return Markup(body or "") + Markup(block or "")
 
     @api.model
-    def _hook_if_success(self, moves_data):
+    def _hook_if_success(self, moves_data, **kwargs):
         """Override of `account`: an invoice paid in stablecoins that went out by email is an
-        ``invoice.sent`` event for the company's own systems."""
-        res = super()._hook_if_success(moves_data)
+        ``invoice.sent`` event for the company's own systems. (``kwargs``: 19.0 passes
+        ``from_cron``.)"""
+        res = super()._hook_if_success(moves_data, **kwargs)
         for move, move_data in moves_data.items():
             if (
                 move.move_type == "out_invoice"

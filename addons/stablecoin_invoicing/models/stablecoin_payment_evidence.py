@@ -2,12 +2,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from odoo.addons.stablecoin_wallet.compat import sql_constraints
+
 # What else than its address and amount can name a payment request's transfers. Only
 # transaction hashes today (an on-ramp's report of what it sent); the next rails add kinds here
 # and in `stablecoin.payment.request._evidence_keys`, nowhere else.
 EVIDENCE_KINDS = [("tx_hash", "Expected transaction")]
 
 
+@sql_constraints
 class StablecoinPaymentEvidence(models.Model):
     """Something that names the transfers a payment request will receive before the watcher
     sees them: the transaction an on-ramp reported sending for the invoice. A receipt carrying

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.stablecoin_wallet.chain import format_units, from_units, to_units
+from odoo.addons.stablecoin_wallet.compat import sql_constraints
 
 from ..settlement import pick_tag, unique_tag_room
 
@@ -45,6 +46,7 @@ TRANSITIONS = {
 }
 
 
+@sql_constraints
 class StablecoinPaymentRequest(models.Model):
     """What an invoice asks the payer to send: token and network, receiving address, exact
     amount in the token's smallest unit, and until when that amount holds.

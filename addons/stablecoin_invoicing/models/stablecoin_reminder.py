@@ -4,9 +4,12 @@ import logging
 
 from odoo import fields, models
 
+from odoo.addons.stablecoin_wallet.compat import sql_constraints
+
 _logger = logging.getLogger(__name__)
 
 
+@sql_constraints
 class StablecoinReminder(models.Model):
     """One reminder step of one invoice: sent once, or skipped; never twice."""
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.stablecoin_wallet.compat import sql_constraints
 from odoo.addons.stablecoin_wallet.jobs import run_batches
 
 _logger = logging.getLogger(__name__)
@@ -15,6 +16,7 @@ _logger = logging.getLogger(__name__)
 REMINDED_STATUSES = ("awaiting", "partial", "expired")
 
 
+@sql_constraints
 class StablecoinReminderStep(models.Model):
     _name = "stablecoin.reminder.step"
     _description = "Stablecoin Payment Reminder Step"

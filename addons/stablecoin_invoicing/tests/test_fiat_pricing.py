@@ -8,6 +8,7 @@ from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.stablecoin_wallet import compat
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
 
 from .. import settlement
@@ -123,10 +124,10 @@ class TestFiatPricing(StablecoinInvoiceMixin, HttpCase):
             .create({})
         )
         self.assertEqual(
-            wizard.mail_template_id,
+            wizard[compat.SEND_TEMPLATE],
             self.env.ref("stablecoin_invoicing.email_template_stablecoin_invoice"),
         )
-        body = str(wizard.mail_body)
+        body = str(wizard[compat.SEND_BODY])
         self.assertNotIn(bank, body)
         self.assertIn("120.00 USDC", body)  # 100 EUR at 1.20
         self.assertIn("o_stablecoin_quote_validity", body)

@@ -6,6 +6,8 @@ from werkzeug.urls import url_encode
 
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.stablecoin_wallet import compat
+
 from .common import StablecoinInvoiceMixin
 
 junk = st.one_of(
@@ -89,7 +91,7 @@ class TestHostilePortalInput(StablecoinInvoiceMixin, HttpCase):
                 "name": "Stranger",
                 "login": "stranger_portal",
                 "password": "stranger_portal",
-                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+                compat.GROUP_IDS: [(6, 0, [self.env.ref("base.group_portal").id])],
             }
         )
         self.authenticate(stranger.login, "stranger_portal")

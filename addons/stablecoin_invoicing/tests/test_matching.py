@@ -3,6 +3,7 @@
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from odoo.addons.stablecoin_wallet import compat
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
 
 from .common import StablecoinInvoiceMixin
@@ -209,7 +210,7 @@ class TestMatching(StablecoinInvoiceMixin, TransactionCase):
             .with_context(active_model="account.move", active_ids=invoice.ids)
             .create({})
         )
-        return wizard.mail_template_id, str(wizard.mail_body)
+        return wizard[compat.SEND_TEMPLATE], str(wizard[compat.SEND_BODY])
 
     def test_invoice_email_says_how_to_pay_with_the_exact_amount(self):
         clerk = new_test_user(

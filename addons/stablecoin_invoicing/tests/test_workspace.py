@@ -7,6 +7,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.stablecoin_wallet import compat
 from odoo.addons.stablecoin_wallet.chain import parse_erc20_transfer_uri
 
 from .common import StablecoinInvoiceMixin
@@ -436,7 +437,7 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
             {
                 "login": "scoin_open_acc",
                 "name": "Open invoices accountant",
-                "groups_id": [Command.set([self.env.ref("account.group_account_user").id])],
+                compat.GROUP_IDS: [Command.set([self.env.ref("account.group_account_user").id])],
             }
         )
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -465,7 +466,7 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
             {
                 "login": "scoin_screens_acc",
                 "name": "Screens accountant",
-                "groups_id": [Command.set([self.env.ref("account.group_account_user").id])],
+                compat.GROUP_IDS: [Command.set([self.env.ref("account.group_account_user").id])],
             }
         )
         # Entries kept for administrators (the webhooks', with stablecoin_webhooks): opened by
@@ -474,7 +475,7 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
             {
                 "login": "scoin_screens_mgr",
                 "name": "Screens administrator",
-                "groups_id": [Command.set([self.env.ref("account.group_account_manager").id])],
+                compat.GROUP_IDS: [Command.set([self.env.ref("account.group_account_manager").id])],
             }
         )
         section = self.env.ref("stablecoin_invoicing.stablecoin_accounting_menu")
@@ -488,7 +489,9 @@ class TestAccountantWorkspace(StablecoinInvoiceMixin, TransactionCase):
         self.assertGreaterEqual(len(entries), 3)  # and the on-ramp wires with the provider
         for menu in entries:
             user = accountant
-            if menu.groups_id and not (menu.groups_id & accountant.groups_id):
+            if menu[compat.GROUP_IDS] and not (
+                menu[compat.GROUP_IDS] & accountant[compat.GROUP_IDS]
+            ):
                 self.assertNotIn(menu.id, visible, menu.name)
                 user, visible_here = manager, visible_to_manager
             else:

@@ -5,6 +5,8 @@ from decimal import Decimal
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.stablecoin_wallet import compat
+
 from .. import settlement
 
 
@@ -77,7 +79,7 @@ class StablecoinMatchWizard(models.TransientModel):
         store=True,
         readonly=False,
         check_company=True,
-        domain="[('deprecated', '=', False)]",
+        domain=compat.ACCOUNT_IN_USE_DOMAIN,
     )
     writeoff_label = fields.Char(
         string="Write-off Label",

@@ -9,12 +9,27 @@ from .. import const
 class PaymentTransaction(models.Model):
     _inherit = "payment.transaction"
 
+    # The payment hooks of both series over the same code (``compat.process_payment_data``):
+    # 18.0 calls _get_tx_from_notification_data and _process_notification_data, 19.0
+    # _search_by_reference, _extract_amount_data and _apply_updates.
+
     def _get_tx_from_notification_data(self, provider_code, notification_data):
-        """Override of `payment`: an on-ramp checkout is found by the on-ramp's id."""
+        """Override of `payment` (18.0): an on-ramp checkout is found by the on-ramp's id."""
         tx = super()._get_tx_from_notification_data(provider_code, notification_data)
         if provider_code not in const.PROVIDER_CODES or len(tx) == 1:
             return tx
-        reference = notification_data.get("provider_reference")
+        return self._onramp_find_checkout(provider_code, notification_data)
+
+    @api.model
+    def _search_by_reference(self, provider_code, payment_data):
+        """Override of `payment` (19.0): an on-ramp checkout is found by the on-ramp's id."""
+        if provider_code not in const.PROVIDER_CODES:
+            return super()._search_by_reference(provider_code, payment_data)
+        return self._onramp_find_checkout(provider_code, payment_data)
+
+    @api.model
+    def _onramp_find_checkout(self, provider_code, data):
+        reference = data.get("provider_reference")
         tx = self.search(
             [("provider_reference", "=", reference), ("provider_code", "=", provider_code)],
             limit=1,
@@ -26,13 +41,31 @@ class PaymentTransaction(models.Model):
         return tx
 
     def _process_notification_data(self, notification_data):
-        """Override of `payment`: the checkout's state follows the on-ramp's status through
-        ``const.STATUS_MAPPING``. No status makes it done: the chain does (see
-        ``account.move._stablecoin_after_payment``)."""
+        """Override of `payment` (18.0)."""
         super()._process_notification_data(notification_data)
         if self.provider_code not in const.PROVIDER_CODES:
             return
-        status = notification_data.get("onramp_status")
+        self._onramp_follow_status(notification_data)
+
+    def _extract_amount_data(self, payment_data):
+        """Override of `payment` (19.0): the on-ramp's status carries no amount to check; the
+        chain checks what arrives."""
+        if self.provider_code not in const.PROVIDER_CODES:
+            return super()._extract_amount_data(payment_data)
+        return None
+
+    def _apply_updates(self, payment_data):
+        """Override of `payment` (19.0)."""
+        if self.provider_code not in const.PROVIDER_CODES:
+            return super()._apply_updates(payment_data)
+        self._onramp_follow_status(payment_data)
+        return None
+
+    def _onramp_follow_status(self, data):
+        """The checkout's state follows the on-ramp's status through
+        ``const.STATUS_MAPPING``. No status makes it done: the chain does (see
+        ``account.move._stablecoin_after_payment``)."""
+        status = data.get("onramp_status")
         message = self.env._("The on-ramp reports the payment %s.", status)
         if status in const.STATUS_MAPPING["pending"] and self.state == "draft":
             self._set_pending()

@@ -4,10 +4,13 @@ import json
 
 from odoo import api, fields, models
 
+from odoo.addons.stablecoin_wallet.compat import sql_constraints
+
 from .. import const
 from ..onramp import ADAPTERS
 
 
+@sql_constraints
 class StablecoinOnrampEvent(models.Model):
     """A webhook event the on-ramp delivered, once its signature was checked: kept once per
     event id (a delivery sent twice is the same event), applied if newer than the last."""

@@ -5,6 +5,9 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.stablecoin_wallet import compat
+from odoo.addons.stablecoin_wallet.compat import sql_constraints
+
 from ..onramp import bridge, stripe_onramp
 
 _logger = logging.getLogger(__name__)
@@ -23,6 +26,7 @@ STATES = [
 ]
 
 
+@sql_constraints
 class StablecoinOnrampTransfer(models.Model):
     """A payer's bank wire into stablecoins for one invoice, as the on-ramp (Bridge) knows
     it: the deposit instructions the payer follows and the progress Bridge reports. The
@@ -238,7 +242,8 @@ class StablecoinOnrampTransfer(models.Model):
         """The checkout's transaction takes the state this transfer's status maps to (the
         status the on-ramp reported in a verified, newest event: not the webhook's body)."""
         for onramp in self.filtered("transaction_id"):
-            self.env["payment.transaction"].sudo()._handle_notification_data(
+            compat.process_payment_data(
+                self.env(su=True),
                 onramp.provider_id.code,
                 {"provider_reference": onramp.name, "onramp_status": onramp.state},
             )

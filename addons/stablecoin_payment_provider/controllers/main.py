@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 from odoo.http import Controller, request, route
 
 from odoo.addons.payment import utils as payment_utils
+from odoo.addons.stablecoin_wallet import compat
 
 
 class StablecoinController(Controller):
@@ -28,10 +29,8 @@ class StablecoinController(Controller):
             raise ValidationError(
                 request.env._("Stablecoin: this checkout was not started from this page.")
             )
-        tx = (
-            request.env["payment.transaction"]
-            .sudo()
-            ._handle_notification_data("stablecoin", {"reference": reference})
+        tx = compat.process_payment_data(
+            request.env(su=True), "stablecoin", {"reference": reference}
         )
         # Back to the invoice's own page, where its payment card (QR code, wallet buttons,
         # live status) is: the payment is made there, not on a generic status page.

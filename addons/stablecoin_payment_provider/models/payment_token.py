@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.stablecoin_wallet.chain import InvalidAddress, mandate
 from odoo.addons.stablecoin_wallet.chain.address import to_checksum_address
+from odoo.addons.stablecoin_wallet.compat import sql_constraints
 
 from .. import const
 
@@ -20,6 +21,7 @@ def _datetime(seconds):
     return datetime.fromtimestamp(int(seconds), UTC).replace(tzinfo=None)
 
 
+@sql_constraints
 class PaymentToken(models.Model):
     """A stablecoin token on file is a mandate: terms the payer signed once (EIP-712) that let
     anyone charge the payer's approved stablecoins to the business's address, within limits

@@ -32,11 +32,27 @@ class PaymentTransaction(models.Model):
             "access_token": payment_utils.generate_access_token(self.reference),
         }
 
+    # The payment hooks of both series over the same code (``compat.process_payment_data``):
+    # 18.0 calls _get_tx_from_notification_data and _process_notification_data, 19.0
+    # _search_by_reference, _extract_amount_data and _apply_updates.
+
     def _get_tx_from_notification_data(self, provider_code, notification_data):
+        """Override of `payment` (18.0)."""
         tx = super()._get_tx_from_notification_data(provider_code, notification_data)
         if provider_code != const.PROVIDER_CODE or len(tx) == 1:
             return tx
-        reference = notification_data.get("reference")
+        return self._stablecoin_find_checkout(notification_data)
+
+    @api.model
+    def _search_by_reference(self, provider_code, payment_data):
+        """Override of `payment` (19.0)."""
+        if provider_code != const.PROVIDER_CODE:
+            return super()._search_by_reference(provider_code, payment_data)
+        return self._stablecoin_find_checkout(payment_data)
+
+    @api.model
+    def _stablecoin_find_checkout(self, data):
+        reference = data.get("reference")
         tx = self.search(
             [("reference", "=", reference), ("provider_code", "=", const.PROVIDER_CODE)]
         )
@@ -47,10 +63,28 @@ class PaymentTransaction(models.Model):
         return tx
 
     def _process_notification_data(self, notification_data):
-        """Override of `payment`: the customer was shown how to pay; wait for the chain."""
+        """Override of `payment` (18.0)."""
         super()._process_notification_data(notification_data)
         if self.provider_code != const.PROVIDER_CODE:
             return
+        self._stablecoin_checkout_started()
+
+    def _extract_amount_data(self, payment_data):
+        """Override of `payment` (19.0): no amount to check in the browser's data; the chain
+        checks what arrives."""
+        if self.provider_code != const.PROVIDER_CODE:
+            return super()._extract_amount_data(payment_data)
+        return None
+
+    def _apply_updates(self, payment_data):
+        """Override of `payment` (19.0)."""
+        if self.provider_code != const.PROVIDER_CODE:
+            return super()._apply_updates(payment_data)
+        self._stablecoin_checkout_started()
+        return None
+
+    def _stablecoin_checkout_started(self):
+        """The customer was shown how to pay; wait for the chain."""
         if not self.invoice_ids:
             # The provider pays invoices (their requests, their addresses): nothing else.
             raise ValidationError(

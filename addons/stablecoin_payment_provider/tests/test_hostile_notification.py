@@ -5,6 +5,8 @@ from hypothesis import strategies as st
 
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.stablecoin_wallet.tests.common import ROUTE_ERROR_STATUS
+
 from .common import StablecoinCheckoutMixin
 
 EXISTING = "<the pending transaction's reference>"
@@ -54,7 +56,7 @@ class TestHostileNotification(StablecoinCheckoutMixin, HttpCase):
             self.assertIn(f"/my/invoices/{self.invoice.id}?", location)
             self.assertTrue(location.endswith("#stablecoin_portal_payment"), location)
         else:
-            self.assertEqual(response.status_code, 400, response.text[:300])
+            self.assertEqual(response.status_code, ROUTE_ERROR_STATUS, response.text[:300])
         self.env.invalidate_all()
         self.assertEqual(self.tx.state, "pending")
         self.assertFalse(self.tx.payment_id)
@@ -88,7 +90,7 @@ class TestCheckoutStarterOnly(StablecoinCheckoutMixin, HttpCase):
                 response = self.url_open(
                     "/payment/stablecoin/process", data=forged, allow_redirects=False
                 )
-                self.assertEqual(response.status_code, 400, response.text[:300])
+                self.assertEqual(response.status_code, ROUTE_ERROR_STATUS, response.text[:300])
                 self.env.invalidate_all()
                 self.assertEqual(tx.state, "draft")
         # The payer's page, with the token it received, still can.

@@ -6,3 +6,4 @@ from . import stablecoin_wallet
 from . import stablecoin_address
 from . import account_journal
 from . import stablecoin_transfer
+from . import res_groups

@@ -3,7 +3,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..compat import sql_constraints
 
+
+@sql_constraints
 class StablecoinAddress(models.Model):
     """A watch-only receiving address: a wallet's fixed address or one derived from its xpub."""
 

@@ -16,6 +16,7 @@ from ..chain import InvalidAddress, watch
 from ..chain.family import DEFAULT_KIND, family, kind_selection
 from ..chain.rpc import FailoverClient, RpcError
 from ..chain.scanner import MAX_TOPICS_PER_QUERY, scan_transfers
+from ..compat import sql_constraints
 from ..jobs import may_commit, run_batches
 from ..locking import try_lock_row
 from .stablecoin_network_cursor import CURSOR_FIELDS
@@ -44,6 +45,7 @@ MAX_BACKOFF_MINUTES = 60
 FOLLOW_SECONDS = 30
 
 
+@sql_constraints
 class StablecoinNetwork(models.Model):
     _name = "stablecoin.network"
     _description = "Blockchain Network"

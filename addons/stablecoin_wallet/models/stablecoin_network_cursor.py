@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..compat import sql_constraints
+
 # The fields the watcher writes at every scan, on the cursor; the network shows them.
 CURSOR_FIELDS = (
     "final_block",
@@ -20,6 +22,7 @@ CURSOR_FIELDS = (
 )
 
 
+@sql_constraints
 class StablecoinNetworkCursor(models.Model):
     """Where the watcher is on one network, and how its node answers: checkpoint, head,
     health and back-off, written at every scan. Kept off the network's configuration row,

@@ -9,8 +9,10 @@ from ..chain import InvalidAddress, to_units
 from ..chain.abi import selector
 from ..chain.family import DEFAULT_KIND, family
 from ..chain.rpc import RpcError
+from ..compat import sql_constraints
 
 
+@sql_constraints
 class StablecoinToken(models.Model):
     _name = "stablecoin.token"
     _description = "Stablecoin Token"

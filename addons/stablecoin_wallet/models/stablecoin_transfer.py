@@ -8,12 +8,14 @@ from odoo.tools import SQL
 from ..chain import watch
 from ..chain.logs import block_datetime
 from ..chain.units import format_units, from_units
+from ..compat import sql_constraints
 from ..pgcopy import LineStream as _LineStream
 from ..pgcopy import copy_text
 
 _logger = logging.getLogger(__name__)
 
 
+@sql_constraints
 class StablecoinTransfer(models.Model):
     """One ERC-20 transfer received on chain: unique per (network, transaction, log index)."""
 

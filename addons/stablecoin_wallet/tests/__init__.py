@@ -15,3 +15,4 @@ from . import test_chain_deposit
 from . import test_chain_secret
 from . import test_chain_mandate
 from . import test_chain_gas_payer
+from . import test_compat

@@ -18,6 +18,9 @@ between an ``evm_snapshot`` and an ``evm_revert``, so chain state never leaks be
 like Odoo's savepoints do for the database.
 """
 
+from contextlib import contextmanager, nullcontext
+
+from .. import compat
 from ..chain import rpc
 from ..chain.tron import from_tron_address, to_tron_address
 from .fakenode import FakeNode
@@ -26,6 +29,39 @@ from .fakenode import FakeNode
 NODE_TAG = "stablecoin_node"
 
 _CHAINS = {}
+
+
+# What an HTTP route answers when it raises a UserError/ValidationError: 400 on 18.0, 422
+# (Unprocessable Entity) on 19.0.
+ROUTE_ERROR_STATUS = 422 if compat.SERIES >= 19 else 400
+
+
+@contextmanager
+def allow_outside_requests(case):
+    """A context in which HTTP test ``case``'s server takes requests from outside the test (an
+    on-ramp simulator's webhook deliveries, made and awaited by the test's thread): 19.0's test
+    server refuses requests without the test's cookie unless told (``allow_requests``, which
+    also lets the server's threads take the test cursor meanwhile); 18.0 takes them all."""
+    if compat.SERIES < 19:
+        yield
+        return
+    try:
+        with case.allow_requests(all_requests=True):
+            yield
+    finally:
+        case.http_request_allow_all = False  # 19.0's allow_requests leaves it on
+
+
+def run_scheduled_action(case, xmlid):
+    """Run scheduled action ``xmlid`` as Odoo's cron runner would, inside test ``case``'s
+    transaction (the 18.0 / 19.0 seam of the tests: 19.0 runs a job in a cursor of its own,
+    which sees the test's data only in the registry's test mode), then invalidate the test's
+    caches (the job wrote through another environment)."""
+    in_test_mode = case.enter_registry_test_mode() if compat.SERIES >= 19 else nullcontext()
+    with in_test_mode:
+        result = case.env.ref(xmlid).method_direct_trigger()
+    case.env.invalidate_all()
+    return result
 
 
 def _with_test_tokens(chain):

@@ -59,13 +59,13 @@ def test_unknown_kind_raises_a_clear_error(kind):
 def test_every_selection_kind_has_a_family():
     """The network types the models offer are the registry's, each with its family."""
     selections = [
-        StablecoinNetwork.kind.args["selection"],
-        StablecoinWallet.network_kind.args["selection"],
+        StablecoinNetwork.kind._args__["selection"],
+        StablecoinWallet.network_kind._args__["selection"],
     ]
     for selection in selections:
         assert [kind for kind, _label in selection] == list(FAMILIES)
         assert all(family(kind) for kind, _label in selection)
-    assert StablecoinNetwork.kind.args["default"] == DEFAULT_KIND
+    assert StablecoinNetwork.kind._args__["default"] == DEFAULT_KIND
     assert kind_selection() == [("evm", "EVM"), ("tron", "Tron")]
     assert kind_selection("wallet_label") == [
         ("evm", "EVM networks (0x addresses)"),

@@ -15,6 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, mute_logger
 
+from odoo.addons.stablecoin_wallet.compat import sql_constraints
 from odoo.addons.stablecoin_wallet.jobs import may_commit
 from odoo.addons.stablecoin_wallet.locking import try_lock_row
 
@@ -45,6 +46,7 @@ class _PinnedAdapter(HTTPAdapter):
         return super().init_poolmanager(*args, **kwargs)
 
 
+@sql_constraints
 class StablecoinWebhookDelivery(models.Model):
     """One event for one endpoint: its message id and body, fixed once (a retry or a resend
     sends the same bytes under the same ``webhook-id``, so that receivers can deduplicate),

@@ -2,7 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from odoo.addons.stablecoin_wallet.compat import sql_constraints
 
+
+@sql_constraints
 class StablecoinWebhookEventType(models.Model):
     """An event webhooks are sent for (data records: ``invoice.paid``, ``payment.seen`` ...),
     the ``type`` of the Standard Webhooks envelope; endpoints subscribe to them."""
