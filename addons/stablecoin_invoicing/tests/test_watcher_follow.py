@@ -185,3 +185,19 @@ class TestWatcherFollowsTheHead(
         elapsed = self.follow(30)
         self.assertLess(elapsed, 5, "the failing network backs off: nothing to follow")
         self.assertEqual(self.network.health, "error")
+
+    def test_a_server_follows_for_thirty_seconds_unless_told_otherwise(self):
+        """Outside tests the follower runs 30 s a run by default; the system parameter sets
+        it (0: never follow), and a value that is no number is not taken."""
+        Param = self.env["ir.config_parameter"].sudo()
+        with patch(
+            "odoo.addons.stablecoin_wallet.models.stablecoin_network.may_commit",
+            return_value=True,
+        ):
+            self.assertEqual(self.Network._follow_seconds(), 30)
+            Param.set_param("stablecoin_wallet.follow_seconds", "0")
+            self.assertEqual(self.Network._follow_seconds(), 0)
+            Param.set_param("stablecoin_wallet.follow_seconds", "12.5")
+            self.assertEqual(self.Network._follow_seconds(), 12.5)
+            Param.set_param("stablecoin_wallet.follow_seconds", "soon")
+            self.assertEqual(self.Network._follow_seconds(), 30)

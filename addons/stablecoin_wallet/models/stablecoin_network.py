@@ -452,8 +452,10 @@ class StablecoinNetwork(models.Model):
         if not may_commit(self.env):
             return self.env.context.get("stablecoin_follow_seconds", 0)
         value = self.env["ir.config_parameter"].sudo().get_param("stablecoin_wallet.follow_seconds")
+        if not value:  # not set (get_param answers False)
+            return FOLLOW_SECONDS
         try:
-            return max(0.0, float(value)) if value not in (None, "") else FOLLOW_SECONDS
+            return max(0.0, float(value))
         except ValueError:
             return FOLLOW_SECONDS
 
