@@ -133,8 +133,12 @@ class TestWatcherFollowsTheHead(
             last = self.chain.block_number()
         self.assertEqual(invoice.stablecoin_payment_status, "paid")
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
-        # Paid within the scan of the block that made it final, or the next one.
-        self.assertLessEqual(last - final_at, 2, f"head {last}, final at {final_at}")
+        # Paid in the scan of the block that made it final, or the next one: the follower's
+        # last scan (it stops once nothing is expected) saw that head. (The chain's own head
+        # may be further: a busy machine mines on while the matcher books the payment.)
+        paid_in = self.network.head_block
+        self.assertLessEqual(paid_in - final_at, 1, f"paid at head {paid_in}, final {final_at}")
+        self.assertGreaterEqual(last, paid_in)
         self.assertLess(elapsed, 30, "the follower stops when no payment is expected")
         self.assertLessEqual(runs, 4)
         blocks = max(last - first, 1)
