@@ -9,6 +9,18 @@ from odoo.tools.misc import hmac as hmac_tool
 from odoo.addons.payment import utils as payment_utils
 from odoo.addons.stablecoin_invoicing.tests.common import StablecoinInvoiceMixin
 
+# A browser test's ``ready``: the page's scripts have started, so a click from the test reaches
+# a handler. Odoo sets ``odoo.__WOWL_DEBUG__`` once its public root and every public widget
+# started (18.0: the payment form too); 19.0 runs the payment form and its *Pay* button as
+# interactions and marks the body ``is-ready`` once they started. Until the deferred scripts
+# run, a click is a plain click that nothing replays (on a cold 19.0 page they start ~5 s after
+# the page is parsed), so "the element is there" is not enough.
+PAGE_STARTED = (
+    "!!(window.odoo && odoo.__WOWL_DEBUG__)"
+    " && (!odoo.loader.modules.has('@web/public/interaction_service')"
+    " || document.body.getAttribute('is-ready') === 'true')"
+)
+
 
 def enable_stablecoin_provider(env):
     """Enable and publish the stablecoin provider and activate its payment method."""

@@ -9,7 +9,7 @@ from lxml import html
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
-from .common import StablecoinCheckoutMixin
+from .common import PAGE_STARTED, StablecoinCheckoutMixin
 
 
 class PayNowMixin(StablecoinCheckoutMixin):
@@ -222,10 +222,10 @@ PAY_BUTTON = """
 """
 
 
-# The page's scripts load lazily; until then Odoo holds back clicks on buttons.
+# The dialog is on the page and the page's scripts have started (see PAGE_STARTED).
 LAZY_LOADED = (
-    "!!document.querySelector('#pay_with input[data-provider-code=\"stablecoin\"]')"
-    " && !document.body.classList.contains('o_lazy_js_waiting')"
+    "!!document.querySelector('#pay_with input[data-provider-code=\"stablecoin\"]') && "
+    + PAGE_STARTED
 )
 
 # The dialog's *Or pay by card*: the form it submits is caught (and stopped) to see where it goes.

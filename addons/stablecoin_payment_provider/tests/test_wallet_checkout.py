@@ -8,7 +8,7 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.stablecoin_wallet.tests.common import AnvilChainMixin
 
-from .common import StablecoinCheckoutMixin
+from .common import PAGE_STARTED, StablecoinCheckoutMixin
 
 SHOTS = os.environ.get("SCOIN_SCREENSHOTS")
 
@@ -371,7 +371,8 @@ class TestPortalCardInChromium(AnvilChainMixin, StablecoinCheckoutMixin, HttpCas
         self.browser_js(
             second.get_portal_url(),
             COPY_BUTTONS % {"expected": json.dumps(expected)},
-            ready="!!document.querySelector('#stablecoin_portal_payment .o_stablecoin_copy')",
+            ready="!!document.querySelector('#stablecoin_portal_payment .o_stablecoin_copy') && "
+            + PAGE_STARTED,
         )
 
 
