@@ -13,3 +13,4 @@ from . import test_token_change
 from . import test_binding
 from . import test_deposit_addresses
 from . import test_settlement
+from . import test_watcher_follow
