@@ -14,6 +14,7 @@ from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.stablecoin_wallet.chain.rpc import JsonRpcClient
+from odoo.addons.stablecoin_wallet.models import stablecoin_network
 from odoo.addons.stablecoin_wallet.tests.common import AnvilChainMixin
 
 from .common import ClerkInvoicesMixin, StablecoinInvoiceMixin
@@ -95,6 +96,7 @@ class TestWatcherFollowsTheHead(
         ).write({"state": "cancelled"})
         self.no_job_due()
         self.scan()  # the checkpoint at the head
+        stablecoin_network._NEXT_POLL.clear()  # each test's follower asks the head at once
 
     def no_job_due(self):
         """No scheduled job due (test databases have no cron runner: many are late)."""
@@ -109,6 +111,31 @@ class TestWatcherFollowsTheHead(
 
     def own_triggers(self):
         return self.env["ir.cron.trigger"].search([("cron_id", "=", self.scan_cron.id)])
+
+    def clock(self):
+        """PostgreSQL's clock, to the microsecond (UTC, as Odoo stores datetimes)."""
+        self.env.cr.execute("SELECT clock_timestamp() AT TIME ZONE 'UTC'")
+        return self.env.cr.fetchone()[0]
+
+    def trigger_due_now(self):
+        """The follower's trigger is due: Odoo's runner picks the job at its next look."""
+        self.env.cr.execute(
+            "SELECT bool_and(call_at <= clock_timestamp() AT TIME ZONE 'UTC')"
+            " FROM ir_cron_trigger WHERE cron_id = %s",
+            [self.scan_cron.id],
+        )
+        return self.env.cr.fetchone()[0]
+
+    def runner_ends_the_run(self, taken_at):
+        """What Odoo's runner does when the run it took at ``taken_at`` ends: it removes the
+        job's triggers that were due before it took it (18.0: before ``now()`` of its
+        transaction; 19.0: at or before that time to the second)."""
+        self.env.cr.execute(
+            "DELETE FROM ir_cron_trigger WHERE cron_id = %s"
+            " AND (call_at < %s OR call_at <= date_trunc('second', %s))",
+            [self.scan_cron.id, taken_at, taken_at],
+        )
+        self.env.invalidate_all()
 
     def test_an_invoice_is_paid_with_no_page_open_within_a_block_of_its_depth(self):
         invoice = self.make_invoice(21.0)
@@ -162,19 +189,50 @@ class TestWatcherFollowsTheHead(
         self.assertNotIn("eth_chainId", calls.methods, "the endpoint's chain id was checked")
         # The budget spent, it asks for its next run now (a trigger wakes a cron worker),
         # never for a moment before it began (Odoo's runner removes those when it ends).
-        trigger = self.own_triggers()
-        self.assertEqual(len(trigger), 1)
-        self.assertLessEqual(trigger.call_at, fields.Datetime.now())
+        self.assertEqual(len(self.own_triggers()), 1)
+        self.assertTrue(self.trigger_due_now())
 
     def test_the_follower_gives_way_to_another_job(self):
         self.make_invoice(6.0)
         self.no_job_due()
         match = self.env.ref("stablecoin_invoicing.ir_cron_stablecoin_match")
         match._trigger()
+        taken_at = self.clock()
         with Miner(self.chain):
             elapsed = self.follow(30)
         self.assertLess(elapsed, 5, "another job was due: the thread is given back")
         self.assertTrue(self.own_triggers(), "and the follower asks to go on after it")
+        self.assertTrue(self.trigger_due_now())
+        # A run shorter than a second: its trigger outlives the runner's cleanup of the
+        # triggers it served (Odoo's datetimes are to the second; this one is exact).
+        self.runner_ends_the_run(taken_at)
+        self.assertTrue(self.own_triggers(), "the follower's next run was not dropped")
+
+    def test_a_receipt_one_block_from_final_is_paid_before_another_job_runs(self):
+        """Another job due while a receipt waits for its last block: the follower pays it in
+        this run (a block later), then gives the thread back; not a job later."""
+        invoice = self.make_invoice(8.0)
+        self.no_job_due()
+        self.pay(8_000_000)
+        self.chain.mine(self.network.confirmations_final - 2)  # final with the next block
+        self.env.ref("stablecoin_invoicing.ir_cron_stablecoin_match")._trigger()
+        with Miner(self.chain):
+            elapsed = self.follow(30)
+        self.assertEqual(invoice.stablecoin_payment_status, "paid", "paid in this run")
+        self.assertLess(elapsed, 3 * BLOCK_SECONDS + 3, "the other job waited about a block")
+
+    def test_another_job_waits_at_most_a_block(self):
+        """A receipt one block from final on a chain that makes no block: the other job
+        gets the thread after a block time, not after the follower's whole budget."""
+        self.make_invoice(9.0)
+        self.no_job_due()
+        self.pay(9_000_000)
+        self.chain.mine(self.network.confirmations_final - 2)
+        self.env.ref("stablecoin_invoicing.ir_cron_stablecoin_match")._trigger()
+        elapsed = self.follow(30)  # no miner: the block never comes
+        self.assertLess(elapsed, BLOCK_SECONDS + 3)
+        self.assertGreaterEqual(elapsed, BLOCK_SECONDS)
+        self.assertTrue(self.own_triggers(), "it asks to go on after the other job")
 
     def test_no_follower_without_an_expected_payment(self):
         with Miner(self.chain), CountingCalls() as calls:

@@ -64,6 +64,13 @@ def tagged_block_number(answer):
     return int(answer["number"], 16) if isinstance(answer, dict) else 0
 
 
+def last_block_final_next(head, confirmations_final):
+    """The last block whose transfers are final (by depth) once the block after ``head``
+    comes: while one waits there, the follower lets Odoo's other jobs wait a little, rather
+    than pay it a job later."""
+    return head - confirmations_final + 2
+
+
 # -- checkpoint ----------------------------------------------------------------------------
 def first_checkpoint(start_block, head, confirmations_final):
     """The checkpoint of a network never scanned: just before ``start_block``, or, without
@@ -156,6 +163,12 @@ def next_poll_delay(block_seconds, new_head):
     late."""
     seconds = max(block_seconds or 12, MIN_POLL_SECONDS)
     return seconds if new_head else max(seconds / 4, MIN_POLL_SECONDS / 4)
+
+
+def other_jobs_patience(block_seconds):
+    """Seconds another scheduled job may wait for the follower while a receipt becomes final
+    with the next block: a block time and a half (a late block), and half a second more."""
+    return 1.5 * max(block_seconds or 12, MIN_POLL_SECONDS) + 0.5
 
 
 # -- a recorded block, asked again ---------------------------------------------------------

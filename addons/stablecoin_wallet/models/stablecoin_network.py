@@ -43,6 +43,10 @@ MAX_BACKOFF_MINUTES = 60
 # How long one run of the scheduled scan follows the heads (system parameter
 # stablecoin_wallet.follow_seconds): then it gives its cron thread back and asks for the next.
 FOLLOW_SECONDS = 30
+# When the follower asks each network for its head next: (database, network id) -> time on
+# this process's monotonic clock. Kept across the scan's runs (it gives way to other jobs, then
+# runs again): a run asks nothing before the next block is due.
+_NEXT_POLL = {}
 
 
 @sql_constraints
@@ -394,22 +398,21 @@ class StablecoinNetwork(models.Model):
         networks = self.search([("rpc_url", "!=", False)])
         now = fields.Datetime.now()
         due = networks.filtered(lambda n: not n.next_retry or n.next_retry <= now)
-        started = fields.Datetime.now()
+        seconds = self._follow_seconds()
+        followed = due.filtered(lambda n: n._follows_now()) if seconds > 0 else self.browse()
         # One network at a time, each committed outside tests: a later failure loses none of
-        # the scans before it.
-        # A network whose head is followed is scanned as the follower does (nothing read
-        # when no block came since; transfers out every minute or so of blocks): a run that
-        # starts after the follower gave way costs no more than one of its steps.
+        # the scans before it. The networks where a payment is expected are scanned by the
+        # follower, at their next block (a run that starts after the follower gave way costs
+        # no call before the next block comes).
         run_batches(
             self.env,
-            due,
-            lambda network: network._scan_guarded(follow=network._follows_now()),
-            total=len(due),
+            due - followed,
+            lambda network: network._scan_guarded(),
+            total=len(due - followed),
         )
-        self._after_scan(due)
-        seconds = self._follow_seconds()
-        if seconds > 0:
-            self._follow(due, seconds, started)
+        self._after_scan(due - followed)
+        if followed:
+            self._follow(followed, seconds)
 
     @api.model
     def _after_scan(self, networks):
@@ -460,41 +463,62 @@ class StablecoinNetwork(models.Model):
             return FOLLOW_SECONDS
 
     @api.model
-    def _follow(self, networks, seconds, started):
+    def _follow(self, networks, seconds):
         """Follow the heads of ``networks`` where payments are expected: ask each for its
-        latest block about once a block, and scan (and pay, :meth:`_after_scan`) as soon as
-        there is a new one. One call a block when nothing happens, three with the logs.
+        latest block about once a block, and scan (and pay, :meth:`_after_follow_step`) as soon
+        as there is a new one. One call a block when nothing happens, three with the logs.
 
         Runs inside the scheduled scan for at most ``seconds``, and gives its cron thread back
-        earlier when another scheduled job is ready (it never makes Odoo's other jobs wait
-        more than a block). It then asks for the next run at once (a trigger for now, which
-        wakes a cron worker), so the heads stay followed while payments are expected. One
-        follower per database at a time, whatever the number of Odoo servers: Odoo's cron
-        runner locks the job, and each scan locks its network's cursor."""
+        earlier when another scheduled job is ready: at once, or, while a receipt becomes final
+        with the next block, after that block (a block time and a half at most). It then asks
+        for the next run at once (a trigger for now, which wakes a cron worker), so the heads
+        stay followed while payments are expected. One follower per database at a time,
+        whatever the number of Odoo servers: Odoo's cron runner locks the job, and each scan
+        locks its network's cursor."""
         deadline = time.monotonic() + seconds
-        next_poll = {}
+        others_due_since = None
         while True:
             followed = networks.filtered(lambda n: n._follows_now())
             if not followed:
                 return False
-            clock = time.monotonic()
-            if clock >= deadline or self._other_jobs_ready():
-                self._follow_again(started)
-                return True
             for network in followed:
-                if next_poll.get(network.id, 0) > clock:
+                key = (self.env.cr.dbname, network.id)
+                if _NEXT_POLL.get(key, 0) > time.monotonic():
                     continue
+                asked = time.monotonic()
                 new_head = network._scan_guarded(follow=True)
                 if new_head:
                     network._after_follow_step()
-                next_poll[network.id] = time.monotonic() + watch.next_poll_delay(
-                    network.block_seconds, new_head
-                )
+                # Counted from the moment the head was asked (paying a receipt does not push
+                # the next ask past the next block), and kept across runs: a run that starts
+                # after the follower gave way asks nothing before the next block is due.
+                _NEXT_POLL[key] = asked + watch.next_poll_delay(network.block_seconds, new_head)
                 if may_commit(self.env):
                     self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env.invalidate_all()
-            wake = min([next_poll.get(n.id, 0) for n in followed] + [deadline])
-            time.sleep(max(0.0, min(wake - time.monotonic(), deadline - time.monotonic())))
+            clock = time.monotonic()
+            if clock >= deadline:
+                self._follow_again()
+                return True
+            if self._other_jobs_ready():
+                # Another job is due: it gets the thread at once, unless a receipt becomes
+                # final with the next block: then it waits for that block (a block time and a
+                # half at most), and the receipt is paid in this run rather than after it.
+                others_due_since = others_due_since or clock
+                waited = clock - others_due_since
+                if not any(
+                    n._final_next_block() and waited < watch.other_jobs_patience(n.block_seconds)
+                    for n in followed
+                ):
+                    self._follow_again()
+                    return True
+            else:
+                others_due_since = None  # another cron worker took it
+            polls = [_NEXT_POLL.get((self.env.cr.dbname, n.id), 0) for n in followed]
+            wake = min(polls + [deadline])
+            if others_due_since is not None:
+                wake = min(wake, clock + watch.MIN_POLL_SECONDS / 4)
+            time.sleep(max(0.0, min(wake, deadline) - time.monotonic()))
 
     @api.model
     def _other_jobs_ready(self):
@@ -514,17 +538,42 @@ class StablecoinNetwork(models.Model):
             )
         )
 
+    def _final_next_block(self):
+        """Whether a receipt of this network becomes final with the next block (by depth)."""
+        self.ensure_one()
+        if self.finality != "depth" or not self.head_block:
+            return False
+        last = watch.last_block_final_next(self.head_block, self.confirmations_final)
+        return bool(
+            self.env["stablecoin.transfer"]
+            .sudo()
+            .search_count(
+                [
+                    ("network_id", "=", self.id),
+                    ("state", "=", "seen"),
+                    ("block_number", "<=", last),
+                ],
+                limit=1,
+            )
+        )
+
     @api.model
-    def _follow_again(self, started):
+    def _follow_again(self):
         """Ask for the next run of the scheduled scan now (a trigger due now wakes a worker at
-        commit). Its time is never before this run began: Odoo's runner removes the triggers
-        older than the run when it ends (its datetimes are to the second)."""
+        commit). Odoo's runner removes the job's triggers older than the moment it took the
+        job when the run ends, and the ORM writes datetimes to the second: the trigger gets
+        the exact time, later than that moment (no wait for the next second)."""
         scan = self.env.ref("stablecoin_wallet.ir_cron_stablecoin_scan", False)
         if not scan:
             return
-        while fields.Datetime.now() <= started:
-            time.sleep(0.05)
-        scan.sudo()._trigger()
+        triggers = scan.sudo()._trigger()
+        if triggers:
+            self.env.cr.execute(
+                "UPDATE ir_cron_trigger SET call_at = clock_timestamp() AT TIME ZONE 'UTC'"
+                " WHERE id IN %s",
+                [tuple(triggers.ids)],
+            )
+            triggers.invalidate_recordset(["call_at"])
 
     def _follow_soon(self):
         """A payment is now expected on these networks: start following their heads now,

@@ -23,6 +23,7 @@ from contextlib import contextmanager, nullcontext
 from .. import compat
 from ..chain import rpc
 from ..chain.tron import from_tron_address, to_tron_address
+from ..models import stablecoin_network
 from .fakenode import FakeNode
 
 # The tag of the integration tier: exclude it with ``--test-tags`` to run without a node.
@@ -114,6 +115,8 @@ class DevChainMixin:
         super().setUpClass()
         # Each class's nodes may reuse an earlier one's port: check chain ids afresh.
         rpc._CHECKED_CHAIN.clear()
+        # Nor is a head follower's next ask of an earlier class's network due later.
+        stablecoin_network._NEXT_POLL.clear()
         cls.chain = cls._shared_chain()
         cls.addClassCleanup(cls.chain.revert, cls.chain.snapshot())
         cls.usdc = cls.chain.tokens["USDC"]

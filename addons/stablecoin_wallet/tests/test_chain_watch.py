@@ -303,3 +303,17 @@ def test_the_follower_asks_once_a_block_and_at_most_once_a_second():
     assert watch.next_poll_delay(12, False) == 3
     assert watch.next_poll_delay(0.25, True) == watch.MIN_POLL_SECONDS
     assert watch.next_poll_delay(0.25, False) == watch.MIN_POLL_SECONDS / 4
+
+
+def test_the_block_whose_receipts_the_next_block_makes_final():
+    for final in (1, 2, 3, 12):
+        last = watch.last_block_final_next(100, final)
+        assert watch.depth(last, 101) == final
+        assert watch.is_final(last, 101, "depth", final, 0)
+        assert not watch.is_final(last + 1, 101, "depth", final, 0)
+
+
+def test_other_jobs_wait_for_the_next_block_at_most_a_block_and_a_half():
+    assert watch.other_jobs_patience(2) == 3.5
+    assert watch.other_jobs_patience(12) == 18.5
+    assert watch.other_jobs_patience(0.25) == 1.5 * watch.MIN_POLL_SECONDS + 0.5
