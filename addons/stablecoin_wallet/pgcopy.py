@@ -17,6 +17,14 @@ def copy_text(value):
     """One column's value as COPY's text format writes it (``\\N`` for NULL)."""
     if value is None:
         return "\\N"
+    kind = type(value)
+    if kind is int:  # (a bool's type is bool)
+        return str(value)
+    if kind is str:  # hashes, addresses, selections: most need no escape
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            for raw, escaped in _ESCAPES:
+                value = value.replace(raw, escaped)
+        return value
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, datetime | date):

@@ -163,9 +163,14 @@ network._scan()  # the checkpoint at the head, every address known
 paid = watched[:: max(1, WATCHED // 10)][:10]
 call("anvil_setBalance", customer, hex(10**20))
 chain.mint(token, customer, len(paid) * 1_000_000)  # (the first phase spent the rest)
+sent = []
 for address in paid:
     data = encode_call("transfer(address,uint256)", ["address", "uint256"], [address, 1_000_000])
-    call("eth_sendTransaction", {"from": customer, "to": token, "data": data})
+    sent.append(call("eth_sendTransaction", {"from": customer, "to": token, "data": data}))
+# anvil answers eth_sendTransaction before its miner has put the transaction in a block (on a
+# long chain, later): the follower's step reads the blocks that hold all ten.
+for tx_hash in sent:
+    chain.wait_receipt(tx_hash, timeout=60)
 counted = []
 original_call, original_batch = JsonRpcClient.call, JsonRpcClient.batch
 

@@ -722,23 +722,41 @@ class StablecoinPaymentRequest(models.Model):
         transaction the request expects (an on-ramp's report: whatever the amount), its own
         address (an invoice's derived address: any amount, several parts), its exact amount
         (a shared address: the one open request asking it). One query per kind of evidence
-        for the whole batch (a scan records thousands). Returns the receipts bound."""
-        receipts = receipts.filtered(
-            lambda t: t.direction == "in" and t.state in ("seen", "confirmed") and not t.request_id
-        )
+        for the whole batch, and the receipts' columns read in one query, not record by
+        record (a scan records thousands, few of which answer a request). Returns the
+        receipts bound."""
         if not receipts:
             return receipts
+        Transfer = self.env["stablecoin.transfer"].sudo()
+        Transfer.flush_model(["direction", "state", "request_id", "address_id", "token_id"])
+        self.env["stablecoin.address"].flush_model(["wallet_id", "derivation_index"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT t.id, t.tx_hash, t.address_id, t.token_id, t.amount_units,
+                       a.wallet_id, a.derivation_index
+                  FROM stablecoin_transfer t
+                  JOIN stablecoin_address a ON a.id = t.address_id
+                 WHERE t.id = ANY(%s) AND t.direction = 'in'
+                   AND t.state IN ('seen', 'confirmed') AND t.request_id IS NULL
+                 ORDER BY t.block_number, t.log_index, t.id
+                """,
+                receipts.ids,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return receipts.browse()
         found = {}
-        expected = self._expected_by(receipts)
-        for transfer in receipts:
-            key = (transfer.tx_hash, transfer.address_id.wallet_id.id)
-            if key in expected:
-                found[transfer] = (expected[key], "tx_hash")
-        waiting = receipts.filtered(lambda t: t not in found)
+        expected = self._expected_by_hashes({row[1] for row in rows})
+        for row_id, tx_hash, _address, _token, _units, wallet_id, _index in rows:
+            if (tx_hash, wallet_id) in expected:
+                found[row_id] = (expected[tx_hash, wallet_id], "tx_hash")
+        waiting = [row for row in rows if row[0] not in found]
         candidates = self.sudo().search(
             [
-                ("address_id", "in", waiting.address_id.ids),
-                ("token_id", "in", waiting.token_id.ids),
+                ("address_id", "in", list({row[2] for row in waiting})),
+                ("token_id", "in", list({row[3] for row in waiting})),
                 ("state", "in", RESERVING_STATES),
                 ("move_id.state", "=", "posted"),
             ],
@@ -748,17 +766,17 @@ class StablecoinPaymentRequest(models.Model):
         own = {}
         for request in candidates.filtered(lambda r: not r.shared):
             own.setdefault(request.address_id.id, request)  # the newest first
-        for transfer in waiting:
-            if transfer.address_id.derivation_index >= 0:
-                request = own.get(transfer.address_id.id)
-                if request and transfer.token_id in request.move_id._stablecoin_tokens():
-                    found[transfer] = (request, "address")
-            else:
-                key = (transfer.address_id.id, transfer.token_id.id, transfer.amount_units)
-                if key in shared:
-                    found[transfer] = (shared[key], "amount")
+        Token = self.env["stablecoin.token"]
+        for row_id, _tx, address_id, token_id, units, _wallet, index in waiting:
+            if (index or 0) >= 0:  # (as the ORM reads an empty one: 0)
+                request = own.get(address_id)
+                if request and Token.browse(token_id) in request.move_id._stablecoin_tokens():
+                    found[row_id] = (request, "address")
+            elif (address_id, token_id, units) in shared:
+                found[row_id] = (shared[address_id, token_id, units], "amount")
         bound = receipts.browse()
-        for transfer, (request, how) in found.items():
+        for row_id, (request, how) in found.items():
+            transfer = receipts.browse(row_id)
             request._bind(transfer, how)
             bound |= transfer
         return bound
@@ -768,13 +786,18 @@ class StablecoinPaymentRequest(models.Model):
         """{(transaction hash, wallet id): request} of the open requests expecting these
         receipts' transactions in their own wallet: at the request's address, or (a deposit
         wallet) at the wallet's own address, where a bank account at an on-ramp delivers."""
+        return self._expected_by_hashes(set(receipts.mapped("tx_hash")))
+
+    @api.model
+    def _expected_by_hashes(self, tx_hashes):
+        """:meth:`_expected_by` for the transactions ``tx_hashes``."""
         evidence = (
             self.env["stablecoin.payment.evidence"]
             .sudo()
             .search(
                 [
                     ("kind", "=", "tx_hash"),
-                    ("value", "in", list(set(receipts.mapped("tx_hash")))),
+                    ("value", "in", list(tx_hashes)),
                     ("request_id.move_id.state", "=", "posted"),
                 ]
             )

@@ -75,8 +75,7 @@ class StablecoinTransfer(models.Model):
     )
 
     def _on_recorded(self):
-        self._link_requests()
-        self.filtered("request_id")._schedule_match()
+        self._link_requests()._schedule_match()
         return super()._on_recorded()
 
     def _schedule_match(self):

@@ -7,6 +7,8 @@ grows back (doubling) after each success, never past ``max_chunk`` (TronGrid ref
 the same way: an answer of ``result_cap`` logs or more is taken as refused.
 """
 
+import queue
+import threading
 from dataclasses import dataclass
 
 from .logs import TRANSFER_TOPIC, decode_transfer_logs
@@ -98,3 +100,45 @@ def scan_transfers(
         size = min(max_chunk, size * 2)
         yield Chunk(block, last, [t for t in decode_transfer_logs(logs) if not t.removed], size)
         block = last + 1
+
+
+_DONE = object()
+
+
+def read_ahead(chunks):
+    """Iterate ``chunks`` (:func:`scan_transfers`) one block range ahead, in a thread: the node
+    answers the next range while the caller records the current one in the database. Only
+    the thread asks the node until the iteration ends (or the caller stops: the thread
+    finishes the call it is in, and asks nothing more); an error of the node is raised in
+    the caller, where it would have been."""
+    ready = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce():
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        ready.put((chunk, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ready.put((_DONE, None))
+        except Exception as exc:  # noqa: BLE001  (handed to the caller, raised there)
+            ready.put((_DONE, exc))
+
+    thread = threading.Thread(target=produce, name="stablecoin-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            chunk, error = ready.get()
+            if error is not None:
+                raise error
+            if chunk is _DONE:
+                return
+            yield chunk
+    finally:
+        stop.set()
+        thread.join()

@@ -53,9 +53,15 @@ def is_final(block_number, head, finality, confirmations_final, final_block):
     ``finality``: ``"depth"`` (``confirmations_final`` blocks on top of it, its own included),
     or the node's ``"safe"`` / ``"finalized"`` tag, whose block was ``final_block`` at the
     last scan: never final while the node has not said it (``final_block`` 0 or None)."""
+    return block_number <= last_final_block(head, finality, confirmations_final, final_block)
+
+
+def last_final_block(head, finality, confirmations_final, final_block):
+    """The last final block, the head being ``head`` (-1: none): a transfer is final when its
+    block is at or before it (one comparison a transfer when a scan records thousands)."""
     if finality == "depth":
-        return depth(block_number, head) >= confirmations_final
-    return bool(final_block) and block_number <= final_block
+        return head - confirmations_final + 1
+    return final_block if final_block else -1
 
 
 def tagged_block_number(answer):

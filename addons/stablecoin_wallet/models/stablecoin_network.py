@@ -15,7 +15,7 @@ from odoo.tools import mute_logger
 from ..chain import InvalidAddress, watch
 from ..chain.family import DEFAULT_KIND, family, kind_selection
 from ..chain.rpc import FailoverClient, RpcError
-from ..chain.scanner import MAX_TOPICS_PER_QUERY, scan_transfers
+from ..chain.scanner import MAX_TOPICS_PER_QUERY, read_ahead, scan_transfers
 from ..compat import sql_constraints
 from ..jobs import may_commit, run_batches
 from ..locking import try_lock_row
@@ -732,11 +732,12 @@ class StablecoinNetwork(models.Model):
             if read_out and out_checkpoint != checkpoint:
                 passes.append((out_checkpoint, False, True))
             for since, incoming, outgoing in passes:
-                for chunk in scan_transfers(
+                start = watch.scan_from(since, self.start_block, self.rescan_overlap_blocks)
+                chunks = scan_transfers(
                     client,
                     list(by_contract),
                     list(by_address),
-                    watch.scan_from(since, self.start_block, self.rescan_overlap_blocks),
+                    start,
                     head,
                     chunk_size=cursor_sudo.scan_chunk_size,
                     max_chunk=self.max_chunk_size,
@@ -744,7 +745,12 @@ class StablecoinNetwork(models.Model):
                     incoming=incoming,
                     outgoing=outgoing,
                     max_topics=self.max_topics_per_query or MAX_TOPICS_PER_QUERY,
-                ):
+                )
+                if head - start >= (cursor_sudo.scan_chunk_size or 1):
+                    # Several block ranges (a catch-up): the node answers the next while
+                    # this one is recorded.
+                    chunks = read_ahead(chunks)
+                for chunk in chunks:
                     self.env["stablecoin.transfer"]._record_transfers(
                         self, chunk.transfers, by_contract, by_address, head=head
                     )
@@ -780,6 +786,13 @@ class StablecoinNetwork(models.Model):
             self.env["stablecoin.transfer"]._verify_settled(self, client, head, since=since)
             cursor_sudo.last_verified_block = head
         return client, True
+
+    def _last_final_block(self, head):
+        """The last final block of this network, the head being ``head`` (-1: none)."""
+        self.ensure_one()
+        return watch.last_final_block(
+            head, self.finality, self.confirmations_final, self.final_block
+        )
 
     def _is_final(self, block_number, head):
         """Whether a transfer of ``block_number`` is final, the head being ``head``."""

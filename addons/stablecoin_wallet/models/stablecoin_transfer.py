@@ -204,6 +204,7 @@ class StablecoinTransfer(models.Model):
             for address, record in addresses_by_address.items()
         }
         to_create = []
+        last_final = network._last_final_block(head) if head else -1
         for transfer in transfers:
             token = tokens.get(transfer.token)
             direction, address = "in", addresses.get(transfer.recipient)
@@ -234,11 +235,7 @@ class StablecoinTransfer(models.Model):
                 )
                 continue
             depth = watch.depth(transfer.block_number, head) if head else 0
-            final = (
-                bool(head)
-                and network._is_final(transfer.block_number, head)
-                and transfer.block_time is not None
-            )
+            final = transfer.block_number <= last_final and transfer.block_time is not None
             ignore = self._ignore_reason(transfer, token[3], addresses)
             to_create.append(
                 {
@@ -360,39 +357,51 @@ class StablecoinTransfer(models.Model):
         constant = [*defaults.values(), uid, now, uid, now]
         columns = [*given, *defaults, "create_uid", "create_date", "write_uid", "write_date"]
         names = SQL(", ").join(SQL.identifier(name) for name in columns)
+        given_names = SQL(", ").join(SQL.identifier(name) for name in given)
         incoming = SQL.identifier(f"{self._table}_incoming")
         cr = self.env.cr
         # The columns given, without constraints; dropped at commit (its shape is always the
-        # table's of this transaction).
+        # table's of this transaction). What is the same for every row (defaults, author,
+        # time) is not copied once a row: the INSERT adds it.
         cr.execute(SQL("DROP TABLE IF EXISTS %s", incoming))
         cr.execute(
             SQL(
                 "CREATE TEMPORARY TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
                 incoming,
-                names,
+                given_names,
                 SQL.identifier(self._table),
             )
         )
-        tail = [copy_text(value) for value in constant]
-        rows = (
-            "\t".join([*(copy_text(vals[name]) for name in given), *tail]) + "\n"
-            for vals in vals_list
-        )
+        rows = ("\t".join([copy_text(vals[name]) for name in given]) + "\n" for vals in vals_list)
         cr.copy_expert(
-            cr.mogrify(SQL("COPY %s (%s) FROM STDIN", incoming, names)).decode(),
+            cr.mogrify(SQL("COPY %s (%s) FROM STDIN", incoming, given_names)).decode(),
             _LineStream(rows),
         )
         cr.execute(
             SQL(
-                "INSERT INTO %s (%s) SELECT %s FROM %s ORDER BY block_number, log_index "
-                "ON CONFLICT (network_id, tx_hash, log_index) DO NOTHING RETURNING id",
+                "INSERT INTO %s (%s) SELECT %s, %s FROM %s ORDER BY block_number, log_index "
+                "ON CONFLICT (network_id, tx_hash, log_index) DO NOTHING "
+                "RETURNING id, tx_hash, log_index",
                 SQL.identifier(self._table),
                 names,
-                names,
+                given_names,
+                SQL(", ").join(SQL("%s", value) for value in constant),
                 incoming,
             )
         )
-        records = self.browse(sorted(row[0] for row in cr.fetchall()))
+        returned = sorted(cr.fetchall())
+        records = self.browse([row[0] for row in returned])
+        # What was inserted is known: it goes in the cache, so that what follows (the marks
+        # of the fields to recompute, the hooks) reads none of these rows back.
+        by_place = {(vals["tx_hash"], vals["log_index"]): vals for vals in vals_list}
+        inserted = [by_place[tx_hash, log_index] for _id, tx_hash, log_index in returned]
+        for name in given:
+            field = self._fields[name]
+            self.env.cache.insert_missing(
+                records,
+                field,
+                [field.convert_to_cache(vals[name], records, validate=False) for vals in inserted],
+            )
         computed = [self._fields[name] for name in given if self._fields[name].compute]
         with self.env.protecting(computed, records):
             records.modified([*given, *defaults], create=True)
@@ -414,7 +423,8 @@ class StablecoinTransfer(models.Model):
         read. Writes are grouped (one per depth, one per block) rather than one per transfer.
         """
         pending = self.search([("network_id", "=", network.id), ("state", "=", "seen")])
-        deep = pending.filtered(lambda t: network._is_final(t.block_number, head))
+        last_final = network._last_final_block(head)
+        deep = pending.filtered(lambda t: t.block_number <= last_final)
         for depth, shallow in (
             (pending - deep).grouped(lambda t: max(0, watch.depth(t.block_number, head))).items()
         ):

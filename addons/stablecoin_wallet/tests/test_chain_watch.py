@@ -1,12 +1,15 @@
 """The watcher's decisions from the node's answers (confirm, wait, revert, move, or not know),
 without a node: each answer a node may give, honest, silent, lagging or lying."""
 
+import threading
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from odoo.addons.stablecoin_wallet.chain import TRANSFER_TOPIC, to_checksum_address, watch
-from odoo.addons.stablecoin_wallet.chain.scanner import address_topic
+from odoo.addons.stablecoin_wallet.chain.rpc import RpcError
+from odoo.addons.stablecoin_wallet.chain.scanner import address_topic, read_ahead
 from odoo.addons.stablecoin_wallet.chain.watch import (
     Ask,
     Placement,
@@ -317,3 +320,42 @@ def test_other_jobs_wait_for_the_next_block_at_most_a_block_and_a_half():
     assert watch.other_jobs_patience(2) == 3.5
     assert watch.other_jobs_patience(12) == 18.5
     assert watch.other_jobs_patience(0.25) == 1.5 * watch.MIN_POLL_SECONDS + 0.5
+
+
+def test_the_last_final_block():
+    assert watch.last_final_block(111, "depth", 12, 0) == 100
+    assert watch.last_final_block(5, "depth", 12, 0) == -6, "none yet"
+    assert watch.last_final_block(10_000, "finalized", 12, 0) == -1, "none while untagged"
+    assert watch.last_final_block(10_000, "safe", 12, 9_990) == 9_990
+
+
+def test_read_ahead_yields_every_range_in_order_then_raises_the_nodes_error():
+    asked = []
+
+    def chunks():
+        for number in range(5):
+            asked.append(number)
+            yield number
+        raise RpcError("node down")
+
+    got = []
+    with pytest.raises(RpcError, match="node down"):
+        got.extend(read_ahead(chunks()))
+    assert got == [0, 1, 2, 3, 4]
+    assert asked == got
+
+
+def test_read_ahead_stops_asking_when_the_caller_stops():
+    asked = []
+
+    def chunks():
+        for number in range(100):
+            asked.append(number)
+            yield number
+
+    for chunk in read_ahead(chunks()):
+        if chunk == 2:
+            break
+    # The thread was at most a range ahead (and one more asked while the caller waited).
+    assert len(asked) <= 5
+    assert not any(t.name == "stablecoin-read-ahead" for t in threading.enumerate())
