@@ -380,8 +380,7 @@ class StablecoinTransfer(models.Model):
         cr.execute(
             SQL(
                 "INSERT INTO %s (%s) SELECT %s, %s FROM %s ORDER BY block_number, log_index "
-                "ON CONFLICT (network_id, tx_hash, log_index) DO NOTHING "
-                "RETURNING id, tx_hash, log_index",
+                "ON CONFLICT (network_id, tx_hash, log_index) DO NOTHING RETURNING id",
                 SQL.identifier(self._table),
                 names,
                 given_names,
@@ -389,19 +388,7 @@ class StablecoinTransfer(models.Model):
                 incoming,
             )
         )
-        returned = sorted(cr.fetchall())
-        records = self.browse([row[0] for row in returned])
-        # What was inserted is known: it goes in the cache, so that what follows (the marks
-        # of the fields to recompute, the hooks) reads none of these rows back.
-        by_place = {(vals["tx_hash"], vals["log_index"]): vals for vals in vals_list}
-        inserted = [by_place[tx_hash, log_index] for _id, tx_hash, log_index in returned]
-        for name in given:
-            field = self._fields[name]
-            self.env.cache.insert_missing(
-                records,
-                field,
-                [field.convert_to_cache(vals[name], records, validate=False) for vals in inserted],
-            )
+        records = self.browse(sorted(row[0] for row in cr.fetchall()))
         computed = [self._fields[name] for name in given if self._fields[name].compute]
         with self.env.protecting(computed, records):
             records.modified([*given, *defaults], create=True)
