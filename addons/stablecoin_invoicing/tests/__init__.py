@@ -14,3 +14,4 @@ from . import test_binding
 from . import test_deposit_addresses
 from . import test_settlement
 from . import test_watcher_follow
+from . import test_portal_card_refresh

@@ -1,7 +1,7 @@
 /** @odoo-module **/
 // The invoice page's stablecoin card follows the payment by itself: it polls the status route
-// (which also asks the watcher for a scan while a payment is awaited) and, when the status or
-// the amount asked changes, swaps in the card as the server renders it now. No full reload.
+// (which reads the database, never the chain) and, when the status or the amount asked
+// changes, swaps in the card as the server renders it now. No full reload.
 
 import publicWidget from "@web/legacy/js/public/public_widget";
 import { _t } from "@web/core/l10n/translation";
@@ -153,8 +153,10 @@ publicWidget.registry.StablecoinPaymentStatus = publicWidget.Widget.extend({
         if (!fresh) {
             return;
         }
-        // The card's own widgets (browser-wallet button) restart on the new content.
-        this.trigger_up("widgets_stop_request", { $target: $(this.el) });
+        // The widgets inside the card (browser-wallet and copy buttons) restart on the new
+        // content; this one goes on (stopping the card itself would stop its polling, its
+        // links and its countdown, and its request to start the others would reach no one).
+        this.trigger_up("widgets_stop_request", { $target: $(this.el).children() });
         this.el.innerHTML = fresh.innerHTML;
         for (const name of ["status", "units", "statusUrl", "pollMs"]) {
             this.el.dataset[name] = fresh.dataset[name] || "";
