@@ -20,6 +20,12 @@ PENDING_DAYS = 7
 class PaymentTransaction(models.Model):
     _inherit = "payment.transaction"
 
+    stablecoin_autopay_attempt = fields.Integer(
+        string="Due Date Charge Attempt",
+        readonly=True,
+        help="Which attempt of the invoice's *Charge on Due Date* this charge was (0: not one).",
+    )
+
     def _get_specific_rendering_values(self, processing_values):
         """Override of `payment`: the redirect form posts the reference to our route, with a
         token signed for it that only the page starting the checkout gets."""
@@ -149,8 +155,11 @@ class PaymentTransaction(models.Model):
         tx_sudo._send_payment_request()
         return tx_sudo.with_env(self.env)
 
-    def _stablecoin_check_no_open_charge(self, invoice, exclude=None):
-        others = self.sudo().search(
+    @api.model
+    def _stablecoin_open_charges(self, invoice, exclude=None):
+        """The stablecoin transactions of ``invoice`` on their way or done (sudo'ed): while
+        there is one, the invoice is not charged again."""
+        return self.sudo().search(
             [
                 ("provider_code", "=", const.PROVIDER_CODE),
                 ("invoice_ids", "in", invoice.ids),
@@ -158,6 +167,9 @@ class PaymentTransaction(models.Model):
                 ("id", "not in", (exclude or self.browse()).ids),
             ]
         )
+
+    def _stablecoin_check_no_open_charge(self, invoice, exclude=None):
+        others = self._stablecoin_open_charges(invoice, exclude=exclude)
         if others:
             raise UserError(
                 self.env._(
