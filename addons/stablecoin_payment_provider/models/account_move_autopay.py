@@ -12,6 +12,7 @@ from odoo.tools import format_date
 
 from odoo.addons.stablecoin_wallet.chain import format_units
 from odoo.addons.stablecoin_wallet.jobs import run_batches
+from odoo.addons.stablecoin_wallet.locking import try_lock_row
 
 from .. import autopay
 
@@ -154,8 +155,9 @@ class AccountMove(models.Model):
         Returns the transaction made (empty: none)."""
         self.ensure_one()
         Tx = self.env["payment.transaction"]
-        # One worker per invoice: another run (or a *Charge now*) busy with it is left to it.
-        if not self.env["res.company"]._with_locked_records(self, allow_raising=False):
+        # One worker per invoice: another run (or a *Charge now*) busy with it, or that charged
+        # it since this run began, is left to it.
+        if not try_lock_row(self.env.cr, self._table, self.id):
             return Tx
         # Read again under the lock: the other worker may have charged it meanwhile.
         self.invalidate_recordset()
