@@ -33,7 +33,7 @@ OPEN_INVOICE_DOMAIN = [
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     stablecoin_autopay_token_id = fields.Many2one(
         "payment.token",

@@ -53,9 +53,10 @@ class TestAutopay(AnvilChainMixin, MandateChainMixin, TransactionCase):
     def today(self):
         return fields.Date.context_today(self.env["account.move"])
 
-    def at(self, day, hour=12):
-        """A moment of ``day`` (UTC) for ``freeze_time``."""
-        return datetime.combine(day, time(hour))
+    def at(self, day):
+        """Noon of ``day`` (UTC) for ``freeze_time``: the same day in any time zone the
+        scheduled action's user may have."""
+        return datetime.combine(day, time(12))
 
     def new_invoice(self, amount=100.0, days=0):
         """An invoice the billing user makes and posts, due in ``days``."""
@@ -201,7 +202,7 @@ class TestAutopay(AnvilChainMixin, MandateChainMixin, TransactionCase):
         due = invoice.invoice_date_due
         nonce = self.gas_payer_nonce()
         run_scheduled_action(self, CHARGE_CRON)
-        with freeze_time(self.at(due - timedelta(days=1), 23)):
+        with freeze_time(self.at(due - timedelta(days=1))):
             run_scheduled_action(self, CHARGE_CRON)
         self.assertFalse(self.charges(invoice))
         self.assertEqual(invoice.stablecoin_autopay_state, "scheduled")
