@@ -7,6 +7,8 @@ business told; notices go out two days and one day before."""
 
 from datetime import datetime, time, timedelta
 
+from lxml import etree
+
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, TransactionCase, freeze_time, new_test_user, tagged
@@ -71,9 +73,10 @@ class TestAutopay(AnvilChainMixin, MandateChainMixin, TransactionCase):
         )
 
     def set_mandate(self, invoice, token):
-        """The billing user picks the mandate on the invoice's form."""
-        with Form(invoice.with_user(self.billing)) as form:
-            form.stablecoin_autopay_token_id = token
+        """The billing user picks the mandate on the invoice (what the form's field saves; the
+        test helper ``Form`` cannot open an invoice as a billing user: it loads the edition
+        view of every one2many of the form, some of models they may not read)."""
+        invoice.with_user(self.billing).write({"stablecoin_autopay_token_id": token.id})
 
     def charges(self, invoice):
         return (
@@ -103,9 +106,21 @@ class TestAutopay(AnvilChainMixin, MandateChainMixin, TransactionCase):
         self.assertEqual(invoice.stablecoin_autopay_state, "scheduled")
         self.assertEqual(invoice.stablecoin_autopay_user_id, self.billing)
         self.assertEqual(invoice.stablecoin_autopay_attempts, 0)
-        # Cleared on the form: the customer pays by hand.
-        with Form(invoice.with_user(self.billing)) as form:
-            form.stablecoin_autopay_token_id = self.env["payment.token"]
+        # The field is on the billing user's invoice form, in the stablecoin section, editable
+        # once the invoice is posted.
+        arch = (
+            self.env["account.move"]
+            .with_user(self.billing)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        node = etree.fromstring(arch).xpath(
+            "//field[@name='stablecoin_token_id']/following-sibling::field"
+            "[@name='stablecoin_autopay_token_id']"
+        )
+        self.assertEqual(len(node), 1)
+        self.assertNotIn("state != 'draft'", node[0].get("readonly", ""))
+        # Cleared: the customer pays by hand.
+        invoice.with_user(self.billing).stablecoin_autopay_token_id = False
         self.assertFalse(invoice.stablecoin_autopay_state)
 
     def test_mandates_of_another_customer_or_company_or_revoked_are_refused(self):
@@ -186,6 +201,10 @@ class TestAutopay(AnvilChainMixin, MandateChainMixin, TransactionCase):
         run_scheduled_action(self, CHARGE_CRON)
         self.assertEqual(self.charges(invoice), tx)
         self.assertEqual(self.gas_payer_nonce(), nonce + 1)
+        # Not counted as a failed attempt either.
+        self.assertEqual(invoice.stablecoin_autopay_state, "sent")
+        self.assertEqual(invoice.stablecoin_autopay_attempts, 1)
+        self.assertFalse(self.messages(invoice, "failed"))
         # The watcher sees the transfer: the invoice is paid through the usual binding, and
         # the charge's transaction with it.
         self.settle()
