@@ -347,7 +347,14 @@ class TestAutopay(AnvilChainMixin, MandateChainMixin, TransactionCase):
     def test_notices_two_days_and_one_day_before_say_what_is_missing(self):
         token = self.save_mandate()
         invoice = self.new_invoice(100.0, days=2)
-        self.set_mandate(invoice, token)
+        # Set by another billing user, on an invoice with no salesperson: they are the ones
+        # told when something is missing.
+        setter = self.company_user(
+            "scoin_autopay_setter", "account.group_account_invoice", [self.env.company]
+        )
+        invoice.with_user(self.billing).invoice_user_id = False
+        invoice.with_user(setter).stablecoin_autopay_token_id = token
+        self.assertEqual(invoice.stablecoin_autopay_user_id, setter)
         run_scheduled_action(self, NOTICE_CRON)
         first = self.messages(invoice, "is charged to your wallet on")
         self.assertEqual(len(first), 1)
@@ -371,7 +378,7 @@ class TestAutopay(AnvilChainMixin, MandateChainMixin, TransactionCase):
         self.assertEqual(invoice.stablecoin_autopay_noticed, 1)
         activity = invoice.activity_ids
         self.assertEqual(len(activity), 1)
-        self.assertEqual(activity.user_id, self.billing)
+        self.assertEqual(activity.user_id, setter)
         self.assertIn("may fail", activity.summary)
 
     # -- reminders -------------------------------------------------------------------------------
