@@ -231,6 +231,20 @@ class TestAutopay(AnvilChainMixin, MandateChainMixin, TransactionCase):
         self.assertEqual(self.charges(invoice).state, "pending")
         self.assertEqual(self.gas_payer_nonce(), nonce + 1)
 
+    def test_charged_now_before_its_due_date_it_is_not_charged_again(self):
+        token = self.save_mandate()
+        invoice = self.new_invoice(days=3)
+        self.set_mandate(invoice, token)
+        nonce = self.gas_payer_nonce()
+        tx = self.charge(invoice, token)  # *Charge now*, by the billing user
+        self.assertEqual(tx.state, "pending", tx.state_message)
+        self.assertEqual(invoice.stablecoin_autopay_state, "sent")
+        with freeze_time(self.at(invoice.invoice_date_due)):
+            run_scheduled_action(self, CHARGE_CRON)
+        self.assertEqual(self.charges(invoice), tx)
+        self.assertEqual(self.gas_payer_nonce(), nonce + 1)
+        self.assertEqual(invoice.stablecoin_autopay_attempts, 0)
+
     def test_a_failing_charge_is_retried_then_stopped_with_both_told(self):
         token = self.save_mandate()
         invoice = self.new_invoice(100.0)
