@@ -197,7 +197,10 @@ class PaymentTransaction(models.Model):
             self._set_error(exc.args[0])
             return
         self.provider_reference = tx_hash
-        self._set_pending(self.env._("Charge sent to the network in transaction %s.", tx_hash))
+        # By keyword: 19.0's _set_pending takes it so only.
+        self._set_pending(
+            state_message=self.env._("Charge sent to the network in transaction %s.", tx_hash)
+        )
 
     def _stablecoin_charge_plan(self):
         """(network, terms, signature, amount in units, charge id) of this charge, checked
