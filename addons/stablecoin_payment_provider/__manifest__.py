@@ -25,6 +25,11 @@
         "views/payment_provider_views.xml",
         "data/payment_method_data.xml",
         "data/payment_provider_data.xml",  # Depends on payment_method_stablecoin.
+        "data/ir_cron_data.xml",
+        "data/mail_template_autopay_data.xml",
+        "views/account_move_views.xml",
+        "views/payment_transaction_views.xml",
+        "views/stablecoin_recurring_invoice_views.xml",
     ],
     "demo": ["demo/payment_provider_demo.xml"],
     "assets": {

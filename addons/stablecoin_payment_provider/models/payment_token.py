@@ -6,7 +6,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.stablecoin_wallet.chain import InvalidAddress, mandate
+from odoo.addons.stablecoin_wallet.chain.abi import encode_call
 from odoo.addons.stablecoin_wallet.chain.address import to_checksum_address
+from odoo.addons.stablecoin_wallet.chain.rpc import RpcError
 from odoo.addons.stablecoin_wallet.compat import sql_constraints
 
 from .. import const
@@ -287,3 +289,77 @@ class PaymentToken(models.Model):
         self.ensure_one()
         if self.stablecoin_mandate_state != "active" or not self.active:
             raise UserError(self.env._("Mandate %s is revoked.", self.display_name))
+
+    def _stablecoin_payer_position(self):
+        """What the chain lets this mandate charge now, in the token's smallest units: the
+        payer's token ``balance``, its ``allowance`` to the mandate contract, and what the
+        contract's ``chargeable`` view allows (limits, dates, revocation)."""
+        self.ensure_one()
+        terms = self._stablecoin_terms()
+        contract = mandate.contract_address()
+        network = self.stablecoin_token_id.network_id
+        client = network._rpc_client()
+        calls = {
+            "balance": (
+                terms.token,
+                encode_call("balanceOf(address)", ["address"], [terms.payer]),
+            ),
+            "allowance": (
+                terms.token,
+                encode_call(
+                    "allowance(address,address)", ["address", "address"], [terms.payer, contract]
+                ),
+            ),
+            "chargeable": (contract, mandate.chargeable_call(terms)),
+        }
+        try:
+            return {
+                name: int(client.eth_call(to, data) or "0x0", 16)
+                for name, (to, data) in calls.items()
+            }
+        except (RpcError, ValueError) as exc:
+            raise UserError(
+                self.env._("%(network)s: %(error)s", network=network.name, error=exc)
+            ) from exc
+
+    def _stablecoin_check_mandate_for(self, partner, company, label):
+        """Refuse, naming the field ``label``, a mandate that is not an active stablecoin
+        mandate of ``partner``'s commercial entity to ``company`` (*Charge on Due Date*)."""
+        self.ensure_one()
+        mandate = self.sudo()
+        if mandate.provider_code != const.PROVIDER_CODE:
+            raise ValidationError(
+                self.env._(
+                    "%(field)s: %(mandate)s is no stablecoin mandate.",
+                    field=label,
+                    mandate=mandate.display_name,
+                )
+            )
+        customer = partner.commercial_partner_id
+        owner = mandate.partner_id.commercial_partner_id
+        if owner != customer:
+            raise ValidationError(
+                self.env._(
+                    "%(field)s: %(mandate)s is %(owner)s's mandate, not %(customer)s's.",
+                    field=label,
+                    mandate=mandate.display_name,
+                    owner=owner.display_name,
+                    customer=customer.display_name,
+                )
+            )
+        if mandate.company_id != company:
+            raise ValidationError(
+                self.env._(
+                    "%(field)s: %(mandate)s is a mandate to %(other)s, not to %(company)s.",
+                    field=label,
+                    mandate=mandate.display_name,
+                    other=mandate.company_id.name,
+                    company=company.name,
+                )
+            )
+        if mandate.stablecoin_mandate_state != "active" or not mandate.active:
+            raise ValidationError(
+                self.env._(
+                    "%(field)s: %(mandate)s is revoked.", field=label, mandate=mandate.display_name
+                )
+            )

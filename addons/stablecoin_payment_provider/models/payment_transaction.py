@@ -20,6 +20,12 @@ PENDING_DAYS = 7
 class PaymentTransaction(models.Model):
     _inherit = "payment.transaction"
 
+    stablecoin_autopay_attempt = fields.Integer(
+        string="Due Date Charge Attempt",
+        readonly=True,
+        help="Which attempt of the invoice's *Charge on Due Date* this charge was (0: not one).",
+    )
+
     def _get_specific_rendering_values(self, processing_values):
         """Override of `payment`: the redirect form posts the reference to our route, with a
         token signed for it that only the page starting the checkout gets."""
@@ -147,10 +153,17 @@ class PaymentTransaction(models.Model):
             }
         )
         tx_sudo._send_payment_request()
+        if tx_sudo.state == "pending" and invoice.stablecoin_autopay_token_id:
+            # Charged now, before its due date: nothing left for *Charge on Due Date* (and the
+            # invoice's row changed tells a scheduled run begun before this one to leave it).
+            invoice.sudo().stablecoin_autopay_state = "sent"
         return tx_sudo.with_env(self.env)
 
-    def _stablecoin_check_no_open_charge(self, invoice, exclude=None):
-        others = self.sudo().search(
+    @api.model
+    def _stablecoin_open_charges(self, invoice, exclude=None):
+        """The stablecoin transactions of ``invoice`` on their way or done (sudo'ed): while
+        there is one, the invoice is not charged again."""
+        return self.sudo().search(
             [
                 ("provider_code", "=", const.PROVIDER_CODE),
                 ("invoice_ids", "in", invoice.ids),
@@ -158,6 +171,9 @@ class PaymentTransaction(models.Model):
                 ("id", "not in", (exclude or self.browse()).ids),
             ]
         )
+
+    def _stablecoin_check_no_open_charge(self, invoice, exclude=None):
+        others = self._stablecoin_open_charges(invoice, exclude=exclude)
         if others:
             raise UserError(
                 self.env._(
@@ -181,7 +197,10 @@ class PaymentTransaction(models.Model):
             self._set_error(exc.args[0])
             return
         self.provider_reference = tx_hash
-        self._set_pending(self.env._("Charge sent to the network in transaction %s.", tx_hash))
+        # By keyword: 19.0's _set_pending takes it so only.
+        self._set_pending(
+            state_message=self.env._("Charge sent to the network in transaction %s.", tx_hash)
+        )
 
     def _stablecoin_charge_plan(self):
         """(network, terms, signature, amount in units, charge id) of this charge, checked

@@ -6,3 +6,5 @@ from . import test_pay_now
 from . import test_tron_pay_now
 from . import test_settlement_hooks
 from . import test_mandate_charge
+from . import test_autopay
+from . import test_autopay_pure

@@ -6,7 +6,6 @@ system administrator, pays the gas; the business's address receives the invoice'
 
 import json
 import logging
-from contextlib import contextmanager
 from pathlib import Path
 
 from odoo import Command
@@ -14,102 +13,16 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.stablecoin_wallet.chain import mandate
-from odoo.addons.stablecoin_wallet.chain.abi import encode_call
 from odoo.addons.stablecoin_wallet.chain.gas_payer import address_of
 from odoo.addons.stablecoin_wallet.tests.common import TEST_CHAIN_ID, AnvilChainMixin
 
-from .common import StablecoinCheckoutMixin
+from .common import DAY, GAS_PAYER_KEY, MandateChainMixin
 
-DAY = 86400
-# A key of no dev account: the gas payer holds nothing but the gas it is given.
-GAS_PAYER_KEY = "0x" + "4b" * 32
-MAX_UINT = 2**256 - 1
 _logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install", "stablecoin_node")
-class TestMandateCharge(AnvilChainMixin, StablecoinCheckoutMixin, TransactionCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.other_company = cls.env["res.company"].create({"name": "Other Stablecoin Co"})
-        companies = [cls.env.company, cls.other_company]
-        cls.billing = cls.company_user(
-            "scoin_mandate_billing", "account.group_account_invoice", companies
-        )
-        cls.admin = cls.company_user("scoin_mandate_admin", "base.group_system", companies)
-        contract = mandate.contract_address()
-        if cls.chain.rpc("eth_getCode", contract, "latest") in ("0x", "0x0", None):
-            to, data = mandate.contract_deployment()
-            cls.chain.send(cls.chain.accounts[0], to, data)
-        cls.contract = contract
-        cls.gas_payer = address_of(GAS_PAYER_KEY)
-        cls.chain.rpc("anvil_setBalance", cls.gas_payer, hex(10**18))
-        # The customer's wallet approves the contract once (or signs a permit).
-        cls.chain.send(
-            cls.customer,
-            cls.usdc,
-            encode_call("approve(address,uint256)", ["address", "uint256"], [contract, MAX_UINT]),
-        )
-        cls.chain.mint(cls.usdc, cls.customer, 10_000 * 10**6)
-
-    def setUp(self):
-        super().setUp()
-        self.provider.with_user(self.admin).stablecoin_gas_payer_key = GAS_PAYER_KEY
-
-    # -- helpers ---------------------------------------------------------------------------------
-    @contextmanager
-    def refused(self, exception, regex):
-        """``assertRaisesRegex`` rolled back as Odoo's ``assertRaises`` is (a savepoint)."""
-        with self.assertRaises(exception) as caught:
-            yield caught
-        self.assertRegex(str(caught.exception), regex)
-
-    def now(self):
-        return int(self.chain.rpc("eth_getBlockByNumber", "latest", False)["timestamp"], 16)
-
-    def terms(self, **overrides):
-        now = self.now()
-        values = {
-            "payer": self.customer,
-            "payee": self.merchant,
-            "token": self.usdc,
-            "max_per_charge": 500 * 10**6,
-            "max_per_period": 1000 * 10**6,
-            "period": 30 * DAY,
-            "start": now - 3600,
-            "end": now + 365 * DAY,
-            "salt": mandate.mandate_salt(f"test:{self.id()}"),
-        }
-        values.update(overrides)
-        return mandate.Terms(**values)
-
-    def sign(self, terms, signer=None):
-        document = mandate.typed_data(terms, TEST_CHAIN_ID)
-        return self.chain.rpc("eth_signTypedData_v4", signer or terms.payer, json.dumps(document))
-
-    def save_mandate(self, terms=None, message=None, signature=None):
-        terms = terms or self.terms()
-        signature = signature or self.sign(terms)
-        return self.env["payment.token"]._stablecoin_mandate_from_signature(
-            self.partner, message or terms.message(), signature
-        )
-
-    def balance(self, owner):
-        return self.chain.balance_of(self.usdc, owner)
-
-    def gas_payer_nonce(self):
-        return int(self.chain.rpc("eth_getTransactionCount", self.gas_payer, "latest"), 16)
-
-    def charge(self, invoice, token):
-        return (
-            self.env["payment.transaction"]
-            .with_user(self.billing)
-            ._stablecoin_charge_invoice(
-                invoice.with_user(self.billing), token.with_user(self.billing)
-            )
-        )
-
+class TestMandateCharge(AnvilChainMixin, MandateChainMixin, TransactionCase):
     # -- mandates --------------------------------------------------------------------------------
     def test_a_signed_mandate_is_kept_with_its_id(self):
         terms = self.terms()
