@@ -21,6 +21,8 @@
         "account_payment",
     ],
     "data": [
+        "security/ir.model.access.csv",
+        "security/stablecoin_payment_provider_security.xml",
         "views/payment_stablecoin_templates.xml",
         "views/payment_provider_views.xml",
         "data/payment_method_data.xml",

@@ -18,12 +18,6 @@ from .. import autopay
 
 _logger = logging.getLogger(__name__)
 
-AUTOPAY_STATES = [
-    ("scheduled", "Scheduled"),
-    ("retrying", "Retrying"),
-    ("sent", "Charge Sent"),
-    ("failed", "Failed"),
-]
 # The invoices the scheduled actions look at: open customer invoices.
 OPEN_INVOICE_DOMAIN = [
     ("move_type", "=", "out_invoice"),
@@ -49,57 +43,53 @@ class AccountMove(models.Model):
         "action; a failed charge is tried again after 1, then 3 days, then the invoice is left "
         "to be paid by hand. Empty: the customer pays by hand.",
     )
-    stablecoin_autopay_state = fields.Selection(
-        AUTOPAY_STATES, string="Due Date Charge", readonly=True, copy=False
+    # Where the charge stands, on its own record (the scheduled actions write there).
+    stablecoin_autopay_id = fields.Many2one(
+        "stablecoin.autopay", string="Due Date Charge Record", readonly=True, copy=False
     )
-    stablecoin_autopay_attempts = fields.Integer(
-        string="Charge Attempts", readonly=True, copy=False
-    )
-    stablecoin_autopay_next = fields.Datetime(
-        string="Next Charge Attempt",
-        readonly=True,
-        copy=False,
-        help="When a failed charge is tried again (empty: on the due date).",
-    )
-    stablecoin_autopay_user_id = fields.Many2one(
-        "res.users",
-        string="Charge Set By",
-        readonly=True,
-        copy=False,
-        help="Who set the mandate to charge: told when the charge fails for good (when the "
-        "invoice has no salesperson).",
-    )
-    stablecoin_autopay_noticed = fields.Integer(
-        string="Last Notice (days before)",
-        readonly=True,
-        copy=False,
-        help="The days before the due date of the last notice sent for the charge (0: none).",
-    )
+    stablecoin_autopay_state = fields.Selection(related="stablecoin_autopay_id.state")
+    stablecoin_autopay_attempts = fields.Integer(related="stablecoin_autopay_id.attempts")
+    stablecoin_autopay_next = fields.Datetime(related="stablecoin_autopay_id.next_attempt")
+    stablecoin_autopay_user_id = fields.Many2one(related="stablecoin_autopay_id.user_id")
+    stablecoin_autopay_noticed = fields.Integer(related="stablecoin_autopay_id.noticed")
 
     # -- the setting ----------------------------------------------------------------------------
-    @api.model
-    def _stablecoin_autopay_reset_values(self, vals):
-        """``vals`` with the charge's state started afresh when they set or clear the
-        mandate (what the caller writes itself wins)."""
-        if "stablecoin_autopay_token_id" not in vals:
-            return vals
-        charged = bool(vals["stablecoin_autopay_token_id"])
-        fresh = {
-            "stablecoin_autopay_state": "scheduled" if charged else False,
-            "stablecoin_autopay_attempts": 0,
-            "stablecoin_autopay_next": False,
-            "stablecoin_autopay_noticed": 0,
-        }
-        if charged and not self.env.user._is_superuser():
-            fresh["stablecoin_autopay_user_id"] = self.env.user.id
-        return {**fresh, **vals}
-
     @api.model_create_multi
     def create(self, vals_list):
-        return super().create([self._stablecoin_autopay_reset_values(v) for v in vals_list])
+        moves = super().create(vals_list)
+        moves.filtered("stablecoin_autopay_token_id")._stablecoin_autopay_restart()
+        return moves
 
     def write(self, vals):
-        return super().write(self._stablecoin_autopay_reset_values(vals))
+        res = super().write(vals)
+        if "stablecoin_autopay_token_id" in vals:
+            self._stablecoin_autopay_restart()
+        return res
+
+    def _stablecoin_autopay_restart(self):
+        """The mandate to charge was set or cleared: the charge starts afresh (scheduled, no
+        attempt, no notice), or stops."""
+        setter = self.env.user if not self.env.user._is_superuser() else None
+        for move in self:
+            record = move.sudo().stablecoin_autopay_id
+            if not move.stablecoin_autopay_token_id:
+                record.write({"state": False, "attempts": 0, "next_attempt": False, "noticed": 0})
+                continue
+            fresh = {"state": "scheduled", "attempts": 0, "next_attempt": False, "noticed": 0}
+            if setter:
+                fresh["user_id"] = setter.id
+            if record:
+                record.write(fresh)
+            else:
+                move.sudo().stablecoin_autopay_id = (
+                    self.env["stablecoin.autopay"].sudo().create({"move_id": move.id, **fresh})
+                )
+
+    def _stablecoin_autopay_write(self, vals):
+        """Record where this invoice's charge stands (its own record, as the superuser: the
+        scheduled actions and the payer's charges write it, not the billing user)."""
+        self.ensure_one()
+        self.sudo().stablecoin_autopay_id.write(vals)
 
     @api.constrains("stablecoin_autopay_token_id", "partner_id", "company_id", "move_type")
     def _check_stablecoin_autopay_token(self):
@@ -113,6 +103,48 @@ class AccountMove(models.Model):
             move.stablecoin_autopay_token_id._stablecoin_check_mandate_for(
                 move.partner_id, move.company_id, label
             )
+
+    # -- charge now -----------------------------------------------------------------------------
+    def action_stablecoin_charge_now(self):
+        """*Charge Now* (billing users): charge the amount due to the mandate picked in *Charge
+        on Due Date* at once, rather than on the due date. Tells what happened: the charge
+        sent (paid once the watcher sees it), or why it was refused (nothing sent)."""
+        self.ensure_one()
+        mandate = self.stablecoin_autopay_token_id
+        if not mandate:
+            raise UserError(
+                self.env._(
+                    "%s: pick the customer's mandate to charge first.",
+                    self._fields["stablecoin_autopay_token_id"].string,
+                )
+            )
+        self._stablecoin_autopay_prepare_request(mandate)
+        tx = self.env["payment.transaction"]._stablecoin_charge_invoice(self, mandate)
+        if tx.state == "error":
+            kind = "danger"
+            message = self.env._(
+                "%(invoice)s was not charged: %(error)s",
+                invoice=self.name,
+                error=tx.state_message,
+            )
+        else:
+            kind = "success"
+            message = self.env._(
+                "%(invoice)s: charge %(tx)s sent to the network; the invoice is paid once the "
+                "transfer is confirmed.",
+                invoice=self.name,
+                tx=tx.reference,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": kind,
+                "message": message,
+                "sticky": kind == "danger",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     # -- the scheduled charge -------------------------------------------------------------------
     @api.model
@@ -156,10 +188,14 @@ class AccountMove(models.Model):
         self.ensure_one()
         Tx = self.env["payment.transaction"]
         # One worker per invoice: another run (or a *Charge now*) busy with it, or that charged
-        # it since this run began, is left to it.
+        # it since this run began (it wrote where the charge stands), is left to it.
+        record = self.stablecoin_autopay_id
+        if not record or not try_lock_row(self.env.cr, record._table, record.id):
+            return Tx
         if not try_lock_row(self.env.cr, self._table, self.id):
             return Tx
-        # Read again under the lock: the other worker may have charged it meanwhile.
+        # Read again under the locks: the other worker may have charged it meanwhile.
+        record.invalidate_recordset()
         self.invalidate_recordset()
         if not self.filtered_domain(self._stablecoin_autopay_due_domain(now)):
             return Tx
@@ -189,7 +225,7 @@ class AccountMove(models.Model):
         if error:
             self._stablecoin_autopay_failed(attempt, error, now, tx=tx)
             return tx
-        self.write({"stablecoin_autopay_state": "sent", "stablecoin_autopay_attempts": attempt})
+        self._stablecoin_autopay_write({"state": "sent", "attempts": attempt})
         self.message_post(
             body=self.env._(
                 "Charge on Due Date: attempt %(attempt)s of %(total)s sent to the network "
@@ -217,11 +253,11 @@ class AccountMove(models.Model):
         activity."""
         self.ensure_one()
         retry_at = None if last else autopay.next_attempt(attempt, now)
-        values = {"stablecoin_autopay_attempts": attempt}
+        values = {"attempts": attempt}
         reference = tx.reference if tx else "-"
         if retry_at:
-            values.update(stablecoin_autopay_state="retrying", stablecoin_autopay_next=retry_at)
-            self.write(values)
+            values.update(state="retrying", next_attempt=retry_at)
+            self._stablecoin_autopay_write(values)
             self.message_post(
                 body=self.env._(
                     "Charge on Due Date: attempt %(attempt)s of %(total)s failed (%(tx)s): "
@@ -235,12 +271,9 @@ class AccountMove(models.Model):
             )
             return
         mandate = self.stablecoin_autopay_token_id
-        values.update(
-            stablecoin_autopay_token_id=False,
-            stablecoin_autopay_state="failed",
-            stablecoin_autopay_next=False,
-        )
-        self.write(values)
+        self.stablecoin_autopay_token_id = False
+        values.update(state="failed", next_attempt=False)
+        self._stablecoin_autopay_write(values)
         message = self.env._(
             "Charge on Due Date: attempt %(attempt)s of %(total)s failed (%(tx)s): %(error)s. "
             "No more attempts: the invoice is left to be paid by hand, and the customer was "
@@ -346,7 +379,7 @@ class AccountMove(models.Model):
                     fields.Datetime.to_string(mandate.stablecoin_end),
                 )
             )
-        self.stablecoin_autopay_noticed = days
+        self._stablecoin_autopay_write({"noticed": days})
         values = {
             "amount": f"{self._stablecoin_units_text(amount, token)} {token.symbol}",
             "date": format_date(self.env, self.invoice_date_due, lang_code=self.partner_id.lang),

@@ -154,9 +154,9 @@ class PaymentTransaction(models.Model):
         )
         tx_sudo._send_payment_request()
         if tx_sudo.state == "pending" and invoice.stablecoin_autopay_token_id:
-            # Charged now, before its due date: nothing left for *Charge on Due Date* (and the
-            # invoice's row changed tells a scheduled run begun before this one to leave it).
-            invoice.sudo().stablecoin_autopay_state = "sent"
+            # Charged now, before its due date: nothing left for *Charge on Due Date* (a
+            # scheduled run waiting on the invoice's lock finds the charge open and leaves it).
+            invoice._stablecoin_autopay_write({"state": "sent"})
         return tx_sudo.with_env(self.env)
 
     @api.model

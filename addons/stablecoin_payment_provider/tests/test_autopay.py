@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from lxml import etree
 
 from odoo import fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, freeze_time, new_test_user, tagged
 
 from odoo.addons.stablecoin_wallet.chain import mandate
@@ -122,6 +122,26 @@ class TestAutopay(AnvilChainMixin, MandateChainMixin, TransactionCase):
         # Cleared: the customer pays by hand.
         invoice.with_user(self.billing).stablecoin_autopay_token_id = False
         self.assertFalse(invoice.stablecoin_autopay_state)
+
+    def test_where_the_charge_stands_is_its_own_record_seen_by_its_company_only(self):
+        token = self.save_mandate()
+        invoice = self.new_invoice(days=5)
+        self.set_mandate(invoice, token)
+        record = invoice.stablecoin_autopay_id
+        self.assertEqual(record.move_id, invoice, "one record per invoice, not the invoice")
+        self.assertEqual(record.with_user(self.billing).state, "scheduled")
+        with self.assertRaises(AccessError, msg="the billing user reads it, never writes it"):
+            record.with_user(self.billing).write({"state": "failed"})
+        # A billing user of the other company only: the invoice's charge is not theirs to see.
+        outsider = self.company_user(
+            "scoin_autopay_outsider", "account.group_account_invoice", [self.other_company]
+        )
+        self.assertFalse(
+            self.env["stablecoin.autopay"].with_user(outsider).search([("id", "=", record.id)])
+        )
+        # Set again on the same invoice: the same record starts afresh.
+        self.set_mandate(invoice, token)
+        self.assertEqual(invoice.stablecoin_autopay_id, record)
 
     def test_mandates_of_another_customer_or_company_or_revoked_are_refused(self):
         invoice = self.new_invoice(days=5).with_user(self.billing)
@@ -244,6 +264,46 @@ class TestAutopay(AnvilChainMixin, MandateChainMixin, TransactionCase):
         self.assertEqual(self.charges(invoice), tx)
         self.assertEqual(self.gas_payer_nonce(), nonce + 1)
         self.assertEqual(invoice.stablecoin_autopay_attempts, 0)
+
+    def test_the_billing_user_charges_now_from_the_invoice(self):
+        token = self.save_mandate()
+        invoice = self.new_invoice(days=10)
+        as_billing = invoice.with_user(self.billing)
+        with self.assertRaisesRegex(UserError, "Charge on Due Date: pick the customer's mandate"):
+            as_billing.action_stablecoin_charge_now()
+        self.set_mandate(invoice, token)
+        nonce = self.gas_payer_nonce()
+        action = as_billing.action_stablecoin_charge_now()
+        self.assertEqual(action["params"]["type"], "success", action["params"]["message"])
+        tx = self.charges(invoice)
+        self.assertEqual(tx.state, "pending", "sent, waiting for the watcher")
+        self.assertEqual(self.gas_payer_nonce(), nonce + 1)
+        self.assertEqual(invoice.stablecoin_autopay_state, "sent")
+        # A second click sends nothing (the charge is on its way).
+        with self.assertRaisesRegex(UserError, "not charged twice"):
+            as_billing.action_stablecoin_charge_now()
+        self.assertEqual(self.gas_payer_nonce(), nonce + 1)
+        # The button is on the invoice's form, for billing users.
+        arch = (
+            self.env["account.move"]
+            .with_user(self.billing)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertTrue(
+            etree.fromstring(arch).xpath("//header/button[@name='action_stablecoin_charge_now']")
+        )
+
+    def test_a_charge_now_the_wallet_cannot_pay_says_why_and_sends_nothing(self):
+        token = self.save_mandate()
+        invoice = self.new_invoice(days=10)
+        self.set_mandate(invoice, token)
+        self.drain()
+        nonce = self.gas_payer_nonce()
+        action = invoice.with_user(self.billing).action_stablecoin_charge_now()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn("was not charged", action["params"]["message"])
+        self.assertEqual(self.gas_payer_nonce(), nonce, "nothing sent to the network")
+        self.assertEqual(self.charges(invoice).state, "error")
 
     def test_a_failing_charge_is_retried_then_stopped_with_both_told(self):
         token = self.save_mandate()
