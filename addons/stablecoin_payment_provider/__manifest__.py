@@ -37,6 +37,7 @@
     "assets": {
         "web.assets_frontend": [
             "stablecoin_payment_provider/static/src/js/wallet_pay.js",
+            "stablecoin_payment_provider/static/src/js/mandate.js",
         ],
     },
     "post_init_hook": "post_init_hook",

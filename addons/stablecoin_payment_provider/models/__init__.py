@@ -7,3 +7,4 @@ from . import stablecoin_autopay
 from . import stablecoin_recurring_invoice
 from . import stablecoin_reminder_step
 from . import stablecoin_transfer
+from . import account_move_mandate

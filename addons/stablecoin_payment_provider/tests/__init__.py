@@ -8,3 +8,4 @@ from . import test_settlement_hooks
 from . import test_mandate_charge
 from . import test_autopay
 from . import test_autopay_pure
+from . import test_mandate_portal
