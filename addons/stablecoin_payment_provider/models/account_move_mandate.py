@@ -69,12 +69,16 @@ class AccountMove(models.Model):
         )
 
     def _stablecoin_mandate_payee(self, request):
-        """The payee a mandate for this invoice names: the request's address, when it is one
-        of the company's fixed receiving addresses for its token (else None)."""
+        """The payee a mandate for this invoice names (else None): the request's address when
+        it is one of the company's fixed receiving addresses for its token, or, for an
+        invoice's deposit address, its wallet's own address (where later invoices' charges
+        go too)."""
         payees = self.env["payment.token"]._stablecoin_payees(self.company_id, request.token_id)
+        wallet = request.sudo().address_id.wallet_id
+        candidate = wallet.address if wallet.kind == "deposit" else request.address_hex
         try:
-            address = to_checksum_address(request.address_hex)
-        except InvalidAddress:
+            address = to_checksum_address(candidate)
+        except (InvalidAddress, TypeError, ValueError):
             return None
         return address if address in payees else None
 

@@ -98,15 +98,16 @@ class PaymentToken(models.Model):
     @api.model
     def _stablecoin_payees(self, company, token):
         """The business's receiving addresses for ``token``: the fixed addresses of
-        ``company``'s active wallets taking it (a charge's transfer there is bound to the
-        invoice by its exact amount, as any payment to a fixed address)."""
+        ``company``'s active wallets taking it, and the own addresses of its deposit wallets
+        (a charge there is bound to its invoice by its transaction, the charge telling the
+        invoice's request which one to expect)."""
         wallets = (
             self.env["stablecoin.wallet"]
             .sudo()
             .search(
                 [
                     ("company_id", "=", company.id),
-                    ("kind", "=", "address"),
+                    ("kind", "in", ("address", "deposit")),
                     ("token_ids", "in", token.ids),
                 ]
             )

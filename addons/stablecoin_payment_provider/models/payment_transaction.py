@@ -7,7 +7,6 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.payment import utils as payment_utils
 from odoo.addons.stablecoin_wallet.chain import mandate
-from odoo.addons.stablecoin_wallet.chain.address import to_checksum_address
 from odoo.addons.stablecoin_wallet.chain.rpc import RpcError
 
 from .. import const
@@ -197,6 +196,9 @@ class PaymentTransaction(models.Model):
             self._set_error(exc.args[0])
             return
         self.provider_reference = tx_hash
+        # The invoice's request expects this transaction: its transfer pays the invoice by it
+        # (at a deposit wallet's own address, or at a shared address whatever its amount).
+        self.invoice_ids.sudo().stablecoin_request_id._expect(tx_hash, self.reference)
         # By keyword: 19.0's _set_pending takes it so only.
         self._set_pending(
             state_message=self.env._("Charge sent to the network in transaction %s.", tx_hash)
@@ -233,7 +235,7 @@ class PaymentTransaction(models.Model):
                 )
             )
         terms = token._stablecoin_terms()
-        if to_checksum_address(request.address_hex) != terms.payee:
+        if invoice._stablecoin_mandate_payee(request) != terms.payee:
             raise UserError(
                 self.env._(
                     "%(invoice)s is paid to %(address)s, not to the mandate's payee %(payee)s.",

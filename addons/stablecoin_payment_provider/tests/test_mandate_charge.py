@@ -138,6 +138,35 @@ class TestMandateCharge(AnvilChainMixin, MandateChainMixin, TransactionCase):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(tx.state, "done")
 
+    def test_a_deposit_wallets_invoice_is_charged_to_the_wallets_own_address(self):
+        """An invoice with a deposit address of its own: the mandate pays the wallet's own
+        address (one payee for all the customer's invoices); the charge tells the invoice's
+        request its transaction, and the receipt there pays that invoice."""
+        owner = self.chain.accounts[8]
+        wallet = self.env["stablecoin.wallet"].create(
+            {
+                "name": "Deposit addresses",
+                "kind": "deposit",
+                "address": owner,
+                "token_ids": [Command.set(self.token_usdc.ids)],
+            }
+        )
+        invoice = self.invoice_as(self.billing, 75.0, wallet=wallet)
+        request = invoice.stablecoin_request_id
+        self.assertNotEqual(request.address_hex.lower(), owner.lower(), "its own address")
+        token = self.save_mandate(self.terms(payee=owner))
+        before = self.balance(owner)
+        tx = self.charge(invoice, token)
+        self.assertEqual(tx.state, "pending", tx.state_message)
+        self.assertEqual(self.balance(owner), before + int(request.amount_units))
+        self.settle()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        receipt = self.env["stablecoin.transfer"].search(
+            [("tx_hash", "=", tx.provider_reference.lower())]
+        )
+        self.assertEqual((receipt.move_id, receipt.bound_by), (invoice, "tx_hash"))
+        self.assertEqual(tx.state, "done")
+
     def test_a_charge_above_the_limit_is_refused_before_sending(self):
         token = self.save_mandate()
         invoice = self.make_invoice(600.0)  # above the 500 per charge
