@@ -7,6 +7,7 @@ both afresh. Ctrl-C stops Odoo and anvil and leaves no process behind.
 Environment: DEMO_HTTP_PORT (8069), DEMO_RPC_PORT (8545), DEMO_DB (scoin_demo).
 """
 
+import hashlib
 import json
 import os
 import signal
@@ -27,7 +28,7 @@ from scoin_dev.devchain import (
 )
 from scoin_dev.stripe_sim import StripeOnrampSimulator
 
-from odoo.addons.stablecoin_wallet.chain import to_checksum_address
+from odoo.addons.stablecoin_wallet.chain import gas_payer, mandate, to_checksum_address
 from odoo.addons.stablecoin_wallet.chain.units import from_units, to_units
 
 HTTP_PORT = int(os.environ.get("DEMO_HTTP_PORT", "8069"))
@@ -40,6 +41,9 @@ CHAIN_STATE = DEMO_DIR / "chain.json"
 INFO = DEMO_DIR / "info.json"
 OTHER_COMPANY_ADDRESS = "0x2222222222222222222222222222222222222222"
 FAUCET_AMOUNT = 10_000 * 10**6  # 10,000 USDC to each customer dev account
+# The demo's gas payer: a key of its own on the local chain (never one of the funded dev
+# accounts), made from a fixed text so that every demo has the same one.
+GAS_PAYER_KEY = "0x" + hashlib.sha256(b"stablecoin demo gas payer").hexdigest()
 
 
 def say(msg):
@@ -53,6 +57,12 @@ def fresh_start(chain):
     # The deposit-address factory, where every network has it: the demo wallet's deposit
     # addresses are swept through it (Invoicing > Stablecoins > Deposit Wallets > Sweep).
     chain.deploy_deposit_factory()
+    # The mandate contract (automatic payments), at its CREATE2 address as on any network, and
+    # the gas payer that submits the charges the customers signed for (ether only: it holds
+    # nothing else and can send no one's tokens).
+    to, data = mandate.contract_deployment()
+    chain.send(chain.accounts[0], to, data)
+    chain.rpc("anvil_setBalance", gas_payer.address_of(GAS_PAYER_KEY), hex(100 * 10**18))
     for account in chain.accounts[2:]:
         chain.mint(token, account, FAUCET_AMOUNT)
     info = {"token": token, "addons_key": odoodb.addons_key(), "chain_id": chain.chain_id}
@@ -129,6 +139,9 @@ if {create_invoice!r}:
         "name": "Other Company wallet", "kind": "address", "company_id": other.id,
         "address": {other_address!r}, "token_ids": [(6, 0, token.ids)],
     }})
+# Automatic payments: the stablecoin provider's gas payer (a system administrator's secret).
+env.ref("stablecoin_payment_provider.payment_provider_stablecoin").stablecoin_gas_payer_key = (
+    {GAS_PAYER_KEY!r})
 bridge = {bridge!r}
 if bridge:
     # Bank wires and cards through the local Bridge and Stripe onramp simulators (the
@@ -294,10 +307,12 @@ def main(argv):
  Demo USDC      {token}   (6 decimals, open mint)
  Invoice to pay {url + invoice_url if invoice_url else "(none)"}
    (1,250 USDC to the invoice's own deposit address: scan its QR code, or "Pay with
-   browser wallet"). With its page open, the invoice shows the payment a few seconds after
-   it is final (otherwise the scheduled actions see it within a minute). Any amount, in
-   any number of parts, sent there pays this invoice. Accountants sweep what deposit
-   addresses hold to the demo wallet's address (0x7099...79C8): the wallet's "Sweep".
+   browser wallet"). The invoice is paid a few seconds after the payment is final, with
+   its page open or not. Any amount, in any number of parts, sent there pays this invoice.
+   Or "Save for automatic payments" on its page: your browser wallet signs a mandate, and
+   the invoice is charged on its due date (as billing: "Charge Now" on the invoice).
+   Accountants sweep what deposit addresses hold to the demo wallet's address
+   (0x7099...79C8): the wallet's "Sweep".
 
  Demo tokens to pay with:
    anvil's dev accounts 2..9 hold {balance} USDC each, for example

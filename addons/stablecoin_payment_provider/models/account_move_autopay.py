@@ -154,6 +154,9 @@ class AccountMove(models.Model):
         failing does not stop the others; committed after each outside tests: the charge went
         to the network)."""
         now = fields.Datetime.now()
+        # First the charges sent earlier that the chain refused when it mined them: each is a
+        # failed attempt (retried on the schedule), nothing was taken.
+        self.env["payment.transaction"]._stablecoin_check_sent_charges(now)
         invoices = self.search(
             self._stablecoin_autopay_due_domain(now), order="invoice_date_due, id"
         )

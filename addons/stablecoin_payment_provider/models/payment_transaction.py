@@ -1,5 +1,6 @@
 # Copyright 2026 Stablecoin Invoicing contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -14,6 +15,9 @@ from ..controllers.main import StablecoinController
 
 # A checkout left pending this long without its invoice paid is cancelled.
 PENDING_DAYS = 7
+
+
+_logger = logging.getLogger(__name__)
 
 
 class PaymentTransaction(models.Model):
@@ -203,6 +207,51 @@ class PaymentTransaction(models.Model):
         self._set_pending(
             state_message=self.env._("Charge sent to the network in transaction %s.", tx_hash)
         )
+
+    @api.model
+    def _stablecoin_check_sent_charges(self, now):
+        """Mandate charges sent and still pending whose transaction the chain mined and
+        reverted (the wallet's approval or balance withdrawn between the check and the block):
+        in error, nothing taken, and for a due-date charge a failed attempt (retried on its
+        schedule); a *Charge now* leaves the due-date charge scheduled. Each on its own: a
+        failing node leaves the others checked. Returns the transactions found reverted."""
+        pending = self.sudo().search(
+            [
+                ("provider_code", "=", const.PROVIDER_CODE),
+                ("token_id", "!=", False),
+                ("state", "=", "pending"),
+                ("provider_reference", "!=", False),
+            ]
+        )
+        reverted = self.browse()
+        for tx in pending:
+            network = tx.token_id.stablecoin_token_id.network_id
+            try:
+                receipt = network._rpc_client().call(
+                    "eth_getTransactionReceipt", tx.provider_reference
+                )
+            except RpcError as exc:
+                _logger.warning("Charge %s not checked: %s", tx.reference, exc)
+                continue
+            if not receipt or int(receipt.get("status") or "0x1", 16) != 0:
+                continue  # not mined yet, or mined and the watcher will see its transfer
+            message = self.env._(
+                "The charge reverted on chain (transaction %s): nothing was taken.",
+                tx.provider_reference,
+            )
+            tx._set_error(message)
+            reverted |= tx
+            invoice = tx.invoice_ids[:1]
+            if not invoice.stablecoin_autopay_token_id:
+                continue
+            if tx.stablecoin_autopay_attempt:
+                invoice._stablecoin_autopay_failed(
+                    tx.stablecoin_autopay_attempt, message, now, tx=tx
+                )
+            else:
+                invoice._stablecoin_autopay_write({"state": "scheduled"})
+                invoice.message_post(body=message)
+        return reverted
 
     def _stablecoin_charge_plan(self):
         """(network, terms, signature, amount in units, charge id) of this charge, checked

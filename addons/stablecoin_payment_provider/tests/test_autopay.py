@@ -14,6 +14,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, freeze_time, new_test_user, tagged
 
 from odoo.addons.stablecoin_wallet.chain import mandate
+from odoo.addons.stablecoin_wallet.chain.abi import encode_call
 from odoo.addons.stablecoin_wallet.tests.common import AnvilChainMixin, run_scheduled_action
 
 from .common import MandateChainMixin
@@ -304,6 +305,51 @@ class TestAutopay(AnvilChainMixin, MandateChainMixin, TransactionCase):
         self.assertIn("was not charged", action["params"]["message"])
         self.assertEqual(self.gas_payer_nonce(), nonce, "nothing sent to the network")
         self.assertEqual(self.charges(invoice).state, "error")
+
+    def test_a_charge_the_chain_reverts_is_a_failed_attempt_retried(self):
+        """The wallet's approval is withdrawn in the very block the charge is mined in (after
+        the charge was checked and sent): the chain reverts it. The next run of the scheduled
+        action finds the reverted transaction: in error, nothing taken, retried in a day."""
+        token = self.save_mandate()
+        invoice = self.new_invoice(100.0)
+        self.set_mandate(invoice, token)
+        before = self.balance(self.customer)
+        start = self.at(invoice.invoice_date_due)
+        self.chain.rpc("evm_setAutomine", False)
+        try:
+            with freeze_time(start):
+                run_scheduled_action(self, CHARGE_CRON)
+            tx = self.charges(invoice)
+            self.assertEqual(tx.state, "pending", tx.state_message)
+            # The customer withdraws the approval, paying more to be mined first.
+            withdraw = encode_call(
+                "approve(address,uint256)", ["address", "uint256"], [self.contract, 0]
+            )
+            self.chain.rpc(
+                "eth_sendTransaction",
+                {
+                    "from": self.customer,
+                    "to": self.usdc,
+                    "data": withdraw,
+                    "maxPriorityFeePerGas": hex(50 * 10**9),
+                    "maxFeePerGas": hex(100 * 10**9),
+                },
+            )
+            self.chain.mine(1)
+        finally:
+            self.chain.rpc("evm_setAutomine", True)
+        receipt = self.chain.wait_receipt(tx.provider_reference)
+        self.assertEqual(int(receipt["status"], 16), 0, "reverted when mined")
+        self.assertEqual(self.balance(self.customer), before, "nothing taken")
+        with freeze_time(start + timedelta(hours=1)):
+            run_scheduled_action(self, CHARGE_CRON)
+        self.assertEqual(tx.state, "error")
+        self.assertIn("reverted on chain", tx.state_message)
+        self.assertEqual(invoice.stablecoin_autopay_state, "retrying")
+        self.assertEqual(invoice.stablecoin_autopay_attempts, 1)
+        # A day after the revert was found.
+        self.assertEqual(invoice.stablecoin_autopay_next, start + timedelta(days=1, hours=1))
+        self.assertTrue(self.messages(invoice, "reverted on chain"))
 
     def test_a_failing_charge_is_retried_then_stopped_with_both_told(self):
         token = self.save_mandate()
