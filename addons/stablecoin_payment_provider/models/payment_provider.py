@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -138,6 +140,66 @@ class PaymentProvider(models.Model):
             raise UserError(
                 self.env._("%(network)s: %(error)s", network=network.name, error=exc)
             ) from exc
+
+    @api.model
+    def _cron_stablecoin_watch_gas_payer(self):
+        """Scheduled (daily): warn each company's system administrators by email when its gas
+        payer cannot pay the next charges on a network where a mandate may be charged (before
+        the charges fail, not after). A node that does not answer is logged, the others are
+        checked."""
+        providers = self.sudo().search([("code", "=", const.PROVIDER_CODE)])
+        for provider in providers.filtered("stablecoin_gas_payer_address"):
+            mandates = (
+                self.env["payment.token"]
+                .sudo()
+                .search(
+                    [
+                        ("provider_id", "=", provider.id),
+                        ("stablecoin_mandate_state", "=", "active"),
+                    ]
+                )
+            )
+            warnings = []
+            for network in mandates.stablecoin_token_id.network_id:
+                try:
+                    warning = provider._stablecoin_gas_payer_warning(network)
+                except UserError as exc:
+                    _logger.warning("Gas payer of %s not checked: %s", provider.name, exc)
+                    continue
+                if warning:
+                    warnings.append(warning)
+            if warnings:
+                provider._stablecoin_tell_administrators(
+                    self.env._("%s: fund the gas payer", provider.company_id.name), warnings
+                )
+
+    def _stablecoin_tell_administrators(self, subject, lines):
+        """Email ``lines`` to the system administrators of this provider's company."""
+        self.ensure_one()
+        admins = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("company_ids", "in", self.company_id.ids),
+                    ("share", "=", False),
+                    ("email", "!=", False),
+                ]
+            )
+            .filtered(lambda u: u.has_group("base.group_system"))
+        )
+        if not admins:
+            _logger.warning("%s: %s", subject, " ".join(lines))
+            return
+        body = Markup("").join(Markup("<p>%s</p>") % line for line in lines)
+        self.env["mail.mail"].sudo().create(
+            {
+                "subject": subject,
+                "body_html": body,
+                "email_to": ", ".join(admins.mapped("email_formatted")),
+                "auto_delete": False,
+            }
+        )
 
     def _stablecoin_gas_payer_warning(self, network, charges=const.GAS_WARNING_CHARGES):
         """A warning when the gas payer cannot pay ``charges`` more charges on ``network`` at

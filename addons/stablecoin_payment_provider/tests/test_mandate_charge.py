@@ -14,7 +14,11 @@ from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.stablecoin_wallet.chain import mandate
 from odoo.addons.stablecoin_wallet.chain.gas_payer import address_of
-from odoo.addons.stablecoin_wallet.tests.common import TEST_CHAIN_ID, AnvilChainMixin
+from odoo.addons.stablecoin_wallet.tests.common import (
+    TEST_CHAIN_ID,
+    AnvilChainMixin,
+    run_scheduled_action,
+)
 
 from .common import DAY, GAS_PAYER_KEY, MandateChainMixin
 
@@ -226,6 +230,22 @@ class TestMandateCharge(AnvilChainMixin, MandateChainMixin, TransactionCase):
         self.env.invalidate_all()
         self.assertFalse(self.provider.sudo().stablecoin_gas_payer_key)
         self.assertFalse(self.provider.stablecoin_gas_payer_address)
+
+    def test_administrators_are_emailed_before_the_gas_payer_runs_dry(self):
+        self.save_mandate()  # a mandate that may be charged on this network
+        Mail = self.env["mail.mail"]
+        cron = "stablecoin_payment_provider.ir_cron_stablecoin_watch_gas_payer"
+        before = Mail.search([])
+        run_scheduled_action(self, cron)
+        self.assertFalse(Mail.search([]) - before, "funded: nobody is bothered")
+        self.chain.rpc("anvil_setBalance", self.gas_payer, hex(1000))
+        run_scheduled_action(self, cron)
+        mail = Mail.search([]) - before
+        self.assertEqual(len(mail), 1)
+        self.assertIn(self.admin.email_formatted, mail.email_to)
+        self.assertNotIn(self.billing.name, mail.email_to, "administrators only")
+        self.assertIn("fund the gas payer", mail.subject)
+        self.assertIn(self.gas_payer, str(mail.body_html))
 
     def test_the_gas_payer_balance_and_its_warning(self):
         provider = self.provider.with_user(self.admin)
