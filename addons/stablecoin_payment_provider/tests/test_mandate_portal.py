@@ -11,7 +11,7 @@ import re
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import HttpCase, freeze_time, tagged
+from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
 from odoo.addons.stablecoin_wallet.chain import mandate
 from odoo.addons.stablecoin_wallet.chain.abi import encode_call
@@ -169,4 +169,34 @@ class TestMandatePortal(AnvilChainMixin, MandateChainMixin, HttpCase):
         self.assertIn("Payee Address", answer["message"])
         kept = self.env["payment.token"].search([("stablecoin_payer", "!=", False)]) - before
         self.assertFalse(kept, "no mandate kept from a refused signature")
+        self.assertFalse(invoice.stablecoin_autopay_token_id)
+
+    def test_the_customer_sees_and_removes_the_mandate_in_their_payment_methods(self):
+        """Logged in, the customer finds the mandate under *Payment methods* (Odoo's page) and
+        deletes it: it is never charged again, and the due-date charge stops, saying why."""
+        contact = self.env["res.partner"].create(
+            {"name": "Payer Contact", "email": "payer@example.com", "parent_id": self.partner.id}
+        )
+        new_test_user(
+            self.env,
+            login="scoin_mandate_portal_payer",
+            password="scoin_mandate_portal_payer",
+            groups="base.group_portal",
+            partner_id=contact.id,
+        )
+        token = self.save_mandate()
+        invoice = self.new_invoice(30.0, days=2)
+        invoice.with_user(self.billing).stablecoin_autopay_token_id = token
+        self.authenticate("scoin_mandate_portal_payer", "scoin_mandate_portal_payer")
+        page = self.url_open("/my/payment_method")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(token.display_name, page.text)
+        self.make_jsonrpc_request("/payment/archive_token", {"token_id": token.id})
+        self.assertFalse(token.active)
+        due_day = fields.Datetime.to_datetime(invoice.invoice_date_due)
+        nonce = self.gas_payer_nonce()
+        with freeze_time(due_day + timedelta(hours=12)):
+            run_scheduled_action(self, "stablecoin_payment_provider.ir_cron_stablecoin_autopay")
+        self.assertEqual(self.gas_payer_nonce(), nonce, "nothing sent")
+        self.assertEqual(invoice.stablecoin_autopay_state, "failed")
         self.assertFalse(invoice.stablecoin_autopay_token_id)
