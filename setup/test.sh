@@ -5,7 +5,7 @@
 # Exits non-zero on a failing test, a test module that fails to import, a skipped test, or a
 # run that executed no test (pytest's exit 5). Extra arguments go to pytest.
 #
-# Without ODOO_SERIES it runs everything on Odoo 18.0; ODOO_SERIES=all on 18.0, then on 19.0,
+# Without ODOO_SERIES (or with ODOO_SERIES=all) it runs everything on Odoo 18.0, then on 19.0,
 # failing when either fails or cannot run (no source tree, no virtualenv); ODOO_SERIES=18.0 or
 # 19.0 runs one series.
 set -euo pipefail
@@ -13,10 +13,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 started=$(date +%s)
 
-# The README's command (and CI) runs 18.0 until the whole suite has passed on 19.0 end to end
-# (issue 28: three browser tests left); ODOO_SERIES=all runs both, one after the other.
+# The README's command (and CI) runs both series, one after the other.
 if [ -z "${ODOO_SERIES:-}" ]; then
-  ODOO_SERIES=18.0
+  ODOO_SERIES=all
 fi
 if [ "$ODOO_SERIES" = all ]; then
   summary=() failed=0
