@@ -126,7 +126,8 @@ def read_ahead(chunks):
                 if stop.is_set():
                     return
             ready.put((_DONE, None))
-        except Exception as exc:  # noqa: BLE001  (handed to the caller, raised there)
+        # Any error of the node or the decoding: handed to the caller, raised there.
+        except Exception as exc:  # noqa: BLE001  pylint: disable=broad-exception-caught
             ready.put((_DONE, exc))
 
     thread = threading.Thread(target=produce, name="stablecoin-read-ahead", daemon=True)
