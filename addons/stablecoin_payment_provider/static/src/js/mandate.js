@@ -5,12 +5,13 @@
 
 import publicWidget from "@web/legacy/js/public/public_widget";
 import { _t } from "@web/core/l10n/translation";
-import { encodeAddressAmount } from "@stablecoin_payment_provider/js/wallet_pay";
 
 const APPROVE_SELECTOR = "095ea7b3"; // approve(address,uint256)
 
 export function encodeApprove(spender, amount) {
-    return encodeAddressAmount(APPROVE_SELECTOR, spender, amount);
+    const to = spender.toLowerCase().replace(/^0x/, "").padStart(64, "0");
+    const value = BigInt(amount).toString(16).padStart(64, "0");
+    return "0x" + APPROVE_SELECTOR + to + value;
 }
 
 publicWidget.registry.StablecoinMandate = publicWidget.Widget.extend({

@@ -9,15 +9,10 @@ import { copyFromButton } from "@stablecoin_invoicing/js/payment_status";
 
 const TRANSFER_SELECTOR = "a9059cbb"; // transfer(address,uint256)
 
-/** Calldata of an ERC-20 call taking (address, uint256): ``selector`` is its 4 bytes in hex. */
-export function encodeAddressAmount(selector, address, amount) {
-    const to = address.toLowerCase().replace(/^0x/, "").padStart(64, "0");
-    const value = BigInt(amount).toString(16).padStart(64, "0");
-    return "0x" + selector + to + value;
-}
-
 export function encodeTransfer(recipient, amount) {
-    return encodeAddressAmount(TRANSFER_SELECTOR, recipient, amount);
+    const to = recipient.toLowerCase().replace(/^0x/, "").padStart(64, "0");
+    const value = BigInt(amount).toString(16).padStart(64, "0");
+    return "0x" + TRANSFER_SELECTOR + to + value;
 }
 
 publicWidget.registry.StablecoinWalletPay = publicWidget.Widget.extend({
